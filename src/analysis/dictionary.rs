@@ -1,0 +1,346 @@
+//! The IPADIC dictionary: built once from Debian's `mecab-ipadic` source into
+//! a cache directory, then memory-mapped on every start.
+
+use std::borrow::Cow;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use lindera::dictionary::{DictionaryBuilder, Metadata, UserDictionary, load_fs_dictionary};
+use lindera::mode::Mode;
+use lindera::segmenter::Segmenter;
+use lindera::token::Token;
+
+use crate::error::{Error, Result};
+
+/// Where Debian's `mecab-ipadic` package installs the dictionary source.
+pub const DEFAULT_IPADIC_SOURCE: &str = "/usr/share/mecab/dic/ipadic";
+/// lindera's IPADIC metadata, with the encoding of the MeCab source (EUC-JP).
+const IPADIC_METADATA: &str = include_str!("../../data/ipadic-metadata.json");
+/// The policy-term user dictionary shipped with the project.
+pub const BUILTIN_USER_DICT: &str = include_str!("../../data/userdict.csv");
+/// Bump when the build recipe changes so stale caches are rebuilt.
+const CACHE_VERSION: &str = "ipadic-lindera6.2-v1";
+
+/// Where the dictionary comes from and what user dictionaries to add.
+#[derive(Debug, Clone, Default)]
+pub struct DictionaryConfig {
+    /// IPADIC source directory; `PLANSEARCH_IPADIC_SRC` or the Debian path.
+    pub ipadic_source: Option<PathBuf>,
+    /// Built dictionary cache; `PLANSEARCH_DICT_DIR` or `~/.cache/plansearch`.
+    pub cache_dir: Option<PathBuf>,
+    /// Extra user-dictionary CSV files (surface,part_of_speech,reading).
+    pub user_dictionaries: Vec<PathBuf>,
+    /// Leave out the shipped policy-term dictionary (ablation).
+    pub without_builtin_user_dict: bool,
+}
+
+impl DictionaryConfig {
+    fn source(&self) -> PathBuf {
+        self.ipadic_source
+            .clone()
+            .or_else(|| std::env::var_os("PLANSEARCH_IPADIC_SRC").map(PathBuf::from))
+            .unwrap_or_else(|| PathBuf::from(DEFAULT_IPADIC_SOURCE))
+    }
+
+    fn cache_root(&self) -> PathBuf {
+        if let Some(dir) = &self.cache_dir {
+            return dir.clone();
+        }
+        if let Some(dir) = std::env::var_os("PLANSEARCH_DICT_DIR") {
+            return PathBuf::from(dir);
+        }
+        let home = std::env::var_os("XDG_CACHE_HOME")
+            .map(PathBuf::from)
+            .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache")))
+            .unwrap_or_else(std::env::temp_dir);
+        home.join("plansearch")
+    }
+}
+
+fn metadata() -> Metadata {
+    serde_json::from_str(IPADIC_METADATA).expect("shipped IPADIC metadata is valid JSON")
+}
+
+/// Returns the built dictionary directory, building it on first use.
+pub fn ensure_built(config: &DictionaryConfig) -> Result<PathBuf> {
+    let target = config.cache_root().join(CACHE_VERSION);
+    if target.join("matrix.mtx").exists() || target.join(".complete").exists() {
+        return Ok(target);
+    }
+    let source = config.source();
+    if !source.join("matrix.def").exists() {
+        return Err(Error::Dictionary(format!(
+            "the IPADIC source was not found at {}. Install it with `apt-get install mecab-ipadic` \
+             (Debian/Ubuntu) or set PLANSEARCH_IPADIC_SRC to a MeCab IPADIC source directory",
+            source.display()
+        )));
+    }
+    std::fs::create_dir_all(config.cache_root()).map_err(|e| {
+        Error::Dictionary(format!(
+            "cannot create the dictionary cache {}: {e}; set PLANSEARCH_DICT_DIR to a writable directory",
+            config.cache_root().display()
+        ))
+    })?;
+    // Build beside the target and rename: concurrent first runs and a crash
+    // mid-build never leave a half-written dictionary behind.
+    let tmp = config
+        .cache_root()
+        .join(format!(".{CACHE_VERSION}.{}.tmp", std::process::id()));
+    let _ = std::fs::remove_dir_all(&tmp);
+    std::fs::create_dir_all(&tmp)?;
+    tracing::info!(source = %source.display(), "building the IPADIC dictionary (first run)");
+    DictionaryBuilder::new(metadata())
+        .build_dictionary(&source, &tmp)
+        .map_err(|e| {
+            Error::Dictionary(format!("building IPADIC from {}: {e}", source.display()))
+        })?;
+    std::fs::write(tmp.join(".complete"), CACHE_VERSION)?;
+    match std::fs::rename(&tmp, &target) {
+        Ok(()) => {}
+        Err(_) if target.join(".complete").exists() => {
+            let _ = std::fs::remove_dir_all(&tmp);
+        }
+        Err(e) => return Err(e.into()),
+    }
+    Ok(target)
+}
+
+fn build_user_dictionary(config: &DictionaryConfig) -> Result<Option<UserDictionary>> {
+    let mut csv = String::new();
+    if !config.without_builtin_user_dict {
+        csv.push_str(BUILTIN_USER_DICT);
+    }
+    for path in &config.user_dictionaries {
+        let text = std::fs::read_to_string(path).map_err(|e| {
+            Error::Dictionary(format!(
+                "cannot read user dictionary {}: {e}",
+                path.display()
+            ))
+        })?;
+        if !csv.ends_with('\n') && !csv.is_empty() {
+            csv.push('\n');
+        }
+        csv.push_str(&text);
+    }
+    let rows: String = csv
+        .lines()
+        .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
+        .map(|l| format!("{}\n", super::normalize::normalize_inline(l)))
+        .collect();
+    if rows.is_empty() {
+        return Ok(None);
+    }
+    // User dictionary CSV is UTF-8 whatever the system dictionary source was.
+    let mut meta = metadata();
+    meta.encoding = "UTF-8".to_string();
+    let dict = DictionaryBuilder::new(meta)
+        .build_user_dict_from_reader(rows.as_bytes())
+        .map_err(|e| Error::Dictionary(format!("invalid user dictionary: {e}")))?;
+    Ok(Some(dict))
+}
+
+/// One analysed word: its index term and where it sits in the input.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Word {
+    pub term: String,
+    pub surface: String,
+    pub byte_start: usize,
+    pub byte_end: usize,
+    /// Index of the word among kept words; parts of a compound share the
+    /// compound's position range.
+    pub position: usize,
+}
+
+/// The morphological analyzer shared by the index writer, the query builder
+/// and the snippet generator. Cheap to clone.
+#[derive(Clone)]
+pub struct Analyzer {
+    inner: Arc<AnalyzerInner>,
+}
+
+struct AnalyzerInner {
+    /// Segmenter with the user dictionaries.
+    segmenter: Segmenter,
+    /// Segmenter without them, to split user-dictionary compounds into the
+    /// parts IPADIC knows, so the parts still match.
+    base: Segmenter,
+}
+
+/// Part-of-speech tags (full 4-level IPADIC tags) that carry no search
+/// meaning: particles, auxiliaries, symbols, fillers, non-independent words.
+const STOP_TAGS: &[&str] = &[
+    "助詞,格助詞,一般,*",
+    "助詞,格助詞,引用,*",
+    "助詞,格助詞,連語,*",
+    "助詞,係助詞,*,*",
+    "助詞,副助詞,*,*",
+    "助詞,間投助詞,*,*",
+    "助詞,並立助詞,*,*",
+    "助詞,終助詞,*,*",
+    "助詞,副助詞／並立助詞／終助詞,*,*",
+    "助詞,連体化,*,*",
+    "助詞,副詞化,*,*",
+    "助詞,特殊,*,*",
+    "助詞,接続助詞,*,*",
+    "助動詞,*,*,*",
+    "記号,一般,*,*",
+    "記号,読点,*,*",
+    "記号,句点,*,*",
+    "記号,空白,*,*",
+    "記号,括弧開,*,*",
+    "記号,括弧閉,*,*",
+    "記号,アルファベット,*,*",
+    "その他,間投,*,*",
+    "フィラー,*,*,*",
+    "非言語音,*,*,*",
+    "感動詞,*,*,*",
+    "接続詞,*,*,*",
+    "動詞,接尾,*,*",
+    "動詞,非自立,*,*",
+    "名詞,非自立,一般,*",
+    "名詞,非自立,副詞可能,*",
+    "名詞,非自立,助動詞語幹,*",
+    "名詞,非自立,形容動詞語幹,*",
+    "名詞,代名詞,一般,*",
+    "名詞,代名詞,縮約,*",
+    "名詞,接尾,助動詞語幹,*",
+    "名詞,特殊,助動詞語幹,*",
+    "連体詞,*,*,*",
+];
+
+/// Words that survive the POS filter but match almost every passage.
+const STOP_WORDS: &[&str] = &[
+    "する",
+    "ある",
+    "いる",
+    "なる",
+    "れる",
+    "られる",
+    "こと",
+    "もの",
+    "ため",
+    "よう",
+];
+
+fn pos_tag(details: &[&str]) -> String {
+    let mut tag = String::with_capacity(32);
+    for i in 0..4 {
+        if i > 0 {
+            tag.push(',');
+        }
+        tag.push_str(details.get(i).copied().unwrap_or("*"));
+    }
+    tag
+}
+
+fn is_stop(details: &[&str], term: &str) -> bool {
+    let tag = pos_tag(details);
+    STOP_TAGS.contains(&tag.as_str()) || STOP_WORDS.contains(&term)
+}
+
+fn index_term(surface: &str, details: &[&str]) -> String {
+    // Inflected words index their base form (策定し → 策定, 進めます → 進める).
+    let base = details.get(6).copied().unwrap_or("*");
+    let raw = if base.is_empty() || base == "*" {
+        surface
+    } else {
+        base
+    };
+    super::variants::fold_term(raw).unwrap_or_else(|| raw.to_string())
+}
+
+impl Analyzer {
+    /// Loads (building on first use) the dictionary and the user dictionaries.
+    pub fn load(config: &DictionaryConfig) -> Result<Self> {
+        let dir = ensure_built(config)?;
+        let load = || {
+            load_fs_dictionary(&dir).map_err(|e| {
+                Error::Dictionary(format!(
+                    "cannot load the dictionary at {}: {e}; delete that directory to rebuild it",
+                    dir.display()
+                ))
+            })
+        };
+        let user = build_user_dictionary(config)?;
+        let segmenter = Segmenter::new(Mode::Normal, load()?, user);
+        let base = Segmenter::new(Mode::Normal, load()?, None);
+        Ok(Analyzer {
+            inner: Arc::new(AnalyzerInner { segmenter, base }),
+        })
+    }
+
+    /// Content words of `text` with their index terms (stop words removed).
+    pub fn words(&self, text: &str) -> Vec<Word> {
+        let mut out = Vec::new();
+        let Ok(tokens) = self.inner.segmenter.segment(Cow::Borrowed(text)) else {
+            return out;
+        };
+        let mut position = 0usize;
+        for mut token in tokens {
+            let from_user_dict = is_user_word(&token);
+            let surface = token.surface.to_string();
+            let details = token.details();
+            let term = index_term(&surface, &details);
+            if term.trim().is_empty() || is_stop(&details, &term) {
+                continue;
+            }
+            let (start, end) = (token.byte_start, token.byte_end);
+            out.push(Word {
+                term,
+                surface: surface.clone(),
+                byte_start: start,
+                byte_end: end,
+                position,
+            });
+            if from_user_dict {
+                // A compound from the user dictionary also yields its parts at
+                // the same position, so 国土強靱化 still matches 強靱化.
+                for part in self.base_words(&surface) {
+                    if part.term != out.last().map(|w| w.term.as_str()).unwrap_or("") {
+                        out.push(Word {
+                            term: part.term,
+                            surface: part.surface,
+                            byte_start: start + part.byte_start,
+                            byte_end: start + part.byte_end,
+                            position,
+                        });
+                    }
+                }
+            }
+            position += 1;
+        }
+        out
+    }
+
+    fn base_words(&self, text: &str) -> Vec<Word> {
+        let Ok(tokens) = self.inner.base.segment(Cow::Borrowed(text)) else {
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        for mut token in tokens {
+            let surface = token.surface.to_string();
+            let details = token.details();
+            let term = index_term(&surface, &details);
+            if term.trim().is_empty() || is_stop(&details, &term) {
+                continue;
+            }
+            out.push(Word {
+                term,
+                surface,
+                byte_start: token.byte_start,
+                byte_end: token.byte_end,
+                position: 0,
+            });
+        }
+        out
+    }
+}
+
+fn is_user_word(token: &Token<'_>) -> bool {
+    !token.word_id.is_system() && !token.word_id.is_unknown()
+}
+
+/// Convenience for tests and tools: build from `path` if it is a directory.
+pub fn is_dictionary_source(path: &Path) -> bool {
+    path.join("matrix.def").exists() && path.join("char.def").exists()
+}

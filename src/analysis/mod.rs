@@ -1,0 +1,17 @@
+//! Text analysis: normalization, the IPADIC dictionary, and the tokenizers
+//! that feed both tantivy fields (morphological and character bigram).
+
+pub mod bigram;
+pub mod dictionary;
+pub mod morph;
+pub mod normalize;
+pub mod variants;
+
+pub use bigram::BigramTokenizer;
+pub use dictionary::{Analyzer, DictionaryConfig};
+pub use morph::MorphTokenizer;
+pub use normalize::normalize;
+
+/// Tokenizer names registered on the tantivy index.
+pub const MORPH: &str = "ja_morph";
+pub const BIGRAM: &str = "ja_bigram";

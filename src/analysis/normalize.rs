@@ -1,0 +1,93 @@
+//! Normalization applied to every text *before* it is indexed and stored.
+//!
+//! NFKC changes text length (㈱ → (株)), so it must never run inside a
+//! tokenizer: offsets would point into the middle of a UTF-8 character and
+//! tantivy's snippet code panics. Normalizing up front keeps every offset on a
+//! char boundary of the stored text.
+
+use unicode_normalization::UnicodeNormalization;
+
+/// NFKC, then white space cleanup: every kind of space becomes one ASCII
+/// space, runs collapse, lines are trimmed, runs of blank lines become one,
+/// control characters are dropped.
+pub fn normalize(input: &str) -> String {
+    let nfkc: String = input.nfkc().collect();
+    let mut out = String::with_capacity(nfkc.len());
+    let mut blank_run = 0usize;
+    for line in nfkc.split('\n') {
+        let cleaned = clean_line(line);
+        if cleaned.is_empty() {
+            blank_run += 1;
+            continue;
+        }
+        if !out.is_empty() {
+            out.push('\n');
+            if blank_run > 0 {
+                out.push('\n');
+            }
+        }
+        blank_run = 0;
+        out.push_str(&cleaned);
+    }
+    out
+}
+
+/// Normalizes a single-line value (a title, a name, a query): like
+/// [`normalize`] but line breaks become spaces too.
+pub fn normalize_inline(input: &str) -> String {
+    let n = normalize(input);
+    let mut out = String::with_capacity(n.len());
+    for part in n.split('\n').filter(|p| !p.is_empty()) {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(part);
+    }
+    out
+}
+
+fn clean_line(line: &str) -> String {
+    let mut out = String::with_capacity(line.len());
+    let mut pending_space = false;
+    for c in line.chars() {
+        if c.is_whitespace() || c == '\u{200b}' || c == '\u{feff}' {
+            pending_space = true;
+            continue;
+        }
+        if c.is_control() {
+            continue;
+        }
+        if pending_space && !out.is_empty() {
+            out.push(' ');
+        }
+        pending_space = false;
+        out.push(c);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nfkc_folds_width_and_enclosed_forms() {
+        assert_eq!(normalize("ＤＸ（デジタル）２０２２"), "DX(デジタル)2022");
+        assert_eq!(normalize("㈱テスト"), "(株)テスト");
+        assert_eq!(normalize("ｶﾀｶﾅ"), "カタカナ");
+    }
+
+    #[test]
+    fn white_space_is_collapsed_and_lines_kept() {
+        assert_eq!(
+            normalize("  令和　２年度\t\t計画 \r\n\n\n\n 次の行\u{3000}"),
+            "令和 2年度 計画\n\n次の行"
+        );
+        assert_eq!(normalize_inline("a\n\nb  c"), "a b c");
+    }
+
+    #[test]
+    fn control_characters_are_dropped() {
+        assert_eq!(normalize("a\u{0007}b\u{feff}c"), "ab c");
+    }
+}
