@@ -1,3 +1,363 @@
-pub fn main() -> std::process::ExitCode {
-    std::process::ExitCode::SUCCESS
+//! The command line: a thin layer over the library.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Instant;
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::analysis::synonyms::Synonyms;
+use crate::analysis::{Analyzer, DictionaryConfig};
+use crate::index::{IndexHandle, IndexOptions, writer};
+use crate::search::{Engine, Filters, SearchRequest, Sort};
+use crate::server::{self, AppState, ServerConfig};
+
+#[derive(Parser)]
+#[command(
+    name = "plansearch",
+    version,
+    about = "Search Japanese municipal plan documents (部局運営方針, 施政方針, 計画)"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Index an archive folder (.txt, .md, .html); re-runs update only what changed.
+    Index {
+        /// The archive folder (a manifest.csv at its root is used when present).
+        archive: PathBuf,
+        #[command(flatten)]
+        common: Common,
+        /// Print the report as JSON.
+        #[arg(long)]
+        json: bool,
+        /// Indexing threads (default: all cores).
+        #[arg(long)]
+        threads: Option<usize>,
+    },
+    /// Serve the web UI and the JSON API.
+    Serve {
+        #[command(flatten)]
+        common: Common,
+        /// Address to listen on.
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        addr: SocketAddr,
+        /// Index this archive first when the index is missing or older than it.
+        #[arg(long)]
+        archive: Option<PathBuf>,
+        /// Allow listening on a non-loopback address (reachable from other machines).
+        #[arg(long)]
+        allow_remote: bool,
+    },
+    /// Search from the command line.
+    Search {
+        #[command(flatten)]
+        common: Common,
+        /// Print the response as JSON (the same as /api/search).
+        #[arg(long)]
+        json: bool,
+        #[arg(long)]
+        city: Vec<String>,
+        #[arg(long)]
+        prefecture: Vec<String>,
+        #[arg(long)]
+        department: Vec<String>,
+        #[arg(long)]
+        doc_type: Vec<String>,
+        #[arg(long)]
+        year: Option<i64>,
+        #[arg(long)]
+        year_from: Option<i64>,
+        #[arg(long)]
+        year_to: Option<i64>,
+        /// relevance, year_desc or year_asc.
+        #[arg(long, default_value = "relevance")]
+        sort: Sort,
+        #[arg(long, default_value_t = 10)]
+        limit: usize,
+        #[arg(long, default_value_t = 0)]
+        offset: usize,
+        /// The query (several words are joined with spaces).
+        #[arg(required = true)]
+        query: Vec<String>,
+    },
+    /// Build (if needed) and time the dictionary; prints JSON.
+    DictInfo {
+        #[command(flatten)]
+        common: Common,
+    },
+}
+
+/// Options every command shares.
+#[derive(Args, Clone)]
+struct Common {
+    /// Index directory.
+    #[arg(long, default_value = "index", env = "PLANSEARCH_INDEX")]
+    index: PathBuf,
+    /// Extra user dictionary CSV (surface,part_of_speech,reading); repeatable.
+    /// Re-run `index` after changing it.
+    #[arg(
+        long = "user-dict",
+        env = "PLANSEARCH_USER_DICT",
+        value_delimiter = ','
+    )]
+    user_dict: Vec<PathBuf>,
+    /// Extra synonym file (one group per line, comma separated); repeatable.
+    #[arg(long = "synonyms", env = "PLANSEARCH_SYNONYMS", value_delimiter = ',')]
+    synonyms: Vec<PathBuf>,
+}
+
+impl std::str::FromStr for Sort {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        crate::search::Sort::parse(s).map_err(|e| e.to_string())
+    }
+}
+
+impl Common {
+    fn analyzer(&self) -> anyhow::Result<Analyzer> {
+        let config = DictionaryConfig {
+            user_dictionaries: self.user_dict.clone(),
+            ..Default::default()
+        };
+        Ok(Analyzer::load(&config)?)
+    }
+
+    fn synonyms(&self) -> anyhow::Result<Synonyms> {
+        let mut s = Synonyms::builtin();
+        for path in &self.synonyms {
+            let text = std::fs::read_to_string(path)
+                .map_err(|e| anyhow::anyhow!("cannot read synonyms {}: {e}", path.display()))?;
+            let extra = Synonyms::parse(&text)
+                .map_err(|e| anyhow::anyhow!("synonyms {}: {e}", path.display()))?;
+            s.extend(extra);
+        }
+        Ok(s)
+    }
+
+    fn engine(&self) -> anyhow::Result<Engine> {
+        let analyzer = self.analyzer()?;
+        let handle = IndexHandle::open(&self.index, analyzer)?;
+        Ok(Engine::new(handle, self.synonyms()?))
+    }
+}
+
+pub fn main() -> ExitCode {
+    init_tracing();
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("plansearch: error: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn init_tracing() {
+    use tracing_subscriber::EnvFilter;
+    let filter = EnvFilter::try_from_env("PLANSEARCH_LOG")
+        .unwrap_or_else(|_| EnvFilter::new("plansearch=info,tower_http=info,warn"));
+    let json = std::env::var("PLANSEARCH_LOG_FORMAT").is_ok_and(|v| v == "json");
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    if json {
+        builder.json().init();
+    } else {
+        builder.compact().init();
+    }
+}
+
+fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    match cli.command {
+        Command::Index {
+            archive,
+            common,
+            json,
+            threads,
+        } => index(&archive, &common, json, threads),
+        Command::Serve {
+            common,
+            addr,
+            archive,
+            allow_remote,
+        } => serve(&common, addr, archive.as_deref(), allow_remote),
+        Command::Search {
+            common,
+            json,
+            city,
+            prefecture,
+            department,
+            doc_type,
+            year,
+            year_from,
+            year_to,
+            sort,
+            limit,
+            offset,
+            query,
+        } => {
+            let engine = common.engine()?;
+            let req = SearchRequest {
+                q: query.join(" "),
+                filters: Filters {
+                    cities: city,
+                    prefectures: prefecture,
+                    departments: department,
+                    doc_types: doc_type,
+                    year,
+                    year_from,
+                    year_to,
+                },
+                sort,
+                limit,
+                offset,
+                include_text: false,
+                facets: true,
+            };
+            let resp = engine.search(&req)?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&resp)?);
+            } else {
+                print_results(&resp);
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::DictInfo { common } => {
+            let started = Instant::now();
+            let _ = common.analyzer()?;
+            let first = started.elapsed();
+            let started = Instant::now();
+            let _ = common.analyzer()?;
+            let again = started.elapsed();
+            println!(
+                "{}",
+                serde_json::json!({
+                    "first_load_ms": first.as_secs_f64() * 1000.0,
+                    "load_ms": again.as_secs_f64() * 1000.0,
+                })
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+fn index(
+    archive: &Path,
+    common: &Common,
+    json: bool,
+    threads: Option<usize>,
+) -> anyhow::Result<ExitCode> {
+    let analyzer = common.analyzer()?;
+    let mut options = IndexOptions {
+        progress: !json,
+        ..Default::default()
+    };
+    if let Some(t) = threads {
+        options.threads = t.max(1);
+    }
+    let report = writer::index_archive(archive, &common.index, &analyzer, &options)?;
+    if json {
+        println!("{}", serde_json::to_string_pretty(&report)?);
+    } else {
+        eprintln!(
+            "indexed {} documents ({} passages) into {} in {:.1} s: {} added, {} updated, {} deleted, {} unchanged",
+            report.documents,
+            report.passages,
+            common.index.display(),
+            report.elapsed_ms as f64 / 1000.0,
+            report.added,
+            report.updated,
+            report.deleted,
+            report.unchanged
+        );
+        if !report.skipped.is_empty() {
+            eprintln!("skipped {} files:", report.skipped.len());
+            for s in &report.skipped {
+                eprintln!("  {}: {}", s.rel, s.reason);
+            }
+        }
+        for p in &report.manifest_problems {
+            eprintln!("manifest: {p}");
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// True when the index is missing or older than any file of the archive.
+fn index_is_stale(index: &Path, archive: &Path) -> bool {
+    let Ok(built) = std::fs::metadata(index.join("meta.json")).and_then(|m| m.modified()) else {
+        return true;
+    };
+    walkdir::WalkDir::new(archive)
+        .into_iter()
+        .filter_map(|e| e.ok())
+        .filter_map(|e| e.metadata().ok())
+        .filter_map(|m| m.modified().ok())
+        .any(|t| t > built)
+}
+
+fn serve(
+    common: &Common,
+    addr: SocketAddr,
+    archive: Option<&Path>,
+    allow_remote: bool,
+) -> anyhow::Result<ExitCode> {
+    if !addr.ip().is_loopback() && !allow_remote {
+        anyhow::bail!(
+            "{addr} is reachable from other machines; pass --allow-remote to serve on it, \
+             or use 127.0.0.1"
+        );
+    }
+    if let Some(archive) = archive {
+        if index_is_stale(&common.index, archive) {
+            eprintln!(
+                "plansearch: indexing {} into {} first",
+                archive.display(),
+                common.index.display()
+            );
+            index(archive, common, false, None)?;
+        }
+    }
+    let engine = common.engine()?;
+    let state = AppState::new(engine, ServerConfig::default());
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
+    rt.block_on(server::serve(state, addr))?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn print_results(resp: &crate::search::SearchResponse) {
+    if let Some(how) = resp.escalated {
+        println!("(no passage has every word; showing a looser match: {how})");
+    }
+    println!("{} passages ({:.1} ms)", resp.total, resp.took_ms);
+    for (i, h) in resp.hits.iter().enumerate() {
+        let plain = h.snippet.replace("<mark>", "[").replace("</mark>", "]");
+        let plain = html_unescape(&plain);
+        println!(
+            "{:>3}. {} {} {} — {}",
+            i + 1,
+            h.city.as_deref().unwrap_or("?"),
+            h.year.map(|y| y.to_string()).unwrap_or_else(|| "?".into()),
+            h.department.as_deref().unwrap_or(""),
+            h.section_title
+        );
+        println!("     {plain}");
+        println!("     {} [{}]", h.file, h.section_id);
+    }
+}
+
+fn html_unescape(s: &str) -> String {
+    s.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&amp;", "&")
 }

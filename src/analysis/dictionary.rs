@@ -272,7 +272,11 @@ impl Analyzer {
     /// Content words of `text` with their index terms (stop words removed).
     pub fn words(&self, text: &str) -> Vec<Word> {
         let mut out = Vec::new();
-        let Ok(tokens) = self.inner.segmenter.segment(Cow::Borrowed(text)) else {
+        // Variant folding is one char to one char of equal UTF-8 length, so
+        // folding before segmentation keeps offsets valid for `text` and lets
+        // the user dictionary list canonical spellings only.
+        let folded = super::variants::fold_text(text);
+        let Ok(tokens) = self.inner.segmenter.segment(Cow::Borrowed(folded.as_ref())) else {
             return out;
         };
         let mut position = 0usize;

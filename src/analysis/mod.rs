@@ -5,6 +5,7 @@ pub mod bigram;
 pub mod dictionary;
 pub mod morph;
 pub mod normalize;
+pub mod synonyms;
 pub mod variants;
 
 pub use bigram::BigramTokenizer;

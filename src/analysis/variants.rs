@@ -58,6 +58,15 @@ pub fn fold_char(c: char) -> char {
         .unwrap_or(c)
 }
 
+/// Folds variant characters only (no case change); borrows when unchanged.
+pub fn fold_text(text: &str) -> std::borrow::Cow<'_, str> {
+    if text.chars().all(|c| fold_char(c) == c) {
+        std::borrow::Cow::Borrowed(text)
+    } else {
+        std::borrow::Cow::Owned(text.chars().map(fold_char).collect())
+    }
+}
+
 /// Folds variants and lowercases; returns `None` when nothing changed so the
 /// caller can avoid an allocation.
 pub fn fold_term(term: &str) -> Option<String> {

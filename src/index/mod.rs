@@ -1,1 +1,9 @@
-//! index
+//! The on-disk index: schema, writer (archive → passages), reader.
+
+pub mod reader;
+pub mod schema;
+pub mod writer;
+
+pub use reader::IndexHandle;
+pub use schema::Fields;
+pub use writer::{IndexOptions, IndexReport};

@@ -1,1 +1,317 @@
-//! search
+//! Search over the index: query building, filters, facets, snippets,
+//! document lookup. Independent of HTTP; the server and CLI call [`Engine`].
+
+pub mod build;
+pub mod documents;
+pub mod facets;
+pub mod filters;
+pub mod query;
+pub mod snippets;
+
+use std::time::Instant;
+
+use serde::Serialize;
+use tantivy::collector::{Count, TopDocs};
+use tantivy::query::Query;
+use tantivy::schema::Value;
+use tantivy::{DocAddress, Searcher, TantivyDocument};
+
+pub use build::{Features, Mode};
+pub use facets::{FacetValue, Facets};
+pub use filters::Filters;
+
+use crate::analysis::synonyms::Synonyms;
+use crate::error::{Error, Result};
+use crate::index::{Fields, IndexHandle};
+use build::QueryBuilder;
+use facets::FacetCollector;
+use snippets::Highlighter;
+
+/// Most hits one request may ask for.
+pub const MAX_LIMIT: usize = 100;
+/// Deepest page one request may reach (offset + limit).
+pub const MAX_WINDOW: usize = 10_000;
+/// Facet values returned per facet.
+pub const FACET_LIMIT: usize = 50;
+
+/// Result order.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Sort {
+    #[default]
+    Relevance,
+    YearDesc,
+    YearAsc,
+}
+
+impl Sort {
+    pub fn parse(s: &str) -> Result<Sort> {
+        match s {
+            "relevance" | "" => Ok(Sort::Relevance),
+            "year_desc" => Ok(Sort::YearDesc),
+            "year_asc" => Ok(Sort::YearAsc),
+            other => Err(Error::Query(format!(
+                "unknown sort {other:?}; use relevance, year_desc or year_asc"
+            ))),
+        }
+    }
+}
+
+/// A search request, already validated.
+#[derive(Debug, Clone)]
+pub struct SearchRequest {
+    pub q: String,
+    pub filters: Filters,
+    pub sort: Sort,
+    pub limit: usize,
+    pub offset: usize,
+    pub include_text: bool,
+    /// Compute facets (the compare and eval paths skip them).
+    pub facets: bool,
+}
+
+impl SearchRequest {
+    pub fn new(q: impl Into<String>) -> Self {
+        SearchRequest {
+            q: q.into(),
+            filters: Filters::default(),
+            sort: Sort::Relevance,
+            limit: 10,
+            offset: 0,
+            include_text: false,
+            facets: true,
+        }
+    }
+}
+
+/// One passage in a result list.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct Hit {
+    pub doc_id: String,
+    pub file: String,
+    pub section_id: String,
+    pub section_title: String,
+    pub title: String,
+    pub city: Option<String>,
+    pub prefecture: Option<String>,
+    pub city_code: Option<String>,
+    pub year: Option<i64>,
+    pub department: Option<String>,
+    pub doc_type: Option<String>,
+    pub score: f32,
+    /// HTML: escaped text with `<mark>` around matches.
+    pub snippet: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub text: Option<String>,
+}
+
+/// A page of results.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct SearchResponse {
+    pub total: usize,
+    pub took_ms: f64,
+    /// `null`, or how the query was loosened when the strict match found
+    /// nothing: `"bigram"` (most characters of each term) or `"any"` (any term).
+    pub escalated: Option<&'static str>,
+    /// The words searched for, after analysis (for highlighting).
+    pub query_terms: Vec<String>,
+    pub hits: Vec<Hit>,
+    pub facets: Facets,
+}
+
+/// The search engine over one index.
+#[derive(Clone)]
+pub struct Engine {
+    pub handle: IndexHandle,
+    pub synonyms: Synonyms,
+    pub features: Features,
+}
+
+/// A stored passage with the fields every response uses.
+pub(crate) fn stored_str(doc: &TantivyDocument, field: tantivy::schema::Field) -> Option<String> {
+    doc.get_first(field)
+        .and_then(|v| v.as_str())
+        .map(str::to_string)
+}
+
+impl Engine {
+    pub fn new(handle: IndexHandle, synonyms: Synonyms) -> Engine {
+        Engine {
+            handle,
+            synonyms,
+            features: Features::default(),
+        }
+    }
+
+    pub fn fields(&self) -> &Fields {
+        &self.handle.fields
+    }
+
+    pub fn searcher(&self) -> Searcher {
+        self.handle.searcher()
+    }
+
+    fn builder(&self) -> QueryBuilder<'_> {
+        QueryBuilder {
+            fields: &self.handle.fields,
+            analyzer: &self.handle.analyzer,
+            synonyms: &self.synonyms,
+            features: self.features,
+        }
+    }
+
+    /// The strictness levels to try, in order.
+    fn modes(&self) -> Vec<Mode> {
+        if !self.features.escalation {
+            return vec![Mode::Strict];
+        }
+        let mut modes = vec![Mode::Strict];
+        if self.features.bigram {
+            modes.push(Mode::Bigram);
+        }
+        modes.push(Mode::Any);
+        modes
+    }
+
+    /// Builds the final query (strictness escalated until something
+    /// matches) and returns it with the mode used.
+    pub fn plan(
+        &self,
+        searcher: &Searcher,
+        parsed: &query::ParsedQuery,
+        filters: &Filters,
+    ) -> Result<(Box<dyn Query>, Mode)> {
+        let builder = self.builder();
+        let modes = self.modes();
+        let mut last = None;
+        for (i, &mode) in modes.iter().enumerate() {
+            let Some(q) = builder.build(parsed, mode) else {
+                continue;
+            };
+            let q = filters.apply(self.fields(), q);
+            if i + 1 < modes.len() && searcher.search(&q, &Count)? == 0 {
+                last = Some((q, mode));
+                continue;
+            }
+            return Ok((q, mode));
+        }
+        last.ok_or_else(|| {
+            Error::Query("the query has no searchable words; try other words".to_string())
+        })
+    }
+
+    /// The highlighter for a parsed query (literal terms and synonyms).
+    pub fn highlighter(&self, parsed: &query::ParsedQuery) -> Highlighter {
+        let mut texts: Vec<String> = parsed.atoms().map(|a| a.text().to_string()).collect();
+        if self.features.synonyms {
+            let syns: Vec<String> = texts.iter().flat_map(|t| self.synonyms.expand(t)).collect();
+            texts.extend(syns);
+        }
+        Highlighter::new(&self.handle.analyzer, texts.iter().map(String::as_str))
+    }
+
+    /// Runs a search.
+    pub fn search(&self, req: &SearchRequest) -> Result<SearchResponse> {
+        let started = Instant::now();
+        if req.limit == 0 || req.limit > MAX_LIMIT {
+            return Err(Error::Query(format!(
+                "limit must be between 1 and {MAX_LIMIT}"
+            )));
+        }
+        if req.offset + req.limit > MAX_WINDOW {
+            return Err(Error::Query(format!(
+                "offset + limit must be at most {MAX_WINDOW}; narrow the search with filters"
+            )));
+        }
+        let parsed = query::parse(&req.q)?;
+        let searcher = self.searcher();
+        let (query, mode) = self.plan(&searcher, &parsed, &req.filters)?;
+        let (top, total, facets) = self.collect(&searcher, query.as_ref(), req)?;
+        let highlighter = self.highlighter(&parsed);
+        let hits = top
+            .into_iter()
+            .map(|(score, addr)| self.hit(&searcher, addr, score, &highlighter, req.include_text))
+            .collect::<Result<Vec<_>>>()?;
+        let mut query_terms: Vec<String> = highlighter.terms.iter().cloned().collect();
+        query_terms.sort();
+        Ok(SearchResponse {
+            total,
+            took_ms: started.elapsed().as_secs_f64() * 1000.0,
+            escalated: mode.label(),
+            query_terms,
+            hits,
+            facets: facets.unwrap_or_default(),
+        })
+    }
+
+    fn collect(
+        &self,
+        searcher: &Searcher,
+        query: &dyn Query,
+        req: &SearchRequest,
+    ) -> Result<(Vec<(f32, DocAddress)>, usize, Option<Facets>)> {
+        let top_docs = TopDocs::with_limit(req.limit).and_offset(req.offset);
+        let facet = |f: facets::FacetFruit| f.into_facets(FACET_LIMIT);
+        macro_rules! run {
+            ($collector:expr, $map:expr) => {{
+                if req.facets {
+                    let (top, count, f) =
+                        searcher.search(query, &($collector, Count, FacetCollector))?;
+                    (top.into_iter().map($map).collect(), count, Some(facet(f)))
+                } else {
+                    let (top, count) = searcher.search(query, &($collector, Count))?;
+                    (top.into_iter().map($map).collect(), count, None)
+                }
+            }};
+        }
+        Ok(match req.sort {
+            Sort::Relevance => run!(top_docs.order_by_score(), |x| x),
+            Sort::YearDesc | Sort::YearAsc => {
+                let sign = if req.sort == Sort::YearDesc { 1 } else { -1 };
+                let by_year = top_docs.tweak_score(move |segment: &tantivy::SegmentReader| {
+                    let years = segment.fast_fields().i64("year").ok();
+                    move |doc: tantivy::DocId, score: tantivy::Score| {
+                        // Undated passages go last either way.
+                        let y = years
+                            .as_ref()
+                            .and_then(|c| c.first(doc))
+                            .map(|y| y * sign)
+                            .unwrap_or(i64::MIN);
+                        (y, score)
+                    }
+                });
+                run!(by_year, |((_, score), addr)| (score, addr))
+            }
+        })
+    }
+
+    fn hit(
+        &self,
+        searcher: &Searcher,
+        addr: DocAddress,
+        score: f32,
+        highlighter: &Highlighter,
+        include_text: bool,
+    ) -> Result<Hit> {
+        let f = self.fields();
+        let doc: TantivyDocument = searcher.doc(addr)?;
+        let text = stored_str(&doc, f.text).unwrap_or_default();
+        let snippet = highlighter.snippet(&self.handle.analyzer, &text);
+        Ok(Hit {
+            doc_id: stored_str(&doc, f.doc_id).unwrap_or_default(),
+            file: stored_str(&doc, f.file).unwrap_or_default(),
+            section_id: stored_str(&doc, f.section_id).unwrap_or_default(),
+            section_title: stored_str(&doc, f.section_title).unwrap_or_default(),
+            title: stored_str(&doc, f.title).unwrap_or_default(),
+            city: stored_str(&doc, f.city),
+            prefecture: stored_str(&doc, f.prefecture),
+            city_code: stored_str(&doc, f.city_code),
+            year: doc.get_first(f.year).and_then(|v| v.as_i64()),
+            department: stored_str(&doc, f.department),
+            doc_type: stored_str(&doc, f.doc_type),
+            score,
+            snippet,
+            text: include_text.then_some(text),
+        })
+    }
+}

@@ -1,0 +1,114 @@
+//! Opening an index for search; new commits are picked up without restart.
+
+use std::path::{Path, PathBuf};
+
+use tantivy::{Index, IndexReader, ReloadPolicy, Searcher};
+
+use super::schema::{self, Fields, SCHEMA_VERSION};
+use crate::analysis::{Analyzer, BIGRAM, BigramTokenizer, MORPH, MorphTokenizer};
+use crate::error::{Error, Result};
+
+/// Marker file written beside tantivy's files: identifies a plansearch index
+/// and its schema version.
+pub const MARKER: &str = "plansearch.json";
+
+/// An open index plus everything needed to query it.
+#[derive(Clone)]
+pub struct IndexHandle {
+    pub dir: PathBuf,
+    pub index: Index,
+    pub reader: IndexReader,
+    pub fields: Fields,
+    pub analyzer: Analyzer,
+}
+
+/// Registers our tokenizers under the names the schema refers to.
+pub fn register_tokenizers(index: &Index, analyzer: &Analyzer) {
+    index
+        .tokenizers()
+        .register(MORPH, MorphTokenizer::new(analyzer.clone()));
+    index.tokenizers().register(BIGRAM, BigramTokenizer);
+}
+
+/// Reads the schema version recorded in `dir`, if `dir` holds our index.
+pub fn recorded_version(dir: &Path) -> Option<u32> {
+    let text = std::fs::read_to_string(dir.join(MARKER)).ok()?;
+    let v: serde_json::Value = serde_json::from_str(&text).ok()?;
+    v.get("schema_version")?.as_u64().map(|v| v as u32)
+}
+
+pub fn write_marker(dir: &Path) -> Result<()> {
+    let body = serde_json::json!({ "schema_version": SCHEMA_VERSION, "tool": "plansearch" });
+    let tmp = dir.join(format!("{MARKER}.tmp"));
+    std::fs::write(&tmp, body.to_string())?;
+    std::fs::rename(tmp, dir.join(MARKER))?;
+    Ok(())
+}
+
+impl IndexHandle {
+    /// Opens the index in `dir` for searching.
+    pub fn open(dir: &Path, analyzer: Analyzer) -> Result<IndexHandle> {
+        let index_error = |message: String| Error::Index {
+            path: dir.to_path_buf(),
+            message,
+        };
+        if !dir.join("meta.json").exists() {
+            return Err(index_error(
+                "no index here; build one with `plansearch index <ARCHIVE_DIR> --index <DIR>`"
+                    .to_string(),
+            ));
+        }
+        match recorded_version(dir) {
+            Some(v) if v == SCHEMA_VERSION => {}
+            Some(v) => {
+                return Err(index_error(format!(
+                    "index was built with schema version {v}, this build uses {SCHEMA_VERSION}; \
+                     rebuild it with `plansearch index <ARCHIVE_DIR> --index {}`",
+                    dir.display()
+                )));
+            }
+            None => {
+                return Err(index_error(
+                    "not a plansearch index (plansearch.json is missing)".to_string(),
+                ));
+            }
+        }
+        let index = Index::open_in_dir(dir)?;
+        register_tokenizers(&index, &analyzer);
+        let fields = Fields::from_schema(&index.schema())
+            .map_err(|e| index_error(format!("unexpected schema: {e}; rebuild the index")))?;
+        let reader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::OnCommitWithDelay)
+            .try_into()?;
+        Ok(IndexHandle {
+            dir: dir.to_path_buf(),
+            index,
+            reader,
+            fields,
+            analyzer,
+        })
+    }
+
+    /// Creates an empty in-memory index (tests, tools).
+    pub fn in_memory(analyzer: Analyzer) -> Result<IndexHandle> {
+        let (schema, fields) = schema::build();
+        let index = Index::create_in_ram(schema);
+        register_tokenizers(&index, &analyzer);
+        let reader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()?;
+        Ok(IndexHandle {
+            dir: PathBuf::new(),
+            index,
+            reader,
+            fields,
+            analyzer,
+        })
+    }
+
+    pub fn searcher(&self) -> Searcher {
+        self.reader.searcher()
+    }
+}

@@ -1,0 +1,102 @@
+//! One tantivy document per passage (section); document metadata is copied
+//! onto each passage so filters and facets need no join.
+
+use tantivy::schema::{
+    FAST, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions,
+};
+
+use crate::analysis::{BIGRAM, MORPH};
+
+/// Bump when the schema or the analysis changes: an index with another
+/// version is rebuilt instead of being searched with mismatched terms.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// Handles to every field of the schema.
+#[derive(Debug, Clone, Copy)]
+pub struct Fields {
+    pub doc_id: Field,
+    pub section_id: Field,
+    pub section_no: Field,
+    pub file: Field,
+    pub content_hash: Field,
+    /// Document title (morphological).
+    pub title: Field,
+    pub section_title: Field,
+    pub section_title_bi: Field,
+    pub text: Field,
+    pub text_bi: Field,
+    pub city: Field,
+    pub prefecture: Field,
+    pub city_code: Field,
+    pub year: Field,
+    pub department: Field,
+    pub head: Field,
+    pub doc_type: Field,
+    pub source_url: Field,
+    /// The whole `DocMeta` as JSON (with sources), stored on every passage.
+    pub meta_json: Field,
+}
+
+fn analyzed(tokenizer: &str, stored: bool) -> TextOptions {
+    let indexing = TextFieldIndexing::default()
+        .set_tokenizer(tokenizer)
+        .set_index_option(IndexRecordOption::WithFreqsAndPositions);
+    let opts = TextOptions::default().set_indexing_options(indexing);
+    if stored { opts.set_stored() } else { opts }
+}
+
+/// Builds the schema and its field handles.
+pub fn build() -> (Schema, Fields) {
+    let mut b = Schema::builder();
+    let keyword = STRING | STORED | FAST;
+    let fields = Fields {
+        doc_id: b.add_text_field("doc_id", keyword.clone()),
+        section_id: b.add_text_field("section_id", STRING | STORED),
+        section_no: b.add_u64_field("section_no", INDEXED | STORED | FAST),
+        file: b.add_text_field("file", STRING | STORED),
+        content_hash: b.add_text_field("content_hash", STRING | STORED),
+        title: b.add_text_field("title", analyzed(MORPH, true)),
+        section_title: b.add_text_field("section_title", analyzed(MORPH, true)),
+        section_title_bi: b.add_text_field("section_title_bi", analyzed(BIGRAM, false)),
+        text: b.add_text_field("text", analyzed(MORPH, true)),
+        text_bi: b.add_text_field("text_bi", analyzed(BIGRAM, false)),
+        city: b.add_text_field("city", keyword.clone()),
+        prefecture: b.add_text_field("prefecture", keyword.clone()),
+        city_code: b.add_text_field("city_code", STRING | STORED),
+        year: b.add_i64_field("year", INDEXED | STORED | FAST),
+        department: b.add_text_field("department", keyword.clone()),
+        head: b.add_text_field("head", STORED),
+        doc_type: b.add_text_field("doc_type", keyword),
+        source_url: b.add_text_field("source_url", STORED),
+        meta_json: b.add_text_field("meta_json", STORED),
+    };
+    (b.build(), fields)
+}
+
+impl Fields {
+    /// Field handles of an existing index's schema.
+    pub fn from_schema(schema: &Schema) -> tantivy::Result<Fields> {
+        let f = |name: &str| schema.get_field(name);
+        Ok(Fields {
+            doc_id: f("doc_id")?,
+            section_id: f("section_id")?,
+            section_no: f("section_no")?,
+            file: f("file")?,
+            content_hash: f("content_hash")?,
+            title: f("title")?,
+            section_title: f("section_title")?,
+            section_title_bi: f("section_title_bi")?,
+            text: f("text")?,
+            text_bi: f("text_bi")?,
+            city: f("city")?,
+            prefecture: f("prefecture")?,
+            city_code: f("city_code")?,
+            year: f("year")?,
+            department: f("department")?,
+            head: f("head")?,
+            doc_type: f("doc_type")?,
+            source_url: f("source_url")?,
+            meta_json: f("meta_json")?,
+        })
+    }
+}

@@ -1,0 +1,405 @@
+//! Building and updating the index from an archive.
+//!
+//! Incremental: every document stores a fingerprint (hash of its bytes, its
+//! manifest row and the pipeline version); unchanged files are skipped,
+//! changed ones replaced, vanished ones deleted. All changes land in one
+//! tantivy commit, so a crash at any point leaves the previous index intact.
+
+use std::collections::{HashMap, HashSet};
+use std::path::Path;
+use std::time::Instant;
+
+use rayon::prelude::*;
+use serde::Serialize;
+use tantivy::schema::Value;
+use tantivy::{Index, IndexWriter, TantivyDocument, Term};
+
+use super::reader::{self, IndexHandle, MARKER, register_tokenizers};
+use super::schema::{self, Fields, SCHEMA_VERSION};
+use crate::analysis::Analyzer;
+use crate::archive::{self, ArchiveFile, Skipped};
+use crate::error::{Error, Result};
+use crate::meta::{self, DocMeta, Manifest, ManifestRow};
+use crate::sections::{self, Section};
+
+/// Changes to text extraction, metadata or sectioning bump this so that
+/// documents are reprocessed even when their bytes did not change.
+const PIPELINE_VERSION: &str = "pipeline-1";
+
+/// How to run an indexing job.
+#[derive(Debug, Clone)]
+pub struct IndexOptions {
+    /// Show a progress bar (only drawn on a terminal).
+    pub progress: bool,
+    /// Indexing threads for tantivy (analysis runs there).
+    pub threads: usize,
+    /// Writer memory budget in bytes, shared by the threads.
+    pub memory_budget: usize,
+}
+
+impl Default for IndexOptions {
+    fn default() -> Self {
+        let threads = std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(2)
+            .clamp(1, 8);
+        IndexOptions {
+            progress: true,
+            threads,
+            memory_budget: 200 * 1024 * 1024,
+        }
+    }
+}
+
+/// What an indexing run did.
+#[derive(Debug, Default, Clone, Serialize)]
+pub struct IndexReport {
+    /// Documents in the index after the run.
+    pub documents: usize,
+    /// Passages (sections) in the index after the run.
+    pub passages: u64,
+    pub added: usize,
+    pub updated: usize,
+    pub deleted: usize,
+    pub unchanged: usize,
+    pub skipped: Vec<Skipped>,
+    pub manifest_problems: Vec<String>,
+    pub elapsed_ms: u128,
+    /// Bytes of the files that were (re)processed.
+    pub bytes_processed: u64,
+}
+
+/// One document ready to be written.
+#[derive(Debug, Clone)]
+pub struct PreparedDoc {
+    pub doc_id: String,
+    pub rel: String,
+    pub fingerprint: String,
+    pub meta: DocMeta,
+    pub sections: Vec<Section>,
+}
+
+/// Stable document id derived from the archive-relative path.
+pub fn doc_id_for(rel: &str) -> String {
+    blake3::hash(rel.as_bytes()).to_hex()[..16].to_string()
+}
+
+fn fingerprint(bytes: &[u8], manifest: Option<&ManifestRow>) -> String {
+    let mut h = blake3::Hasher::new();
+    h.update(PIPELINE_VERSION.as_bytes());
+    h.update(bytes);
+    h.update(format!("{manifest:?}").as_bytes());
+    h.finalize().to_hex()[..32].to_string()
+}
+
+/// Turns one prepared document into tantivy documents, one per passage.
+pub fn to_tantivy_docs(fields: &Fields, doc: &PreparedDoc) -> Vec<TantivyDocument> {
+    let meta = &doc.meta;
+    let title = meta
+        .title
+        .as_ref()
+        .map(|t| t.value.clone())
+        .unwrap_or_else(|| file_stem(&doc.rel));
+    let meta_json = serde_json::to_string(meta).unwrap_or_default();
+    doc.sections
+        .iter()
+        .enumerate()
+        .map(|(n, section)| {
+            let mut d = TantivyDocument::default();
+            d.add_text(fields.doc_id, &doc.doc_id);
+            d.add_text(fields.section_id, format!("{}-{n}", doc.doc_id));
+            d.add_u64(fields.section_no, n as u64);
+            d.add_text(fields.file, &doc.rel);
+            d.add_text(fields.content_hash, &doc.fingerprint);
+            d.add_text(fields.title, &title);
+            d.add_text(fields.section_title, &section.title);
+            d.add_text(fields.section_title_bi, &section.title);
+            d.add_text(fields.text, &section.text);
+            d.add_text(fields.text_bi, &section.text);
+            let mut text_field = |field, value: &Option<meta::Sourced<String>>| {
+                if let Some(v) = value {
+                    d.add_text(field, &v.value);
+                }
+            };
+            text_field(fields.city, &meta.city);
+            text_field(fields.prefecture, &meta.prefecture);
+            text_field(fields.city_code, &meta.city_code);
+            text_field(fields.department, &meta.department);
+            text_field(fields.head, &meta.head);
+            text_field(fields.doc_type, &meta.doc_type);
+            text_field(fields.source_url, &meta.source_url);
+            if let Some(y) = &meta.year {
+                d.add_i64(fields.year, y.value);
+            }
+            d.add_text(fields.meta_json, &meta_json);
+            d
+        })
+        .collect()
+}
+
+fn file_stem(rel: &str) -> String {
+    let name = rel.rsplit('/').next().unwrap_or(rel);
+    match name.rfind('.') {
+        Some(i) if i > 0 => name[..i].to_string(),
+        _ => name.to_string(),
+    }
+}
+
+/// Extracts, describes and sections one file.
+fn prepare(
+    file: &ArchiveFile,
+    fingerprint: String,
+    manifest: Option<&ManifestRow>,
+) -> std::result::Result<PreparedDoc, String> {
+    let extracted = archive::extract(file)?;
+    let sections = sections::split(&extracted.blocks);
+    if sections.is_empty() {
+        return Err("no text after extraction".to_string());
+    }
+    let meta = meta::infer(&file.rel, &extracted, manifest);
+    Ok(PreparedDoc {
+        doc_id: doc_id_for(&file.rel),
+        rel: file.rel.clone(),
+        fingerprint,
+        meta,
+        sections,
+    })
+}
+
+/// Opens the index in `dir` for writing, creating it (or recreating it when
+/// its schema version is outdated). Refuses to touch a non-empty directory
+/// that is not a plansearch index.
+pub fn open_for_write(dir: &Path, analyzer: &Analyzer) -> Result<Index> {
+    let index_error = |message: String| Error::Index {
+        path: dir.to_path_buf(),
+        message,
+    };
+    std::fs::create_dir_all(dir)
+        .map_err(|e| index_error(format!("cannot create the index directory: {e}")))?;
+    let has_meta = dir.join("meta.json").exists();
+    let version = reader::recorded_version(dir);
+    let index = match (has_meta, version) {
+        (true, Some(v)) if v == SCHEMA_VERSION => Index::open_in_dir(dir)?,
+        (true, Some(_)) => {
+            tracing::warn!(dir = %dir.display(), "index schema is outdated; rebuilding it");
+            remove_index_files(dir)?;
+            create(dir)?
+        }
+        (true, None) => {
+            return Err(index_error(
+                "this directory holds an index not made by plansearch; choose another --index directory"
+                    .to_string(),
+            ));
+        }
+        (false, _) => {
+            let foreign = std::fs::read_dir(dir)?.filter_map(|e| e.ok()).any(|e| {
+                let name = e.file_name();
+                let name = name.to_string_lossy();
+                !name.starts_with('.') && name != MARKER
+            });
+            if foreign {
+                return Err(index_error(
+                    "the directory is not empty and holds no plansearch index; choose an empty or new --index directory"
+                        .to_string(),
+                ));
+            }
+            create(dir)?
+        }
+    };
+    register_tokenizers(&index, analyzer);
+    Ok(index)
+}
+
+fn create(dir: &Path) -> Result<Index> {
+    let (schema, _) = schema::build();
+    let index = Index::create_in_dir(dir, schema)?;
+    reader::write_marker(dir)?;
+    Ok(index)
+}
+
+fn remove_index_files(dir: &Path) -> Result<()> {
+    for entry in std::fs::read_dir(dir)? {
+        let entry = entry?;
+        let name = entry.file_name().to_string_lossy().to_string();
+        let ours = name == "meta.json"
+            || name == ".managed.json"
+            || name == MARKER
+            || name.ends_with(".lock")
+            || name.contains('.') && name.len() > 32; // segment files: <uuid>.<ext>
+        if ours && entry.file_type()?.is_file() {
+            std::fs::remove_file(entry.path())?;
+        }
+    }
+    Ok(())
+}
+
+/// fingerprint and passage count per document already in the index.
+fn existing_documents(index: &Index, fields: &Fields) -> Result<HashMap<String, String>> {
+    let reader = index.reader()?;
+    let searcher = reader.searcher();
+    let mut out = HashMap::new();
+    for segment in searcher.segment_readers() {
+        let store = segment.get_store_reader(64)?;
+        let alive = segment.alive_bitset();
+        for doc in 0..segment.max_doc() {
+            if alive.is_some_and(|a| !a.is_alive(doc)) {
+                continue;
+            }
+            let d: TantivyDocument = store.get(doc)?;
+            let get = |f| d.get_first(f).and_then(|v| v.as_str()).map(str::to_string);
+            let no = d.get_first(fields.section_no).and_then(|v| v.as_u64());
+            if no != Some(0) {
+                continue;
+            }
+            if let (Some(id), Some(fp)) = (get(fields.doc_id), get(fields.content_hash)) {
+                out.insert(id, fp);
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Indexes `archive_dir` into `index_dir`, incrementally.
+pub fn index_archive(
+    archive_dir: &Path,
+    index_dir: &Path,
+    analyzer: &Analyzer,
+    options: &IndexOptions,
+) -> Result<IndexReport> {
+    let started = Instant::now();
+    let walk = archive::walk(archive_dir)?;
+    let manifest = Manifest::load(archive_dir)?;
+    let index = open_for_write(index_dir, analyzer)?;
+    let fields = Fields::from_schema(&index.schema())?;
+    let existing = existing_documents(&index, &fields)?;
+
+    let mut report = IndexReport {
+        skipped: walk.skipped.clone(),
+        manifest_problems: manifest
+            .as_ref()
+            .map(|m| m.problems.clone())
+            .unwrap_or_default(),
+        ..Default::default()
+    };
+    let manifest_row = |rel: &str| manifest.as_ref().and_then(|m| m.get(rel));
+
+    // Which files need work: hash bytes first, extract only what changed.
+    let mut seen: HashSet<String> = HashSet::new();
+    let mut todo: Vec<(&ArchiveFile, String)> = Vec::new();
+    let hashed: Vec<(usize, std::io::Result<String>)> = walk
+        .files
+        .par_iter()
+        .enumerate()
+        .map(|(i, f)| {
+            let fp = std::fs::read(&f.path).map(|b| fingerprint(&b, manifest_row(&f.rel)));
+            (i, fp)
+        })
+        .collect();
+    for (i, fp) in hashed {
+        let file = &walk.files[i];
+        let fp = match fp {
+            Ok(fp) => fp,
+            Err(e) => {
+                report.skipped.push(Skipped {
+                    rel: file.rel.clone(),
+                    reason: format!("cannot read: {e}"),
+                });
+                continue;
+            }
+        };
+        let id = doc_id_for(&file.rel);
+        seen.insert(id.clone());
+        if existing.get(&id) == Some(&fp) {
+            report.unchanged += 1;
+        } else {
+            todo.push((file, fp));
+        }
+    }
+
+    let mut writer: IndexWriter =
+        index.writer_with_num_threads(options.threads, options.memory_budget)?;
+    let bar = progress_bar(options.progress, todo.len() as u64);
+    // Bounded chunks keep memory flat on large archives while rayon extracts
+    // in parallel and tantivy's threads analyze.
+    for chunk in todo.chunks(32) {
+        let prepared: Vec<(usize, std::result::Result<PreparedDoc, String>)> = chunk
+            .par_iter()
+            .enumerate()
+            .map(|(i, (file, fp))| {
+                let result =
+                    std::panic::catch_unwind(|| prepare(file, fp.clone(), manifest_row(&file.rel)))
+                        .unwrap_or_else(|_| {
+                            Err("internal error while extracting (reported as a bug)".into())
+                        });
+                (i, result)
+            })
+            .collect();
+        for (i, result) in prepared {
+            let (file, _) = chunk[i];
+            bar.inc(1);
+            match result {
+                Ok(doc) => {
+                    let id_term = Term::from_field_text(fields.doc_id, &doc.doc_id);
+                    if existing.contains_key(&doc.doc_id) {
+                        writer.delete_term(id_term);
+                        report.updated += 1;
+                    } else {
+                        report.added += 1;
+                    }
+                    report.bytes_processed += file.size;
+                    for d in to_tantivy_docs(&fields, &doc) {
+                        writer.add_document(d)?;
+                    }
+                }
+                Err(reason) => {
+                    // A file that no longer extracts keeps no stale passages.
+                    if existing.contains_key(&doc_id_for(&file.rel)) {
+                        writer.delete_term(Term::from_field_text(
+                            fields.doc_id,
+                            &doc_id_for(&file.rel),
+                        ));
+                        report.deleted += 1;
+                    }
+                    seen.remove(&doc_id_for(&file.rel));
+                    report.skipped.push(Skipped {
+                        rel: file.rel.clone(),
+                        reason,
+                    });
+                }
+            }
+        }
+    }
+    bar.finish_and_clear();
+    for id in existing.keys() {
+        if !seen.contains(id) {
+            writer.delete_term(Term::from_field_text(fields.doc_id, id));
+            report.deleted += 1;
+        }
+    }
+    writer.commit()?;
+    writer.wait_merging_threads()?;
+    report.skipped.sort_by(|a, b| a.rel.cmp(&b.rel));
+
+    let handle = IndexHandle::open(index_dir, analyzer.clone())?;
+    handle.reader.reload()?;
+    let searcher = handle.searcher();
+    report.passages = searcher.num_docs();
+    report.documents = seen.len();
+    report.elapsed_ms = started.elapsed().as_millis();
+    Ok(report)
+}
+
+fn progress_bar(enabled: bool, len: u64) -> indicatif::ProgressBar {
+    if !enabled {
+        return indicatif::ProgressBar::hidden();
+    }
+    let bar = indicatif::ProgressBar::new(len);
+    bar.set_style(
+        indicatif::ProgressStyle::with_template(
+            "{spinner} indexing [{bar:40}] {pos}/{len} files ({elapsed}, eta {eta})",
+        )
+        .expect("valid template")
+        .progress_chars("=> "),
+    );
+    bar
+}

@@ -1,0 +1,197 @@
+//! Document listing and lookup (a document = all passages with one doc_id).
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+use tantivy::collector::{Count, TopDocs};
+use tantivy::query::{Query, TermQuery};
+use tantivy::schema::{IndexRecordOption, Value};
+use tantivy::{TantivyDocument, Term};
+
+use super::{Engine, Filters, stored_str};
+use crate::error::{Error, Result};
+use crate::meta::{DocMeta, Source};
+
+/// Most documents one listing request may return.
+pub const MAX_DOCUMENTS: usize = 1000;
+
+/// A document's metadata, with where each field came from.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct DocumentSummary {
+    pub doc_id: String,
+    pub file: String,
+    pub title: String,
+    pub city: Option<String>,
+    pub prefecture: Option<String>,
+    pub city_code: Option<String>,
+    pub year: Option<i64>,
+    pub department: Option<String>,
+    pub head: Option<String>,
+    pub doc_type: Option<String>,
+    pub source_url: Option<String>,
+    /// Field name → "manifest" | "path" | "text".
+    #[schema(value_type = Object)]
+    pub sources: BTreeMap<&'static str, Source>,
+    /// Number of passages.
+    pub sections: usize,
+}
+
+/// One passage of a document.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct SectionOut {
+    pub section_id: String,
+    pub title: String,
+    pub text: String,
+}
+
+/// A document with its passages.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct DocumentDetail {
+    #[serde(flatten)]
+    pub summary: DocumentSummary,
+    #[serde(rename = "sections")]
+    pub section_list: Vec<SectionOut>,
+}
+
+/// A page of documents.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct DocumentList {
+    pub total: usize,
+    pub documents: Vec<DocumentSummary>,
+}
+
+fn sources(meta: &DocMeta) -> BTreeMap<&'static str, Source> {
+    let mut m = BTreeMap::new();
+    let mut put = |name, s: Option<Source>| {
+        if let Some(s) = s {
+            m.insert(name, s);
+        }
+    };
+    put("city", meta.city.as_ref().map(|v| v.source));
+    put("prefecture", meta.prefecture.as_ref().map(|v| v.source));
+    put("city_code", meta.city_code.as_ref().map(|v| v.source));
+    put("year", meta.year.as_ref().map(|v| v.source));
+    put("department", meta.department.as_ref().map(|v| v.source));
+    put("head", meta.head.as_ref().map(|v| v.source));
+    put("title", meta.title.as_ref().map(|v| v.source));
+    put("doc_type", meta.doc_type.as_ref().map(|v| v.source));
+    put("source_url", meta.source_url.as_ref().map(|v| v.source));
+    m
+}
+
+/// A document id is 16 lowercase hex characters; anything else is refused
+/// before it reaches the index.
+pub fn valid_doc_id(id: &str) -> bool {
+    id.len() == 16
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+}
+
+impl Engine {
+    fn summary(&self, doc: &TantivyDocument, sections: usize) -> DocumentSummary {
+        let f = self.fields();
+        let meta: DocMeta = stored_str(doc, f.meta_json)
+            .and_then(|j| serde_json::from_str(&j).ok())
+            .unwrap_or_default();
+        DocumentSummary {
+            doc_id: stored_str(doc, f.doc_id).unwrap_or_default(),
+            file: stored_str(doc, f.file).unwrap_or_default(),
+            title: stored_str(doc, f.title).unwrap_or_default(),
+            city: stored_str(doc, f.city),
+            prefecture: stored_str(doc, f.prefecture),
+            city_code: stored_str(doc, f.city_code),
+            year: doc.get_first(f.year).and_then(|v| v.as_i64()),
+            department: stored_str(doc, f.department),
+            head: stored_str(doc, f.head),
+            doc_type: stored_str(doc, f.doc_type),
+            source_url: stored_str(doc, f.source_url),
+            sources: sources(&meta),
+            sections,
+        }
+    }
+
+    fn doc_id_query(&self, doc_id: &str) -> Box<dyn Query> {
+        Box::new(TermQuery::new(
+            Term::from_field_text(self.fields().doc_id, doc_id),
+            IndexRecordOption::Basic,
+        ))
+    }
+
+    /// Documents matching the filters, newest first.
+    pub fn documents(
+        &self,
+        filters: &Filters,
+        limit: usize,
+        offset: usize,
+    ) -> Result<DocumentList> {
+        if limit == 0 || limit > MAX_DOCUMENTS {
+            return Err(Error::Query(format!(
+                "limit must be between 1 and {MAX_DOCUMENTS}"
+            )));
+        }
+        let f = self.fields();
+        let first: Box<dyn Query> = Box::new(TermQuery::new(
+            Term::from_field_u64(f.section_no, 0),
+            IndexRecordOption::Basic,
+        ));
+        let query = filters.apply(f, first);
+        let searcher = self.searcher();
+        let (top, total) = searcher.search(
+            query.as_ref(),
+            &(
+                TopDocs::with_limit(limit)
+                    .and_offset(offset)
+                    .order_by_fast_field::<i64>("year", tantivy::Order::Desc),
+                Count,
+            ),
+        )?;
+        let mut documents = Vec::with_capacity(top.len());
+        for (_, addr) in top {
+            let doc: TantivyDocument = searcher.doc(addr)?;
+            let id = stored_str(&doc, f.doc_id).unwrap_or_default();
+            let n = searcher.search(self.doc_id_query(&id).as_ref(), &Count)?;
+            documents.push(self.summary(&doc, n));
+        }
+        Ok(DocumentList { total, documents })
+    }
+
+    /// One document with all its passages in order.
+    pub fn document(&self, doc_id: &str) -> Result<DocumentDetail> {
+        if !valid_doc_id(doc_id) {
+            return Err(Error::NotFound(format!("no document with id {doc_id:?}")));
+        }
+        let f = self.fields();
+        let searcher = self.searcher();
+        let all = searcher.search(
+            self.doc_id_query(doc_id).as_ref(),
+            &TopDocs::with_limit(100_000).order_by_u64_field("section_no", tantivy::Order::Asc),
+        )?;
+        if all.is_empty() {
+            return Err(Error::NotFound(format!("no document with id {doc_id:?}")));
+        }
+        let mut sections = Vec::with_capacity(all.len());
+        let mut first: Option<TantivyDocument> = None;
+        for (_, addr) in all {
+            let doc: TantivyDocument = searcher.doc(addr)?;
+            sections.push(SectionOut {
+                section_id: stored_str(&doc, f.section_id).unwrap_or_default(),
+                title: stored_str(&doc, f.section_title).unwrap_or_default(),
+                text: stored_str(&doc, f.text).unwrap_or_default(),
+            });
+            if first.is_none() {
+                first = Some(doc);
+            }
+        }
+        let first = first.expect("non-empty");
+        Ok(DocumentDetail {
+            summary: self.summary(&first, sections.len()),
+            section_list: sections,
+        })
+    }
+
+    /// Every document id with its passage count (for tools and tests).
+    pub fn all_documents(&self) -> Result<DocumentList> {
+        self.documents(&Filters::default(), MAX_DOCUMENTS, 0)
+    }
+}

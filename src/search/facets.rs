@@ -1,0 +1,155 @@
+//! Facet counts (city, prefecture, department, year) over all matches,
+//! read from fast-field columns: no stored document is touched.
+
+use std::collections::HashMap;
+
+use serde::Serialize;
+use tantivy::collector::{Collector, SegmentCollector};
+use tantivy::columnar::{Column, StrColumn};
+use tantivy::{DocId, Score, SegmentOrdinal, SegmentReader};
+
+/// One facet value and how many passages have it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct FacetValue {
+    pub value: String,
+    pub count: u64,
+}
+
+/// Counts per facet, most frequent first (years: newest first).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct Facets {
+    pub city: Vec<FacetValue>,
+    pub prefecture: Vec<FacetValue>,
+    pub department: Vec<FacetValue>,
+    pub year: Vec<FacetValue>,
+}
+
+/// Collects facet counts; combine with a top-docs collector in a tuple.
+pub struct FacetCollector;
+
+pub struct FacetSegmentCollector {
+    strs: Vec<(Option<StrColumn>, Vec<u64>)>,
+    year: Column<i64>,
+    years: HashMap<i64, u64>,
+}
+
+#[derive(Default)]
+pub struct FacetFruit {
+    strs: [HashMap<String, u64>; 3],
+    years: HashMap<i64, u64>,
+}
+
+const STR_FACETS: [&str; 3] = ["city", "prefecture", "department"];
+
+impl Collector for FacetCollector {
+    type Fruit = FacetFruit;
+    type Child = FacetSegmentCollector;
+
+    fn for_segment(
+        &self,
+        _segment_local_id: SegmentOrdinal,
+        segment: &SegmentReader,
+    ) -> tantivy::Result<FacetSegmentCollector> {
+        let ff = segment.fast_fields();
+        let mut strs = Vec::with_capacity(STR_FACETS.len());
+        for name in STR_FACETS {
+            let col = ff.str(name)?;
+            let n = col.as_ref().map(|c| c.num_terms()).unwrap_or(0);
+            strs.push((col, vec![0u64; n]));
+        }
+        Ok(FacetSegmentCollector {
+            strs,
+            year: ff.i64("year")?,
+            years: HashMap::new(),
+        })
+    }
+
+    fn requires_scoring(&self) -> bool {
+        false
+    }
+
+    fn merge_fruits(&self, fruits: Vec<FacetFruit>) -> tantivy::Result<FacetFruit> {
+        let mut out = FacetFruit::default();
+        for f in fruits {
+            for (i, m) in f.strs.into_iter().enumerate() {
+                for (k, v) in m {
+                    *out.strs[i].entry(k).or_default() += v;
+                }
+            }
+            for (k, v) in f.years {
+                *out.years.entry(k).or_default() += v;
+            }
+        }
+        Ok(out)
+    }
+}
+
+impl SegmentCollector for FacetSegmentCollector {
+    type Fruit = FacetFruit;
+
+    fn collect(&mut self, doc: DocId, _score: Score) {
+        for (col, counts) in &mut self.strs {
+            if let Some(col) = col {
+                for ord in col.term_ords(doc) {
+                    counts[ord as usize] += 1;
+                }
+            }
+        }
+        if let Some(y) = self.year.first(doc) {
+            *self.years.entry(y).or_default() += 1;
+        }
+    }
+
+    fn harvest(self) -> FacetFruit {
+        let mut fruit = FacetFruit {
+            years: self.years,
+            ..Default::default()
+        };
+        for (i, (col, counts)) in self.strs.into_iter().enumerate() {
+            let Some(col) = col else { continue };
+            let mut buf = String::new();
+            for (ord, &count) in counts.iter().enumerate() {
+                if count == 0 {
+                    continue;
+                }
+                buf.clear();
+                if col.ord_to_str(ord as u64, &mut buf).unwrap_or(false) {
+                    *fruit.strs[i].entry(buf.clone()).or_default() += count;
+                }
+            }
+        }
+        fruit
+    }
+}
+
+fn sorted(map: HashMap<String, u64>, limit: usize) -> Vec<FacetValue> {
+    let mut v: Vec<FacetValue> = map
+        .into_iter()
+        .map(|(value, count)| FacetValue { value, count })
+        .collect();
+    v.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.value.cmp(&b.value)));
+    v.truncate(limit);
+    v
+}
+
+impl FacetFruit {
+    /// Final facets, each list cut to `limit` values.
+    pub fn into_facets(self, limit: usize) -> Facets {
+        let [city, prefecture, department] = self.strs;
+        let mut year: Vec<(i64, u64)> = self.years.into_iter().collect();
+        year.sort_by(|a, b| b.0.cmp(&a.0));
+        Facets {
+            city: sorted(city, limit),
+            prefecture: sorted(prefecture, limit),
+            department: sorted(department, limit),
+            year: year
+                .into_iter()
+                .take(limit)
+                .map(|(y, count)| FacetValue {
+                    value: y.to_string(),
+                    count,
+                })
+                .collect(),
+        }
+    }
+}

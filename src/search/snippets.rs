@@ -1,0 +1,278 @@
+//! Snippets: the best 1–3 fragments of a passage, lengths in characters,
+//! matches in `<mark>`, every other character HTML-escaped.
+//!
+//! Our own highlighter instead of tantivy's SnippetGenerator: it counts
+//! characters (tantivy counts bytes), and matches both analyzed words and
+//! literal strings (for hits found through the bigram field).
+
+use std::collections::HashSet;
+
+use crate::analysis::dictionary::Analyzer;
+use crate::analysis::variants::fold_char;
+
+/// Characters per fragment.
+pub const FRAGMENT_CHARS: usize = 90;
+/// Most fragments per snippet.
+pub const MAX_FRAGMENTS: usize = 3;
+
+/// Escapes text for HTML element content and attribute values.
+pub fn escape_html(s: &str, out: &mut String) {
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            _ => out.push(c),
+        }
+    }
+}
+
+/// What to highlight for one query.
+#[derive(Debug, Clone, Default)]
+pub struct Highlighter {
+    /// Index terms (analyzed words) of the query and its expansions.
+    pub terms: HashSet<String>,
+    /// Literal strings (folded, lowercased), at least two characters long.
+    pub literals: Vec<String>,
+}
+
+/// Folds for literal matching without changing byte offsets.
+fn fold_for_match(s: &str) -> String {
+    s.chars()
+        .map(|c| fold_char(c).to_ascii_lowercase())
+        .collect()
+}
+
+impl Highlighter {
+    /// Highlights the words and literal forms of `texts`.
+    pub fn new<'a>(analyzer: &Analyzer, texts: impl IntoIterator<Item = &'a str>) -> Self {
+        let mut h = Highlighter::default();
+        for text in texts {
+            for w in analyzer.words(text) {
+                h.terms.insert(w.term);
+            }
+            for part in text.split_whitespace() {
+                let lit = fold_for_match(part);
+                if lit.chars().count() >= 2 && !h.literals.contains(&lit) {
+                    h.literals.push(lit);
+                }
+            }
+        }
+        h
+    }
+
+    /// Merged byte ranges of `text` to highlight.
+    pub fn ranges(&self, analyzer: &Analyzer, text: &str) -> Vec<(usize, usize)> {
+        let mut ranges: Vec<(usize, usize)> = analyzer
+            .words(text)
+            .into_iter()
+            .filter(|w| self.terms.contains(&w.term))
+            .map(|w| (w.byte_start, w.byte_end))
+            .collect();
+        if !self.literals.is_empty() {
+            let folded = fold_for_match(text);
+            for lit in &self.literals {
+                ranges.extend(
+                    folded
+                        .match_indices(lit.as_str())
+                        .map(|(i, m)| (i, i + m.len())),
+                );
+            }
+        }
+        ranges.sort_unstable();
+        let mut merged: Vec<(usize, usize)> = Vec::with_capacity(ranges.len());
+        for (s, e) in ranges {
+            match merged.last_mut() {
+                Some(last) if s <= last.1 => last.1 = last.1.max(e),
+                _ => merged.push((s, e)),
+            }
+        }
+        merged
+    }
+
+    /// The snippet of `text` as safe HTML.
+    pub fn snippet(&self, analyzer: &Analyzer, text: &str) -> String {
+        let ranges = self.ranges(analyzer, text);
+        render(text, &ranges, FRAGMENT_CHARS, MAX_FRAGMENTS)
+    }
+
+    /// `text` with every match marked (document view).
+    pub fn mark_all(&self, analyzer: &Analyzer, text: &str) -> String {
+        let ranges = self.ranges(analyzer, text);
+        let mut out = String::with_capacity(text.len() + ranges.len() * 13);
+        write_marked(text, 0, text.len(), &ranges, &mut out);
+        out
+    }
+}
+
+fn write_marked(text: &str, from: usize, to: usize, ranges: &[(usize, usize)], out: &mut String) {
+    let mut at = from;
+    for &(s, e) in ranges {
+        if e <= from || s >= to {
+            continue;
+        }
+        let (s, e) = (s.max(from), e.min(to));
+        if s > at {
+            escape_html(&text[at..s], out);
+        }
+        out.push_str("<mark>");
+        escape_html(&text[s.max(at)..e], out);
+        out.push_str("</mark>");
+        at = e;
+    }
+    if at < to {
+        escape_html(&text[at..to], out);
+    }
+}
+
+/// Picks fragments around the matches and renders them.
+pub fn render(text: &str, ranges: &[(usize, usize)], fragment_chars: usize, max: usize) -> String {
+    // Byte offset of every char boundary, so windows are counted in chars.
+    let bounds: Vec<usize> = text
+        .char_indices()
+        .map(|(i, _)| i)
+        .chain(std::iter::once(text.len()))
+        .collect();
+    let n_chars = bounds.len() - 1;
+    let char_at = |byte: usize| bounds.partition_point(|&b| b < byte);
+
+    let mut windows: Vec<(usize, usize)> = Vec::new();
+    if ranges.is_empty() {
+        windows.push((0, n_chars.min(fragment_chars * 2)));
+    } else {
+        let match_chars: Vec<(usize, usize, String)> = ranges
+            .iter()
+            .map(|&(s, e)| (char_at(s), char_at(e), fold_for_match(&text[s..e])))
+            .collect();
+        let mut covered: HashSet<String> = HashSet::new();
+        let mut used = vec![false; match_chars.len()];
+        while windows.len() < max {
+            // The window (started a little before some match) that covers the
+            // most not-yet-shown terms, then the most matches.
+            let mut best: Option<(usize, usize, usize)> = None;
+            for (i, (s, _, _)) in match_chars.iter().enumerate() {
+                if used[i] {
+                    continue;
+                }
+                let start = window_start(text, &bounds, *s);
+                let end = (start + fragment_chars).min(n_chars);
+                let mut new_terms: HashSet<&str> = HashSet::new();
+                let mut count = 0;
+                for (ms, me, t) in &match_chars {
+                    if *ms >= start && *me <= end {
+                        count += 1;
+                        if !covered.contains(t) {
+                            new_terms.insert(t);
+                        }
+                    }
+                }
+                let score = new_terms.len() * 100 + count;
+                if best.is_none_or(|b| score > b.2) {
+                    best = Some((start, end, score));
+                }
+            }
+            let Some((start, end, score)) = best else {
+                break;
+            };
+            if !windows.is_empty() && score < 100 {
+                break; // a further fragment would show nothing new
+            }
+            for (i, (ms, me, t)) in match_chars.iter().enumerate() {
+                if *ms >= start && *me <= end || (*ms < end && *me > start) {
+                    used[i] = true;
+                    covered.insert(t.clone());
+                }
+            }
+            windows.push((start, end));
+        }
+        windows.sort_unstable();
+        // Overlapping windows merge.
+        let mut merged: Vec<(usize, usize)> = Vec::new();
+        for w in windows {
+            match merged.last_mut() {
+                Some(last) if w.0 <= last.1 => last.1 = last.1.max(w.1),
+                _ => merged.push(w),
+            }
+        }
+        windows = merged;
+    }
+    let mut out = String::new();
+    for (i, &(start, end)) in windows.iter().enumerate() {
+        if i > 0 {
+            out.push(' ');
+        }
+        if start > 0 {
+            out.push('…');
+        }
+        let mut frag = String::new();
+        write_marked(text, bounds[start], bounds[end], ranges, &mut frag);
+        out.push_str(&frag.replace('\n', " "));
+        if end < n_chars {
+            out.push('…');
+        }
+    }
+    out
+}
+
+/// Starts a fragment up to 20 chars before the match, at a sentence start
+/// when one is near.
+fn window_start(text: &str, bounds: &[usize], match_char: usize) -> usize {
+    let earliest = match_char.saturating_sub(20);
+    for c in (earliest..match_char).rev() {
+        let ch = text[bounds[c]..].chars().next().unwrap_or(' ');
+        if matches!(ch, '。' | '\n' | '!' | '?') {
+            return c + 1;
+        }
+    }
+    earliest
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes_everything_but_marks() {
+        let text = "<script>alert(1)</script> 防災 & 減災";
+        let ranges = vec![(text.find("防災").unwrap(), text.find("防災").unwrap() + 6)];
+        let html = render(text, &ranges, 90, 3);
+        assert!(html.contains("&lt;script&gt;"));
+        assert!(html.contains("<mark>防災</mark>"));
+        assert!(html.contains("&amp;"));
+        assert!(!html.contains("<script>"));
+    }
+
+    #[test]
+    fn fragment_length_counts_characters() {
+        let text = "あ".repeat(500) + "防災" + &"い".repeat(500);
+        let s = text.find("防災").unwrap();
+        let html = render(&text, &[(s, s + 6)], 50, 3);
+        let visible = html.replace("<mark>", "").replace("</mark>", "");
+        let chars = visible.chars().filter(|&c| c != '…').count();
+        assert_eq!(chars, 50);
+        assert!(html.starts_with('…') && html.ends_with('…'));
+    }
+
+    #[test]
+    fn several_fragments_show_distinct_terms() {
+        let text = format!(
+            "{}防災{}減災{}",
+            "あ".repeat(300),
+            "い".repeat(300),
+            "う".repeat(300)
+        );
+        let a = text.find("防災").unwrap();
+        let b = text.find("減災").unwrap();
+        let html = render(&text, &[(a, a + 6), (b, b + 6)], 40, 3);
+        assert!(html.contains("<mark>防災</mark>") && html.contains("<mark>減災</mark>"));
+        assert_eq!(html.matches("<mark>").count(), 2);
+    }
+
+    #[test]
+    fn no_match_gives_the_beginning() {
+        let html = render("短い本文です。", &[], 90, 3);
+        assert_eq!(html, "短い本文です。");
+    }
+}
