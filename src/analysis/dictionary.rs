@@ -63,6 +63,10 @@ fn metadata() -> Metadata {
 
 /// Returns the built dictionary directory, building it on first use.
 pub fn ensure_built(config: &DictionaryConfig) -> Result<PathBuf> {
+    // One build at a time within the process; other processes are kept
+    // apart by the unique temporary directory and the atomic rename.
+    static BUILD: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    let _guard = BUILD.lock().unwrap_or_else(|e| e.into_inner());
     let target = config.cache_root().join(CACHE_VERSION);
     if target.join("matrix.mtx").exists() || target.join(".complete").exists() {
         return Ok(target);
@@ -85,7 +89,14 @@ pub fn ensure_built(config: &DictionaryConfig) -> Result<PathBuf> {
     // mid-build never leave a half-written dictionary behind.
     let tmp = config
         .cache_root()
-        .join(format!(".{CACHE_VERSION}.{}.tmp", std::process::id()));
+        .join(format!(
+            ".{CACHE_VERSION}.{}.{}.tmp",
+            std::process::id(),
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map(|d| d.as_nanos())
+                .unwrap_or(0)
+        ));
     let _ = std::fs::remove_dir_all(&tmp);
     std::fs::create_dir_all(&tmp)?;
     tracing::info!(source = %source.display(), "building the IPADIC dictionary (first run)");
@@ -347,4 +358,64 @@ fn is_user_word(token: &Token<'_>) -> bool {
 /// Convenience for tests and tools: build from `path` if it is a directory.
 pub fn is_dictionary_source(path: &Path) -> bool {
     path.join("matrix.def").exists() && path.join("char.def").exists()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn analyzer() -> Analyzer {
+        Analyzer::load(&DictionaryConfig::default()).expect("IPADIC (apt-get install mecab-ipadic)")
+    }
+
+    fn terms(a: &Analyzer, text: &str) -> Vec<String> {
+        a.words(text).into_iter().map(|w| w.term).collect()
+    }
+
+    #[test]
+    fn base_forms_and_stop_tags() {
+        let a = analyzer();
+        // Particles (の, を), auxiliaries and symbols go; verbs index their base form.
+        assert_eq!(terms(&a, "避難所の停電対策を進めます。"), vec!["避難", "所", "停電", "対策", "進める"]);
+    }
+
+    #[test]
+    fn latin_is_lowercased() {
+        let a = analyzer();
+        assert!(terms(&a, "ＤＸとRPAの推進").contains(&"rpa".to_string()));
+    }
+
+    #[test]
+    fn user_dictionary_compound_keeps_its_parts() {
+        let a = analyzer();
+        let words = a.words("公民学連携を推進");
+        let terms: Vec<&str> = words.iter().map(|w| w.term.as_str()).collect();
+        assert!(terms.contains(&"公民学連携"), "{terms:?}");
+        assert!(terms.contains(&"連携"), "{terms:?}");
+        // Parts share the compound's position, so phrases still line up.
+        let pos = |t: &str| words.iter().find(|w| w.term == t).unwrap().position;
+        assert_eq!(pos("公民学連携"), pos("連携"));
+    }
+
+    #[test]
+    fn variants_fold_before_segmentation() {
+        let a = analyzer();
+        assert_eq!(terms(&a, "国土強靱化"), terms(&a, "国土強靭化"));
+        // Offsets still point into the original text.
+        let text = "国土強靱化地域計画";
+        for w in a.words(text) {
+            assert!(text.is_char_boundary(w.byte_start) && text.is_char_boundary(w.byte_end));
+        }
+    }
+
+    #[test]
+    fn missing_source_gives_an_actionable_error() {
+        let config = DictionaryConfig {
+            ipadic_source: Some(PathBuf::from("/nonexistent/ipadic")),
+            cache_dir: Some(std::env::temp_dir().join(format!("ps-dict-missing-{}", std::process::id()))),
+            ..Default::default()
+        };
+        let err = ensure_built(&config).unwrap_err().to_string();
+        assert!(err.contains("apt-get install mecab-ipadic"), "{err}");
+    }
 }

@@ -1,0 +1,134 @@
+//! The HTTP API over a real server on 127.0.0.1: status codes, JSON shape,
+//! errors, headers.
+
+mod common;
+
+use common::{doc, enc, engine, get, get_json, serve};
+use std::sync::OnceLock;
+
+fn base() -> &'static str {
+    static BASE: OnceLock<String> = OnceLock::new();
+    BASE.get_or_init(|| {
+        serve(engine(&[
+            doc("a/2020.txt", "架空市", 2020, "危機管理室", &[
+                ("避難所の環境整備", "指定避難所における停電対策として非常用発電機を配備します。"),
+                ("表示の確認", "<img src=x onerror=alert(1)> と <script>alert(1)</script> を含む本文。"),
+            ]),
+            doc("b/2021.txt", "見本市", 2021, "企画部", &[("停電への備え", "停電対策の訓練を行います。")]),
+        ]))
+    })
+}
+
+#[test]
+fn search_returns_the_documented_shape() {
+    let (status, v) = get_json(&format!("{}/api/search?q={}", base(), enc("停電対策")));
+    assert_eq!(status, 200);
+    assert_eq!(v["total"], 2);
+    assert!(v["took_ms"].is_number());
+    assert!(v["escalated"].is_null());
+    let hit = &v["hits"][0];
+    for key in [
+        "doc_id", "file", "section_id", "section_title", "title", "city", "prefecture", "city_code",
+        "year", "department", "doc_type", "score", "snippet",
+    ] {
+        assert!(hit.get(key).is_some(), "hit lacks {key}: {hit}");
+    }
+    assert!(hit.get("text").is_none(), "text only with include=text");
+    for facet in ["city", "year", "department"] {
+        assert!(v["facets"][facet].is_array(), "facets.{facet}");
+    }
+    assert_eq!(v["facets"]["city"].as_array().unwrap().len(), 2);
+}
+
+#[test]
+fn filters_include_text_and_repeatable_city() {
+    let url = format!(
+        "{}/api/search?q={}&city={}&city={}&include=text&year_from=2021",
+        base(),
+        enc("停電"),
+        enc("架空市"),
+        enc("見本市")
+    );
+    let (status, v) = get_json(&url);
+    assert_eq!(status, 200);
+    assert_eq!(v["total"], 1);
+    assert_eq!(v["hits"][0]["city"], "見本市");
+    assert!(v["hits"][0]["text"].as_str().unwrap().contains("訓練"));
+}
+
+#[test]
+fn bad_parameters_are_400_with_code_and_message() {
+    let q = enc("停電");
+    for (query, code) in [
+        (format!("q={q}&sort=newest"), "invalid_parameter"),
+        (format!("q={q}&limit=0"), "invalid_parameter"),
+        (format!("q={q}&limit=101"), "invalid_parameter"),
+        (format!("q={q}&year=abc"), "invalid_parameter"),
+        (format!("q={q}&year_from=2022&year_to=2020"), "invalid_parameter"),
+        (format!("q={q}&offset=-1"), "invalid_parameter"),
+        (format!("q={q}&include=everything"), "invalid_parameter"),
+        ("q=".to_string(), "missing_query"),
+        ("".to_string(), "missing_query"),
+        (format!("q={}", enc("-停電")), "invalid_query"),
+        (format!("q={}", "%E3%81%82".repeat(600)), "invalid_query"),
+    ] {
+        let (status, v) = get_json(&format!("{}/api/search?{query}", base()));
+        let shown: String = query.chars().take(60).collect();
+        assert_eq!(status, 400, "{shown}: {v}");
+        assert_eq!(v["error"]["code"], code, "{shown}: {v}");
+        assert!(v["error"]["message"].as_str().unwrap().len() > 5);
+    }
+}
+
+#[test]
+fn documents_list_and_detail() {
+    let (status, v) = get_json(&format!("{}/api/documents?city={}", base(), enc("架空市")));
+    assert_eq!(status, 200);
+    assert_eq!(v["total"], 1);
+    let d = &v["documents"][0];
+    assert_eq!(d["sources"]["city"], "manifest");
+    assert_eq!(d["sections"], 2);
+    let id = d["doc_id"].as_str().unwrap();
+    let (status, v) = get_json(&format!("{}/api/documents/{id}", base()));
+    assert_eq!(status, 200);
+    assert_eq!(v["sections"].as_array().unwrap().len(), 2);
+    assert_eq!(v["sections"][0]["title"], "避難所の環境整備");
+    for bad in ["0000000000000000", "..%2F..%2Fetc%2Fpasswd", "%00", "x"] {
+        let (status, v) = get_json(&format!("{}/api/documents/{bad}", base()));
+        assert_eq!(status, 404, "{bad}");
+        assert_eq!(v["error"]["code"], "not_found");
+    }
+}
+
+#[test]
+fn untrusted_text_is_escaped_in_snippets() {
+    let (_, v) = get_json(&format!("{}/api/search?q={}", base(), enc("本文")));
+    let snippet = v["hits"][0]["snippet"].as_str().unwrap();
+    let bare = snippet.replace("<mark>", "").replace("</mark>", "");
+    assert!(!bare.contains('<') && !bare.contains('>'), "{snippet}");
+    assert!(snippet.contains("&lt;"), "{snippet}");
+}
+
+#[test]
+fn health_ui_and_security_headers() {
+    let (status, v) = get_json(&format!("{}/healthz", base()));
+    assert_eq!(status, 200);
+    assert_eq!(v["status"], "ok");
+    let (status, body, ct) = get(&format!("{}/", base()));
+    assert_eq!(status, 200);
+    assert!(ct.starts_with("text/html"));
+    assert!(body.contains("/ui/app.js"));
+    let (status, _, ct) = get(&format!("{}/ui/app.js", base()));
+    assert_eq!(status, 200);
+    assert!(ct.starts_with("text/javascript"));
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .build()
+        .into();
+    let resp = agent.get(&format!("{}/", base())).call().unwrap();
+    let csp = resp.headers().get("content-security-policy").unwrap().to_str().unwrap();
+    assert!(csp.contains("script-src 'self'") && !csp.contains("unsafe-inline"));
+    assert_eq!(resp.headers().get("x-content-type-options").unwrap(), "nosniff");
+    let (status, _, _) = get(&format!("{}/no/such/page", base()));
+    assert_eq!(status, 404);
+}

@@ -1,0 +1,162 @@
+//! Search behaviour on a small hand-built index of fictional documents.
+
+mod common;
+
+use common::{doc, engine};
+use plansearch::search::{Engine, Filters, SearchRequest, Sort};
+
+fn sample() -> Engine {
+    engine(&[
+        doc("a/2020.txt", "架空市", 2020, "危機管理室", &[
+            ("避難所の環境整備", "災害時に備え、指定避難所における停電対策として非常用発電機を配備します。"),
+            ("消防団の強化", "消防団に女性分団を新設し、地域防災力の向上を図ります。"),
+        ]),
+        doc("a/2022.txt", "架空市", 2022, "企画部", &[
+            ("公民学連携の推進", "大学や民間事業者との公民学連携プラットフォームを運営します。"),
+            ("待機児童対策", "保育所を整備し、待機児童の解消をめざします。"),
+        ]),
+        doc("b/2021.txt", "見本市", 2021, "企画部", &[
+            ("デジタル化", "ＲＰＡやAI-OCRを導入し、ＤＸを推進します。"),
+            ("広報", "広報誌をリニューアルし、<script>alert(1)</script> のような表記も正しく表示します。"),
+        ]),
+        doc("c/2023.txt", "試験市", 2023, "総務部", &[
+            ("待機児童の状況", "待機児童は前年度から減少しました。"),
+        ]),
+    ])
+}
+
+fn search(e: &Engine, q: &str) -> plansearch::search::SearchResponse {
+    e.search(&SearchRequest::new(q)).unwrap()
+}
+
+#[test]
+fn unspaced_query_matches_words_across_particles() {
+    let e = sample();
+    // 「待機児童解消」 is not a substring anywhere; its words are.
+    let r = search(&e, "待機児童解消");
+    assert_eq!(r.escalated, None);
+    assert_eq!(r.total, 1);
+    assert_eq!(r.hits[0].section_title, "待機児童対策");
+    let r = search(&e, "避難所の停電対策");
+    assert_eq!(r.total, 1);
+    assert_eq!(r.hits[0].section_title, "避難所の環境整備");
+}
+
+#[test]
+fn phrase_exclusion_and_or() {
+    let e = sample();
+    assert_eq!(search(&e, "\"待機児童の解消\"").total, 1);
+    let r = search(&e, "待機児童 -保育所");
+    assert_eq!(r.total, 1);
+    assert_eq!(r.hits[0].city.as_deref(), Some("試験市"));
+    assert_eq!(search(&e, "女性分団 OR 非常用発電機").total, 2);
+}
+
+#[test]
+fn full_width_and_case_fold() {
+    let e = sample();
+    assert_eq!(search(&e, "dx").total, 1);
+    assert_eq!(search(&e, "ＲＰＡ").total, 1);
+}
+
+#[test]
+fn escalates_when_strict_match_is_empty_and_says_so() {
+    let e = sample();
+    let r = search(&e, "女性消防隊員の募集");
+    assert!(r.escalated.is_some(), "{:?}", r.escalated);
+    assert!(r.total >= 1);
+    assert_eq!(r.hits[0].section_title, "消防団の強化");
+}
+
+#[test]
+fn filters_and_facets() {
+    let e = sample();
+    let mut req = SearchRequest::new("待機児童");
+    let r = e.search(&req).unwrap();
+    assert_eq!(r.total, 2);
+    let cities: Vec<(&str, u64)> = r.facets.city.iter().map(|f| (f.value.as_str(), f.count)).collect();
+    assert!(cities.contains(&("架空市", 1)) && cities.contains(&("試験市", 1)), "{cities:?}");
+    assert_eq!(r.facets.year.len(), 2);
+    req.filters = Filters {
+        cities: vec!["試験市".into()],
+        ..Default::default()
+    };
+    let r = e.search(&req).unwrap();
+    assert_eq!(r.total, 1);
+    // Facets describe the filtered result set.
+    assert_eq!(r.facets.city.len(), 1);
+    req.filters = Filters {
+        year_from: Some(2021),
+        year_to: Some(2022),
+        ..Default::default()
+    };
+    assert_eq!(e.search(&req).unwrap().total, 1);
+    req.filters = Filters {
+        departments: vec!["総務部".into(), "企画部".into()],
+        ..Default::default()
+    };
+    assert_eq!(e.search(&req).unwrap().total, 2);
+}
+
+#[test]
+fn sort_by_year() {
+    let e = sample();
+    let mut req = SearchRequest::new("待機児童");
+    req.sort = Sort::YearAsc;
+    let years: Vec<_> = e.search(&req).unwrap().hits.iter().map(|h| h.year).collect();
+    assert_eq!(years, vec![Some(2022), Some(2023)]);
+    req.sort = Sort::YearDesc;
+    let years: Vec<_> = e.search(&req).unwrap().hits.iter().map(|h| h.year).collect();
+    assert_eq!(years, vec![Some(2023), Some(2022)]);
+}
+
+#[test]
+fn snippets_mark_matches_and_escape_text() {
+    let e = sample();
+    let r = search(&e, "広報誌");
+    let s = &r.hits[0].snippet;
+    assert!(s.contains("<mark>広報誌</mark>"), "{s}");
+    assert!(s.contains("&lt;script&gt;") && !s.contains("<script>"), "{s}");
+}
+
+#[test]
+fn paging_and_limits() {
+    let e = sample();
+    let mut req = SearchRequest::new("待機児童");
+    req.limit = 1;
+    let first = e.search(&req).unwrap();
+    req.offset = 1;
+    let second = e.search(&req).unwrap();
+    assert_eq!(first.total, 2);
+    assert_ne!(first.hits[0].section_id, second.hits[0].section_id);
+    req.limit = 0;
+    assert!(e.search(&req).is_err());
+    req.limit = 101;
+    assert!(e.search(&req).is_err());
+}
+
+#[test]
+fn bad_queries_are_errors_not_panics() {
+    let e = sample();
+    for q in ["", "   ", "-待機児童", "\"\"", "の", "。、", "OR"] {
+        let r = e.search(&SearchRequest::new(q));
+        if let Ok(r) = r {
+            // Stop-word-only queries may match literally; they must not panic.
+            assert!(r.total < 100);
+        }
+    }
+}
+
+#[test]
+fn documents_and_document_detail() {
+    let e = sample();
+    let list = e.documents(&Filters::default(), 100, 0).unwrap();
+    assert_eq!(list.total, 4);
+    assert_eq!(list.documents[0].year, Some(2023), "newest first");
+    let id = &list.documents[0].doc_id;
+    let d = e.document(id).unwrap();
+    assert_eq!(d.section_list.len(), 1);
+    assert_eq!(d.summary.sources.get("city"), Some(&plansearch::meta::Source::Manifest));
+    assert!(e.document("../../etc/passwd").is_err());
+    assert!(e.document("0000000000000000").is_err());
+}
