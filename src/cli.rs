@@ -85,6 +85,19 @@ enum Command {
         #[arg(required = true)]
         query: Vec<String>,
     },
+    /// Score search quality on judged queries (nDCG@10, RR, recall@10).
+    Eval {
+        /// Judged queries (the format of shared/eval/queries.tsv).
+        queries: PathBuf,
+        #[command(flatten)]
+        common: Common,
+        /// full, morph-only, bigram-only, no-synonyms, no-escalation, or all.
+        #[arg(long, default_value = "full")]
+        ablation: String,
+        /// Print the report as JSON.
+        #[arg(long)]
+        json: bool,
+    },
     /// Build (if needed) and time the dictionary; prints JSON.
     DictInfo {
         #[command(flatten)]
@@ -219,6 +232,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 offset,
                 include_text: false,
                 facets: true,
+                force_mode: None,
             };
             let resp = engine.search(&req)?;
             if json {
@@ -228,6 +242,12 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
+        Command::Eval {
+            queries,
+            common,
+            ablation,
+            json,
+        } => eval(&queries, &common, &ablation, json),
         Command::DictInfo { common } => {
             let started = Instant::now();
             let _ = common.analyzer()?;
@@ -285,6 +305,55 @@ fn index(
         for p in &report.manifest_problems {
             eprintln!("manifest: {p}");
         }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn eval(queries: &Path, common: &Common, ablation: &str, json: bool) -> anyhow::Result<ExitCode> {
+    let text = std::fs::read_to_string(queries)
+        .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", queries.display()))?;
+    let judged = crate::eval::parse_queries(&text)?;
+    let mut engine = common.engine()?;
+    let configs: Vec<&str> = if ablation == "all" {
+        crate::eval::ABLATIONS.to_vec()
+    } else {
+        vec![ablation]
+    };
+    let mut reports = Vec::new();
+    for config in configs {
+        engine.features = crate::eval::features(config)?;
+        reports.push(crate::eval::run(&engine, &judged, config)?);
+    }
+    if json {
+        println!("{}", serde_json::to_string_pretty(&reports)?);
+        return Ok(ExitCode::SUCCESS);
+    }
+    if reports.len() == 1 {
+        let r = &reports[0];
+        println!(
+            "{:<5} {:<32} {:>7} {:>6} {:>9}",
+            "qid", "query", "nDCG@10", "RR", "recall@10"
+        );
+        for q in &r.queries {
+            let note = q
+                .escalated
+                .map(|e| format!(" (escalated: {e})"))
+                .unwrap_or_default();
+            println!(
+                "{:<5} {:<32} {:>7.3} {:>6.3} {:>9.3}{note}",
+                q.qid, q.query, q.ndcg, q.rr, q.recall
+            );
+        }
+    }
+    println!(
+        "| config | mean nDCG@10 | MRR | mean recall@10 | queries with no relevant hit in top 10 |"
+    );
+    println!("|---|---|---|---|---|");
+    for r in &reports {
+        println!(
+            "| {} | {:.3} | {:.3} | {:.3} | {} |",
+            r.config, r.mean_ndcg, r.mean_rr, r.mean_recall, r.misses
+        );
     }
     Ok(ExitCode::SUCCESS)
 }

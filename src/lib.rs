@@ -10,6 +10,7 @@ pub mod analysis;
 pub mod archive;
 pub mod cli;
 pub mod error;
+pub mod eval;
 pub mod index;
 pub mod meta;
 pub mod search;

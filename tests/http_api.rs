@@ -10,11 +10,29 @@ fn base() -> &'static str {
     static BASE: OnceLock<String> = OnceLock::new();
     BASE.get_or_init(|| {
         serve(engine(&[
-            doc("a/2020.txt", "架空市", 2020, "危機管理室", &[
-                ("避難所の環境整備", "指定避難所における停電対策として非常用発電機を配備します。"),
-                ("表示の確認", "<img src=x onerror=alert(1)> と <script>alert(1)</script> を含む本文。"),
-            ]),
-            doc("b/2021.txt", "見本市", 2021, "企画部", &[("停電への備え", "停電対策の訓練を行います。")]),
+            doc(
+                "a/2020.txt",
+                "架空市",
+                2020,
+                "危機管理室",
+                &[
+                    (
+                        "避難所の環境整備",
+                        "指定避難所における停電対策として非常用発電機を配備します。",
+                    ),
+                    (
+                        "表示の確認",
+                        "<img src=x onerror=alert(1)> と <script>alert(1)</script> を含む本文。",
+                    ),
+                ],
+            ),
+            doc(
+                "b/2021.txt",
+                "見本市",
+                2021,
+                "企画部",
+                &[("停電への備え", "停電対策の訓練を行います。")],
+            ),
         ]))
     })
 }
@@ -28,8 +46,19 @@ fn search_returns_the_documented_shape() {
     assert!(v["escalated"].is_null());
     let hit = &v["hits"][0];
     for key in [
-        "doc_id", "file", "section_id", "section_title", "title", "city", "prefecture", "city_code",
-        "year", "department", "doc_type", "score", "snippet",
+        "doc_id",
+        "file",
+        "section_id",
+        "section_title",
+        "title",
+        "city",
+        "prefecture",
+        "city_code",
+        "year",
+        "department",
+        "doc_type",
+        "score",
+        "snippet",
     ] {
         assert!(hit.get(key).is_some(), "hit lacks {key}: {hit}");
     }
@@ -64,7 +93,10 @@ fn bad_parameters_are_400_with_code_and_message() {
         (format!("q={q}&limit=0"), "invalid_parameter"),
         (format!("q={q}&limit=101"), "invalid_parameter"),
         (format!("q={q}&year=abc"), "invalid_parameter"),
-        (format!("q={q}&year_from=2022&year_to=2020"), "invalid_parameter"),
+        (
+            format!("q={q}&year_from=2022&year_to=2020"),
+            "invalid_parameter",
+        ),
         (format!("q={q}&offset=-1"), "invalid_parameter"),
         (format!("q={q}&include=everything"), "invalid_parameter"),
         ("q=".to_string(), "missing_query"),
@@ -126,9 +158,17 @@ fn health_ui_and_security_headers() {
         .build()
         .into();
     let resp = agent.get(&format!("{}/", base())).call().unwrap();
-    let csp = resp.headers().get("content-security-policy").unwrap().to_str().unwrap();
+    let csp = resp
+        .headers()
+        .get("content-security-policy")
+        .unwrap()
+        .to_str()
+        .unwrap();
     assert!(csp.contains("script-src 'self'") && !csp.contains("unsafe-inline"));
-    assert_eq!(resp.headers().get("x-content-type-options").unwrap(), "nosniff");
+    assert_eq!(
+        resp.headers().get("x-content-type-options").unwrap(),
+        "nosniff"
+    );
     let (status, _, _) = get(&format!("{}/no/such/page", base()));
     assert_eq!(status, 404);
 }

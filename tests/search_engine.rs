@@ -7,21 +7,58 @@ use plansearch::search::{Engine, Filters, SearchRequest, Sort};
 
 fn sample() -> Engine {
     engine(&[
-        doc("a/2020.txt", "架空市", 2020, "危機管理室", &[
-            ("避難所の環境整備", "災害時に備え、指定避難所における停電対策として非常用発電機を配備します。"),
-            ("消防団の強化", "消防団に女性分団を新設し、地域防災力の向上を図ります。"),
-        ]),
-        doc("a/2022.txt", "架空市", 2022, "企画部", &[
-            ("公民学連携の推進", "大学や民間事業者との公民学連携プラットフォームを運営します。"),
-            ("待機児童対策", "保育所を整備し、待機児童の解消をめざします。"),
-        ]),
-        doc("b/2021.txt", "見本市", 2021, "企画部", &[
-            ("デジタル化", "ＲＰＡやAI-OCRを導入し、ＤＸを推進します。"),
-            ("広報", "広報誌をリニューアルし、<script>alert(1)</script> のような表記も正しく表示します。"),
-        ]),
-        doc("c/2023.txt", "試験市", 2023, "総務部", &[
-            ("待機児童の状況", "待機児童は前年度から減少しました。"),
-        ]),
+        doc(
+            "a/2020.txt",
+            "架空市",
+            2020,
+            "危機管理室",
+            &[
+                (
+                    "避難所の環境整備",
+                    "災害時に備え、指定避難所における停電対策として非常用発電機を配備します。",
+                ),
+                (
+                    "消防団の強化",
+                    "消防団に女性分団を新設し、地域防災力の向上を図ります。",
+                ),
+            ],
+        ),
+        doc(
+            "a/2022.txt",
+            "架空市",
+            2022,
+            "企画部",
+            &[
+                (
+                    "公民学連携の推進",
+                    "大学や民間事業者との公民学連携プラットフォームを運営します。",
+                ),
+                (
+                    "待機児童対策",
+                    "保育所を整備し、待機児童の解消をめざします。",
+                ),
+            ],
+        ),
+        doc(
+            "b/2021.txt",
+            "見本市",
+            2021,
+            "企画部",
+            &[
+                ("デジタル化", "ＲＰＡやAI-OCRを導入し、ＤＸを推進します。"),
+                (
+                    "広報",
+                    "広報誌をリニューアルし、<script>alert(1)</script> のような表記も正しく表示します。",
+                ),
+            ],
+        ),
+        doc(
+            "c/2023.txt",
+            "試験市",
+            2023,
+            "総務部",
+            &[("待機児童の状況", "待機児童は前年度から減少しました。")],
+        ),
     ])
 }
 
@@ -74,8 +111,16 @@ fn filters_and_facets() {
     let mut req = SearchRequest::new("待機児童");
     let r = e.search(&req).unwrap();
     assert_eq!(r.total, 2);
-    let cities: Vec<(&str, u64)> = r.facets.city.iter().map(|f| (f.value.as_str(), f.count)).collect();
-    assert!(cities.contains(&("架空市", 1)) && cities.contains(&("試験市", 1)), "{cities:?}");
+    let cities: Vec<(&str, u64)> = r
+        .facets
+        .city
+        .iter()
+        .map(|f| (f.value.as_str(), f.count))
+        .collect();
+    assert!(
+        cities.contains(&("架空市", 1)) && cities.contains(&("試験市", 1)),
+        "{cities:?}"
+    );
     assert_eq!(r.facets.year.len(), 2);
     req.filters = Filters {
         cities: vec!["試験市".into()],
@@ -103,10 +148,22 @@ fn sort_by_year() {
     let e = sample();
     let mut req = SearchRequest::new("待機児童");
     req.sort = Sort::YearAsc;
-    let years: Vec<_> = e.search(&req).unwrap().hits.iter().map(|h| h.year).collect();
+    let years: Vec<_> = e
+        .search(&req)
+        .unwrap()
+        .hits
+        .iter()
+        .map(|h| h.year)
+        .collect();
     assert_eq!(years, vec![Some(2022), Some(2023)]);
     req.sort = Sort::YearDesc;
-    let years: Vec<_> = e.search(&req).unwrap().hits.iter().map(|h| h.year).collect();
+    let years: Vec<_> = e
+        .search(&req)
+        .unwrap()
+        .hits
+        .iter()
+        .map(|h| h.year)
+        .collect();
     assert_eq!(years, vec![Some(2023), Some(2022)]);
 }
 
@@ -116,7 +173,10 @@ fn snippets_mark_matches_and_escape_text() {
     let r = search(&e, "広報誌");
     let s = &r.hits[0].snippet;
     assert!(s.contains("<mark>広報誌</mark>"), "{s}");
-    assert!(s.contains("&lt;script&gt;") && !s.contains("<script>"), "{s}");
+    assert!(
+        s.contains("&lt;script&gt;") && !s.contains("<script>"),
+        "{s}"
+    );
 }
 
 #[test]
@@ -156,7 +216,10 @@ fn documents_and_document_detail() {
     let id = &list.documents[0].doc_id;
     let d = e.document(id).unwrap();
     assert_eq!(d.section_list.len(), 1);
-    assert_eq!(d.summary.sources.get("city"), Some(&plansearch::meta::Source::Manifest));
+    assert_eq!(
+        d.summary.sources.get("city"),
+        Some(&plansearch::meta::Source::Manifest)
+    );
     assert!(e.document("../../etc/passwd").is_err());
     assert!(e.document("0000000000000000").is_err());
 }

@@ -87,16 +87,14 @@ pub fn ensure_built(config: &DictionaryConfig) -> Result<PathBuf> {
     })?;
     // Build beside the target and rename: concurrent first runs and a crash
     // mid-build never leave a half-written dictionary behind.
-    let tmp = config
-        .cache_root()
-        .join(format!(
-            ".{CACHE_VERSION}.{}.{}.tmp",
-            std::process::id(),
-            std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .map(|d| d.as_nanos())
-                .unwrap_or(0)
-        ));
+    let tmp = config.cache_root().join(format!(
+        ".{CACHE_VERSION}.{}.{}.tmp",
+        std::process::id(),
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_nanos())
+            .unwrap_or(0)
+    ));
     let _ = std::fs::remove_dir_all(&tmp);
     std::fs::create_dir_all(&tmp)?;
     tracing::info!(source = %source.display(), "building the IPADIC dictionary (first run)");
@@ -376,7 +374,10 @@ mod tests {
     fn base_forms_and_stop_tags() {
         let a = analyzer();
         // Particles (の, を), auxiliaries and symbols go; verbs index their base form.
-        assert_eq!(terms(&a, "避難所の停電対策を進めます。"), vec!["避難", "所", "停電", "対策", "進める"]);
+        assert_eq!(
+            terms(&a, "避難所の停電対策を進めます。"),
+            vec!["避難", "所", "停電", "対策", "進める"]
+        );
     }
 
     #[test]
@@ -412,7 +413,9 @@ mod tests {
     fn missing_source_gives_an_actionable_error() {
         let config = DictionaryConfig {
             ipadic_source: Some(PathBuf::from("/nonexistent/ipadic")),
-            cache_dir: Some(std::env::temp_dir().join(format!("ps-dict-missing-{}", std::process::id()))),
+            cache_dir: Some(
+                std::env::temp_dir().join(format!("ps-dict-missing-{}", std::process::id())),
+            ),
             ..Default::default()
         };
         let err = ensure_built(&config).unwrap_err().to_string();

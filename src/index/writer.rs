@@ -114,6 +114,9 @@ pub fn to_tantivy_docs(fields: &Fields, doc: &PreparedDoc) -> Vec<TantivyDocumen
             d.add_text(fields.title, &title);
             d.add_text(fields.section_title, &section.title);
             d.add_text(fields.section_title_bi, &section.title);
+            if let Some(key) = title_key(&section.title) {
+                d.add_text(fields.section_title_key, key);
+            }
             d.add_text(fields.text, &section.text);
             d.add_text(fields.text_bi, &section.text);
             let mut text_field = |field, value: &Option<meta::Sourced<String>>| {
@@ -135,6 +138,14 @@ pub fn to_tantivy_docs(fields: &Fields, doc: &PreparedDoc) -> Vec<TantivyDocumen
             d
         })
         .collect()
+}
+
+/// The form of a passage title used for completion: folded, lowercased,
+/// at most 60 characters; `None` for untitled passages.
+pub fn title_key(title: &str) -> Option<String> {
+    let folded = crate::analysis::variants::fold_term(title).unwrap_or_else(|| title.to_string());
+    let key: String = folded.chars().take(60).collect();
+    (key.chars().count() >= 2).then_some(key)
 }
 
 fn file_stem(rel: &str) -> String {

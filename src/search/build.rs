@@ -13,8 +13,9 @@ use crate::analysis::synonyms::Synonyms;
 use crate::index::Fields;
 
 /// How strictly the words of a term must match.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub enum Mode {
+    #[default]
     /// Every word of every term (AND), proximity boosted.
     Strict,
     /// Most character bigrams of each term (compounds split differently).

@@ -2,11 +2,15 @@
 //! document lookup. Independent of HTTP; the server and CLI call [`Engine`].
 
 pub mod build;
+pub mod compare;
 pub mod documents;
 pub mod facets;
 pub mod filters;
 pub mod query;
+pub mod similar;
 pub mod snippets;
+pub mod suggest;
+pub mod trend;
 
 use std::time::Instant;
 
@@ -68,6 +72,9 @@ pub struct SearchRequest {
     pub include_text: bool,
     /// Compute facets (the compare and eval paths skip them).
     pub facets: bool,
+    /// Use this strictness instead of escalating (compare keeps every
+    /// column at the strictness of the overall query).
+    pub force_mode: Option<Mode>,
 }
 
 impl SearchRequest {
@@ -80,6 +87,7 @@ impl SearchRequest {
             offset: 0,
             include_text: false,
             facets: true,
+            force_mode: None,
         }
     }
 }
@@ -110,6 +118,9 @@ pub struct Hit {
 pub struct SearchResponse {
     pub total: usize,
     pub took_ms: f64,
+    /// The strictness used (for follow-up requests).
+    #[serde(skip)]
+    pub mode: Mode,
     /// `null`, or how the query was loosened when the strict match found
     /// nothing: `"bigram"` (most characters of each term) or `"any"` (any term).
     pub escalated: Option<&'static str>,
@@ -180,9 +191,13 @@ impl Engine {
         searcher: &Searcher,
         parsed: &query::ParsedQuery,
         filters: &Filters,
+        force_mode: Option<Mode>,
     ) -> Result<(Box<dyn Query>, Mode)> {
         let builder = self.builder();
-        let modes = self.modes();
+        let modes = match force_mode {
+            Some(m) => vec![m],
+            None => self.modes(),
+        };
         let mut last = None;
         for (i, &mode) in modes.iter().enumerate() {
             let Some(q) = builder.build(parsed, mode) else {
@@ -225,7 +240,7 @@ impl Engine {
         }
         let parsed = query::parse(&req.q)?;
         let searcher = self.searcher();
-        let (query, mode) = self.plan(&searcher, &parsed, &req.filters)?;
+        let (query, mode) = self.plan(&searcher, &parsed, &req.filters, req.force_mode)?;
         let (top, total, facets) = self.collect(&searcher, query.as_ref(), req)?;
         let highlighter = self.highlighter(&parsed);
         let hits = top
@@ -237,6 +252,7 @@ impl Engine {
         Ok(SearchResponse {
             total,
             took_ms: started.elapsed().as_secs_f64() * 1000.0,
+            mode,
             escalated: mode.label(),
             query_terms,
             hits,
@@ -285,7 +301,7 @@ impl Engine {
         })
     }
 
-    fn hit(
+    pub(crate) fn hit(
         &self,
         searcher: &Searcher,
         addr: DocAddress,

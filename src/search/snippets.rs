@@ -29,6 +29,17 @@ pub fn escape_html(s: &str, out: &mut String) {
     }
 }
 
+/// A snippet as plain text: marks removed, entities decoded (CSV, CLI).
+pub fn strip_marks(html: &str) -> String {
+    html.replace("<mark>", "")
+        .replace("</mark>", "")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&amp;", "&")
+}
+
 /// What to highlight for one query.
 #[derive(Debug, Clone, Default)]
 pub struct Highlighter {

@@ -1,22 +1,49 @@
-//! JSON API handlers.
+//! JSON API handlers, and the OpenAPI document generated from them.
 
 use axum::extract::{Path, Query, State};
+use axum::http::header;
+use axum::response::IntoResponse;
 use axum::routing::get;
 use axum::{Json, Router};
+use utoipa::OpenApi;
 
 use super::AppState;
-use super::error::ApiError;
+use super::error::{ApiError, ErrorBody};
 use super::params::Params;
+use crate::search::compare::{Comparison, MAX_PER_CITY};
 use crate::search::documents::{DocumentDetail, DocumentList, MAX_DOCUMENTS};
-use crate::search::{Engine, SearchResponse};
+use crate::search::similar::Similar;
+use crate::search::suggest::Suggestions;
+use crate::search::trend::Trend;
+use crate::search::{Engine, MAX_LIMIT, SearchResponse};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/healthz", get(healthz))
         .route("/api/search", get(search))
+        .route("/api/search.csv", get(search_csv))
         .route("/api/documents", get(documents))
         .route("/api/documents/{doc_id}", get(document))
+        .route("/api/compare", get(compare))
+        .route("/api/trend", get(trend))
+        .route("/api/similar/{section_id}", get(similar))
+        .route("/api/suggest", get(suggest))
+        .route("/api/openapi.json", get(openapi))
 }
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "plansearch",
+        description = "Search over Japanese municipal plan documents. Every error is \
+                       `{\"error\": {\"code\", \"message\"}}` with a 4xx status."
+    ),
+    paths(
+        search, search_csv, documents, document, compare, trend, similar, suggest, healthz
+    ),
+    components(schemas(ErrorBody))
+)]
+pub struct ApiDoc;
 
 /// Runs blocking index work on the blocking pool, within the concurrency
 /// limit: a request that cannot get a slot in time gets 503 + Retry-After.
@@ -45,6 +72,8 @@ where
     result.map_err(ApiError::from)
 }
 
+/// Liveness and the number of indexed passages.
+#[utoipa::path(get, path = "/healthz", responses((status = 200, description = "ok")))]
 async fn healthz(State(state): State<AppState>) -> Json<serde_json::Value> {
     let searcher = state.engine.searcher();
     Json(serde_json::json!({
@@ -53,6 +82,34 @@ async fn healthz(State(state): State<AppState>) -> Json<serde_json::Value> {
     }))
 }
 
+/// Search passages.
+///
+/// Spaces separate required terms, `"…"` is a phrase, `-term` excludes,
+/// `OR` makes alternatives. When no passage has every term, the match is
+/// loosened and `escalated` says how.
+#[utoipa::path(
+    get,
+    path = "/api/search",
+    params(
+        ("q" = String, Query, description = "the query"),
+        ("city" = Option<Vec<String>>, Query, description = "repeatable"),
+        ("prefecture" = Option<Vec<String>>, Query, description = "repeatable"),
+        ("department" = Option<Vec<String>>, Query, description = "repeatable"),
+        ("doc_type" = Option<Vec<String>>, Query, description = "repeatable"),
+        ("year" = Option<i64>, Query),
+        ("year_from" = Option<i64>, Query),
+        ("year_to" = Option<i64>, Query),
+        ("sort" = Option<String>, Query, description = "relevance | year_desc | year_asc"),
+        ("limit" = Option<usize>, Query, description = "1..100, default 10"),
+        ("offset" = Option<usize>, Query),
+        ("include" = Option<String>, Query, description = "`text` adds each passage's full text"),
+    ),
+    responses(
+        (status = 200, body = SearchResponse),
+        (status = 400, body = ErrorBody),
+        (status = 503, body = ErrorBody, description = "overloaded; retry after the Retry-After header"),
+    )
+)]
 async fn search(
     State(state): State<AppState>,
     Query(raw): Query<Vec<(String, String)>>,
@@ -61,6 +118,89 @@ async fn search(
     run_search(&state, move |e| e.search(&req)).await.map(Json)
 }
 
+/// The current search as CSV (UTF-8 with BOM, for Excel).
+#[utoipa::path(
+    get,
+    path = "/api/search.csv",
+    params(("q" = String, Query, description = "same parameters as /api/search; limit up to 1000")),
+    responses((status = 200, content_type = "text/csv"), (status = 400, body = ErrorBody))
+)]
+async fn search_csv(
+    State(state): State<AppState>,
+    Query(raw): Query<Vec<(String, String)>>,
+) -> Result<impl IntoResponse, ApiError> {
+    let p = Params(raw);
+    let mut req = p.search_request_with_limit(100, 1000)?;
+    req.facets = false;
+    let rows = run_search(&state, move |e| {
+        // Pages of MAX_LIMIT so the engine's own limit stays in force.
+        let wanted = req.limit;
+        let mut hits = Vec::new();
+        let mut page = req.clone();
+        page.limit = wanted.min(MAX_LIMIT);
+        while hits.len() < wanted {
+            let resp = e.search(&page)?;
+            let n = resp.hits.len();
+            hits.extend(resp.hits);
+            if n < page.limit {
+                break;
+            }
+            page.offset += n;
+            page.limit = (wanted - hits.len()).min(MAX_LIMIT);
+        }
+        Ok(hits)
+    })
+    .await?;
+    let mut out = Vec::from("\u{feff}".as_bytes());
+    {
+        let mut w = csv::Writer::from_writer(&mut out);
+        let _ = w.write_record([
+            "city",
+            "year",
+            "department",
+            "title",
+            "section",
+            "snippet",
+            "file",
+        ]);
+        for h in rows {
+            let snippet = crate::search::snippets::strip_marks(&h.snippet);
+            let _ = w.write_record([
+                h.city.unwrap_or_default(),
+                h.year.map(|y| y.to_string()).unwrap_or_default(),
+                h.department.unwrap_or_default(),
+                h.title,
+                h.section_title,
+                snippet,
+                h.file,
+            ]);
+        }
+        let _ = w.flush();
+    }
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+            (
+                header::CONTENT_DISPOSITION,
+                "attachment; filename=\"plansearch.csv\"",
+            ),
+        ],
+        out,
+    ))
+}
+
+/// Documents matching the filters, newest first.
+#[utoipa::path(
+    get,
+    path = "/api/documents",
+    params(
+        ("city" = Option<Vec<String>>, Query), ("prefecture" = Option<Vec<String>>, Query),
+        ("department" = Option<Vec<String>>, Query), ("doc_type" = Option<Vec<String>>, Query),
+        ("year" = Option<i64>, Query), ("year_from" = Option<i64>, Query), ("year_to" = Option<i64>, Query),
+        ("limit" = Option<usize>, Query, description = "1..1000, default 100"), ("offset" = Option<usize>, Query),
+    ),
+    responses((status = 200, body = DocumentList), (status = 400, body = ErrorBody))
+)]
 async fn documents(
     State(state): State<AppState>,
     Query(raw): Query<Vec<(String, String)>>,
@@ -74,6 +214,13 @@ async fn documents(
         .map(Json)
 }
 
+/// One document: metadata (with sources) and its passages.
+#[utoipa::path(
+    get,
+    path = "/api/documents/{doc_id}",
+    params(("doc_id" = String, Path)),
+    responses((status = 200, body = DocumentDetail), (status = 404, body = ErrorBody))
+)]
 async fn document(
     State(state): State<AppState>,
     Path(doc_id): Path<String>,
@@ -81,4 +228,101 @@ async fn document(
     run_search(&state, move |e| e.document(&doc_id))
         .await
         .map(Json)
+}
+
+/// Best passages per city for one query: how each city approaches it.
+#[utoipa::path(
+    get,
+    path = "/api/compare",
+    params(
+        ("q" = String, Query), ("city" = Option<Vec<String>>, Query, description = "cities to compare; default: the 8 with most matches"),
+        ("per_city" = Option<usize>, Query, description = "1..10, default 3"),
+        ("year_from" = Option<i64>, Query), ("year_to" = Option<i64>, Query),
+    ),
+    responses((status = 200, body = Comparison), (status = 400, body = ErrorBody))
+)]
+async fn compare(
+    State(state): State<AppState>,
+    Query(raw): Query<Vec<(String, String)>>,
+) -> Result<Json<Comparison>, ApiError> {
+    let p = Params(raw);
+    let per_city = p.int::<usize>("per_city", "a whole number")?.unwrap_or(3);
+    if per_city == 0 || per_city > MAX_PER_CITY {
+        return Err(ApiError::bad_request(
+            "invalid_parameter",
+            format!("per_city must be between 1 and {MAX_PER_CITY}"),
+        ));
+    }
+    let req = p.search_request()?;
+    run_search(&state, move |e| e.compare(&req, per_city))
+        .await
+        .map(Json)
+}
+
+/// Matching passages and documents per year, overall and per city.
+#[utoipa::path(
+    get,
+    path = "/api/trend",
+    params(("q" = String, Query), ("city" = Option<Vec<String>>, Query, description = "a series per city; default: the 5 with most matches")),
+    responses((status = 200, body = Trend), (status = 400, body = ErrorBody))
+)]
+async fn trend(
+    State(state): State<AppState>,
+    Query(raw): Query<Vec<(String, String)>>,
+) -> Result<Json<Trend>, ApiError> {
+    let req = Params(raw).search_request()?;
+    run_search(&state, move |e| e.trend(&req)).await.map(Json)
+}
+
+/// Passages similar to one initiative, by default from other cities.
+#[utoipa::path(
+    get,
+    path = "/api/similar/{section_id}",
+    params(
+        ("section_id" = String, Path),
+        ("other_cities" = Option<bool>, Query, description = "default true"),
+        ("limit" = Option<usize>, Query, description = "1..100, default 5"),
+    ),
+    responses((status = 200, body = Similar), (status = 404, body = ErrorBody))
+)]
+async fn similar(
+    State(state): State<AppState>,
+    Path(section_id): Path<String>,
+    Query(raw): Query<Vec<(String, String)>>,
+) -> Result<Json<Similar>, ApiError> {
+    let p = Params(raw);
+    let other_cities = p.flag("other_cities")?.unwrap_or(true);
+    let limit = p.limit(5, MAX_LIMIT)?;
+    run_search(&state, move |e| e.similar(&section_id, other_cities, limit))
+        .await
+        .map(Json)
+}
+
+/// Completions for search-as-you-type.
+#[utoipa::path(
+    get,
+    path = "/api/suggest",
+    params(("prefix" = String, Query), ("limit" = Option<usize>, Query, description = "1..20, default 8")),
+    responses((status = 200, body = Suggestions), (status = 400, body = ErrorBody))
+)]
+async fn suggest(
+    State(state): State<AppState>,
+    Query(raw): Query<Vec<(String, String)>>,
+) -> Result<Json<Suggestions>, ApiError> {
+    let p = Params(raw);
+    let prefix = p.one("prefix").unwrap_or_default();
+    if prefix.chars().count() > 50 {
+        return Err(ApiError::bad_request(
+            "invalid_parameter",
+            "prefix must be at most 50 characters",
+        ));
+    }
+    let limit = p.limit(8, 20)?;
+    run_search(&state, move |e| e.suggest(&prefix, limit))
+        .await
+        .map(Json)
+}
+
+async fn openapi() -> Json<utoipa::openapi::OpenApi> {
+    Json(ApiDoc::openapi())
 }

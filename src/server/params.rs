@@ -127,6 +127,15 @@ impl Params {
 
     /// A full search request.
     pub fn search_request(&self) -> Result<SearchRequest, ApiError> {
+        self.search_request_with_limit(10, MAX_LIMIT)
+    }
+
+    /// A full search request with its own limit bounds (CSV export).
+    pub fn search_request_with_limit(
+        &self,
+        default_limit: usize,
+        max_limit: usize,
+    ) -> Result<SearchRequest, ApiError> {
         let filters = self.filters()?;
         let q = self.q()?;
         let sort = match self.one("sort") {
@@ -152,10 +161,11 @@ impl Params {
             q,
             filters,
             sort,
-            limit: self.limit(10, MAX_LIMIT)?,
+            limit: self.limit(default_limit, max_limit)?,
             offset: self.offset()?,
             include_text,
             facets: true,
+            force_mode: None,
         })
     }
 }

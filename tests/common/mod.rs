@@ -44,7 +44,13 @@ fn text(v: &str) -> Option<Sourced<String>> {
 }
 
 /// A document for hand-built test indexes.
-pub fn doc(rel: &str, city: &str, year: i64, department: &str, sections: &[(&str, &str)]) -> PreparedDoc {
+pub fn doc(
+    rel: &str,
+    city: &str,
+    year: i64,
+    department: &str,
+    sections: &[(&str, &str)],
+) -> PreparedDoc {
     PreparedDoc {
         doc_id: doc_id_for(rel),
         rel: rel.to_string(),
@@ -133,7 +139,9 @@ pub fn get_json(url: &str) -> (u16, serde_json::Value) {
 pub fn enc(s: &str) -> String {
     s.bytes()
         .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
             _ => format!("%{b:02X}"),
         })
         .collect()

@@ -1,0 +1,183 @@
+//! A keyword through the years: matching passages and documents per year,
+//! overall and per city.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use serde::Serialize;
+use tantivy::collector::{Collector, SegmentCollector};
+use tantivy::columnar::{Column, StrColumn};
+use tantivy::{DocId, Score, SegmentOrdinal, SegmentReader};
+
+use super::{Engine, SearchRequest, query};
+use crate::error::Result;
+
+/// Cities given their own series when the request names none.
+pub const DEFAULT_SERIES: usize = 5;
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct TrendPoint {
+    pub year: i64,
+    pub passages: u64,
+    pub documents: u64,
+}
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct Series {
+    /// `null` for all cities together.
+    pub city: Option<String>,
+    pub points: Vec<TrendPoint>,
+}
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct Trend {
+    pub query: String,
+    pub escalated: Option<&'static str>,
+    pub series: Vec<Series>,
+}
+
+/// (year, city) → (passages, distinct documents).
+type Cells = HashMap<(i64, String), (u64, HashSet<String>)>;
+
+struct TrendCollector;
+
+struct TrendSegment {
+    year: Column<i64>,
+    city: Option<StrColumn>,
+    doc_id: Option<StrColumn>,
+    /// (year, city ord, doc ord) per matching passage.
+    seen: Vec<(i64, Option<u64>, Option<u64>)>,
+}
+
+impl Collector for TrendCollector {
+    type Fruit = Cells;
+    type Child = TrendSegment;
+
+    fn for_segment(
+        &self,
+        _: SegmentOrdinal,
+        segment: &SegmentReader,
+    ) -> tantivy::Result<TrendSegment> {
+        let ff = segment.fast_fields();
+        Ok(TrendSegment {
+            year: ff.i64("year")?,
+            city: ff.str("city")?,
+            doc_id: ff.str("doc_id")?,
+            seen: Vec::new(),
+        })
+    }
+
+    fn requires_scoring(&self) -> bool {
+        false
+    }
+
+    fn merge_fruits(&self, fruits: Vec<Cells>) -> tantivy::Result<Cells> {
+        let mut out = Cells::new();
+        for f in fruits {
+            for (k, (n, docs)) in f {
+                let e = out.entry(k).or_default();
+                e.0 += n;
+                e.1.extend(docs);
+            }
+        }
+        Ok(out)
+    }
+}
+
+fn ord_str(col: &Option<StrColumn>, ord: Option<u64>) -> String {
+    let mut s = String::new();
+    if let (Some(col), Some(ord)) = (col, ord) {
+        let _ = col.ord_to_str(ord, &mut s);
+    }
+    s
+}
+
+impl SegmentCollector for TrendSegment {
+    type Fruit = Cells;
+
+    fn collect(&mut self, doc: DocId, _: Score) {
+        // Undated passages cannot be placed on a timeline.
+        let Some(year) = self.year.first(doc) else {
+            return;
+        };
+        let city = self.city.as_ref().and_then(|c| c.term_ords(doc).next());
+        let id = self.doc_id.as_ref().and_then(|c| c.term_ords(doc).next());
+        self.seen.push((year, city, id));
+    }
+
+    fn harvest(self) -> Cells {
+        let mut out = Cells::new();
+        for (year, city, id) in self.seen {
+            let e = out.entry((year, ord_str(&self.city, city))).or_default();
+            e.0 += 1;
+            e.1.insert(ord_str(&self.doc_id, id));
+        }
+        out
+    }
+}
+
+impl Engine {
+    /// Passages and documents matching `req.q` per year.
+    pub fn trend(&self, req: &SearchRequest) -> Result<Trend> {
+        let parsed = query::parse(&req.q)?;
+        let searcher = self.searcher();
+        // Count over every city; the per-city series are cut out afterwards.
+        let mut all_cities = req.filters.clone();
+        all_cities.cities.clear();
+        let (q, mode) = self.plan(&searcher, &parsed, &all_cities, req.force_mode)?;
+        let cells = searcher.search(q.as_ref(), &TrendCollector)?;
+
+        let years: Vec<i64> = {
+            let set: HashSet<i64> = cells.keys().map(|(y, _)| *y).collect();
+            match (set.iter().min(), set.iter().max()) {
+                (Some(&a), Some(&b)) => (a..=b).collect(),
+                _ => Vec::new(),
+            }
+        };
+        let series_for = |city: Option<&str>| -> Series {
+            let mut per_year: BTreeMap<i64, (u64, HashSet<&str>)> =
+                years.iter().map(|&y| (y, (0, HashSet::new()))).collect();
+            for ((y, c), (n, docs)) in &cells {
+                if city.is_some_and(|want| want != c) {
+                    continue;
+                }
+                let e = per_year.entry(*y).or_default();
+                e.0 += n;
+                e.1.extend(docs.iter().map(String::as_str));
+            }
+            Series {
+                city: city.map(str::to_string),
+                points: per_year
+                    .into_iter()
+                    .map(|(year, (passages, docs))| TrendPoint {
+                        year,
+                        passages,
+                        documents: docs.len() as u64,
+                    })
+                    .collect(),
+            }
+        };
+        let cities: Vec<String> = if req.filters.cities.is_empty() {
+            let mut totals: HashMap<&str, u64> = HashMap::new();
+            for ((_, c), (n, _)) in &cells {
+                if !c.is_empty() {
+                    *totals.entry(c.as_str()).or_default() += n;
+                }
+            }
+            let mut v: Vec<(&str, u64)> = totals.into_iter().collect();
+            v.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(b.0)));
+            v.into_iter()
+                .take(DEFAULT_SERIES)
+                .map(|(c, _)| c.to_string())
+                .collect()
+        } else {
+            req.filters.cities.clone()
+        };
+        let mut series = vec![series_for(None)];
+        series.extend(cities.iter().map(|c| series_for(Some(c))));
+        Ok(Trend {
+            query: req.q.clone(),
+            escalated: mode.label(),
+            series,
+        })
+    }
+}
