@@ -1,0 +1,297 @@
+//! Splits a document into its initiatives: the unit of a search hit.
+//!
+//! INTERFACE (used by index; keep it stable): [`Section`], [`split`].
+//!
+//! How: blocks become ranked items ([`classify`]); the document is cut at
+//! its outermost heading rank and at every numbered initiative row; a part
+//! still larger than [`CAP`] is cut again at its next rank; without headings
+//! left, an initiative is split evenly (`title (2)`) and free text (speeches)
+//! into windows of a few paragraphs ([`window`]). Finally, crumbs (page
+//! furniture, captions, empty headings) are merged into a neighbour.
+
+mod classify;
+mod window;
+
+#[cfg(test)]
+mod corpus;
+#[cfg(test)]
+mod tests;
+
+use classify::{Head, Item, Style, chars};
+use window::Unit;
+
+use crate::archive::Block;
+
+/// No section's text grows past this (in chars) unless one unit does.
+const CAP: usize = 2000;
+/// Sections with less text are crumbs, merged into a neighbour unless
+/// they are a named initiative.
+const MIN_TEXT: usize = 40;
+/// A sub-heading this short (`活動目標`) needs its parent's name as context.
+const GENERIC_TITLE: usize = 20;
+/// Longest composed `parent / sub` title.
+const COMPOSED_MAX: usize = 60;
+/// Rows whose cells all fit on one line of this length are read as a line.
+const ROW_LINE: usize = 120;
+
+/// One passage: an initiative's name and its text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Section {
+    /// The initiative's name (one line). A window of free text is named by
+    /// the heading before it or by its first sentence, trimmed with '…';
+    /// a part of a split initiative by its name and `(2)`, `(3)`….
+    pub title: String,
+    /// Readable text: paragraphs separated by '\n', short table rows as
+    /// one line with cells separated by " ", long cells one per line.
+    pub text: String,
+}
+
+/// Splits the blocks of one document. Never returns an empty list for a
+/// document with text.
+pub fn split(blocks: &[Block]) -> Vec<Section> {
+    let items = classify::items(blocks);
+    let mut drafts = Vec::new();
+    segment(&items, None, &mut drafts);
+    merge_crumbs(&mut drafts);
+    drafts.into_iter().filter_map(Draft::finish).collect()
+}
+
+/// A section being built.
+#[derive(Debug)]
+struct Draft {
+    title: String,
+    /// The heading the title came from, put back as text if this draft is
+    /// merged into a neighbour; `None` when the title is a copy of the text.
+    head_line: Option<String>,
+    /// Named initiative: never merged away while it has text.
+    strong: bool,
+    /// Crumbs merged in from before the heading.
+    before: Vec<Unit>,
+    units: Vec<Unit>,
+}
+
+impl Draft {
+    fn headed(head: &Head, units: Vec<Unit>) -> Self {
+        Draft {
+            title: head.title.clone(),
+            head_line: Some(head.line.clone()),
+            strong: head.style.is_strong(),
+            before: Vec::new(),
+            units,
+        }
+    }
+
+    /// A window without a heading of its own: titled by a heading line it
+    /// starts with, else by its first sentence.
+    fn untitled(mut units: Vec<Unit>) -> Self {
+        if let Some(title) = units.first().and_then(|u| u.head.clone()) {
+            let line = units.remove(0).text;
+            return Draft {
+                title,
+                head_line: Some(line),
+                strong: false,
+                before: Vec::new(),
+                units,
+            };
+        }
+        Draft {
+            title: window::derived_title(&units),
+            head_line: None,
+            strong: false,
+            before: Vec::new(),
+            units,
+        }
+    }
+
+    /// What a neighbour receives when this draft is merged into it.
+    fn into_units(self) -> Vec<Unit> {
+        let head = self
+            .head_line
+            .iter()
+            .flat_map(|l| l.split('\n'))
+            .map(Unit::line);
+        self.before
+            .into_iter()
+            .chain(head)
+            .chain(self.units)
+            .collect()
+    }
+
+    fn text_size(&self) -> usize {
+        window::size(&self.before) + window::size(&self.units)
+    }
+
+    fn finish(mut self) -> Option<Section> {
+        self.before.append(&mut self.units);
+        let mut text = window::render(&self.before);
+        if text.is_empty() {
+            // A document that is a lone heading: its heading is its text.
+            text = self.head_line.unwrap_or_else(|| self.title.clone());
+        }
+        let mut title = self.title.replace('\n', " ");
+        if title.is_empty() {
+            title = window::sentence_title(text.lines().next().unwrap_or_default());
+        }
+        (!text.is_empty()).then_some(Section { title, text })
+    }
+}
+
+fn as_head(item: &Item) -> Option<&Head> {
+    match item {
+        Item::Head(h) => Some(h),
+        _ => None,
+    }
+}
+
+/// Cuts `items` (a document, or the body of `parent`) at its outermost
+/// heading rank and at initiative rows. The part before the first cut
+/// belongs to `parent`.
+fn segment(items: &[Item], parent: Option<&Head>, out: &mut Vec<Draft>) {
+    let top = items
+        .iter()
+        .filter_map(as_head)
+        .filter(|h| h.style != Style::Row)
+        .map(|h| h.level)
+        .min();
+    let cuts: Vec<usize> = (0..items.len())
+        .filter(|&i| {
+            as_head(&items[i]).is_some_and(|h| h.style == Style::Row || Some(h.level) == top)
+        })
+        .collect();
+    let lead = &items[..cuts.first().copied().unwrap_or(items.len())];
+    match parent {
+        // Kept even when empty: the merge step puts the heading back as text.
+        Some(p) => emit(Some(p.clone()), lead, out),
+        None if !lead.is_empty() => emit(None, lead, out),
+        None => {}
+    }
+    for (k, &cut) in cuts.iter().enumerate() {
+        let end = cuts.get(k + 1).copied().unwrap_or(items.len());
+        let Some(head) = as_head(&items[cut]) else {
+            continue;
+        };
+        let mut head = head.clone();
+        if let Some(p) = parent.filter(|p| p.style.is_strong()) {
+            head.title = compose(&p.title, &head.title);
+        }
+        emit(Some(head), &items[cut + 1..end], out);
+    }
+}
+
+/// `parent / sub` when the sub-heading alone says too little (`活動目標`)
+/// and the parent names an initiative (a document title would be noise).
+fn compose(parent: &str, sub: &str) -> String {
+    if chars(sub) <= GENERIC_TITLE && chars(parent) + chars(sub) + 3 <= COMPOSED_MAX {
+        format!("{parent} / {sub}")
+    } else {
+        sub.to_string()
+    }
+}
+
+/// Turns one heading and its body into drafts, cutting further while too big.
+fn emit(head: Option<Head>, body: &[Item], out: &mut Vec<Draft>) {
+    let units = units(body);
+    let size = window::size(&units);
+    let has_heads = body.iter().any(|i| as_head(i).is_some());
+    match head {
+        Some(h) if size <= CAP => out.push(Draft::headed(&h, units)),
+        head if has_heads && size > CAP => segment(body, head.as_ref(), out),
+        Some(h) if h.style.is_strong() => {
+            for (k, piece) in window::balanced(units, CAP).into_iter().enumerate() {
+                let mut d = Draft::headed(&h, piece);
+                if k > 0 {
+                    d.title = format!("{} ({})", h.title, k + 1);
+                    d.head_line = None;
+                }
+                out.push(d);
+            }
+        }
+        head => {
+            // Free text: a document title or page heading names only the
+            // first window; the others are named by their own first lines.
+            for (k, w) in window::windows(units).into_iter().enumerate() {
+                match &head {
+                    Some(h) if k == 0 => out.push(Draft::headed(h, w)),
+                    _ => out.push(Draft::untitled(w)),
+                }
+            }
+        }
+    }
+}
+
+/// The lines of a body. A label row (`基本政策`) and its value row read as
+/// one line.
+fn units(items: &[Item]) -> Vec<Unit> {
+    let mut out: Vec<Unit> = Vec::new();
+    let mut after_label = false;
+    for item in items {
+        let mut label = false;
+        match item {
+            Item::Head(h) => {
+                for (k, line) in h.line.split('\n').enumerate() {
+                    let mut u = Unit::line(line);
+                    if k == 0 {
+                        u.head = Some(h.title.clone());
+                    }
+                    out.push(u);
+                }
+            }
+            Item::Para(p) => out.extend(p.split('\n').filter(|l| !l.is_empty()).map(Unit::line)),
+            Item::Row(cells) => {
+                let lines = row_lines(cells);
+                match (out.last_mut(), lines.as_slice()) {
+                    (Some(prev), [value]) if after_label => {
+                        prev.text.push(' ');
+                        prev.text.push_str(value);
+                    }
+                    _ => {
+                        label = cells.len() == 1 && classify::is_label(&cells[0]);
+                        out.extend(lines.iter().map(|l| Unit::line(l)));
+                    }
+                }
+            }
+        }
+        after_label = label;
+    }
+    out
+}
+
+/// A short row reads as one line; a row of long or multi-paragraph cells
+/// reads as one line per cell paragraph.
+fn row_lines(cells: &[String]) -> Vec<String> {
+    let one_line = cells.iter().all(|c| !c.contains('\n'))
+        && cells.iter().map(|c| chars(c)).sum::<usize>() <= ROW_LINE;
+    if one_line {
+        vec![cells.join(" ")]
+    } else {
+        cells
+            .iter()
+            .flat_map(|c| c.split('\n'))
+            .filter(|l| !l.is_empty())
+            .map(str::to_string)
+            .collect()
+    }
+}
+
+/// Merges crumbs into the next section (into the previous one at the end):
+/// page furniture and captions join real text, a heading with no text of
+/// its own becomes the first line of what follows it.
+fn merge_crumbs(drafts: &mut Vec<Draft>) {
+    let mut i = 0;
+    while i < drafts.len() && drafts.len() > 1 {
+        // A weak heading counts only its own text: crumbs merged in front
+        // of it must not make it stand (`本文ここまで` closing a page).
+        let d = &drafts[i];
+        let own = window::size(&d.units);
+        if (d.strong && d.text_size() > 0) || own >= MIN_TEXT {
+            i += 1;
+            continue;
+        }
+        let moved = drafts.remove(i).into_units();
+        if i < drafts.len() {
+            drafts[i].before.splice(0..0, moved);
+        } else {
+            drafts[i - 1].units.extend(moved);
+        }
+    }
+}
