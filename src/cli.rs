@@ -383,8 +383,8 @@ fn serve(
              or use 127.0.0.1"
         );
     }
-    if let Some(archive) = archive {
-        if index_is_stale(&common.index, archive) {
+    if let Some(archive) = archive
+        && index_is_stale(&common.index, archive) {
             eprintln!(
                 "plansearch: indexing {} into {} first",
                 archive.display(),
@@ -392,7 +392,6 @@ fn serve(
             );
             index(archive, common, false, None)?;
         }
-    }
     let engine = common.engine()?;
     let state = AppState::new(engine, ServerConfig::default());
     let rt = tokio::runtime::Builder::new_multi_thread()

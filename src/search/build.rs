@@ -210,11 +210,10 @@ impl QueryBuilder<'_> {
                 if let Some(p) = self.morph_phrase(&words, 1) {
                     clauses.push((Occur::Should, boost(p, W_PHRASE)));
                 }
-                if self.features.bigram && words.len() > 1 {
-                    if let Some(p) = self.bigram_phrase(self.fields.text_bi, text) {
+                if self.features.bigram && words.len() > 1
+                    && let Some(p) = self.bigram_phrase(self.fields.text_bi, text) {
                         clauses.push((Occur::Should, boost(p, W_PHRASE)));
                     }
-                }
                 Some(boxed(BooleanQuery::new(clauses)))
             }
         }

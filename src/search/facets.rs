@@ -137,7 +137,7 @@ impl FacetFruit {
     pub fn into_facets(self, limit: usize) -> Facets {
         let [city, prefecture, department] = self.strs;
         let mut year: Vec<(i64, u64)> = self.years.into_iter().collect();
-        year.sort_by(|a, b| b.0.cmp(&a.0));
+        year.sort_by_key(|y| std::cmp::Reverse(y.0));
         Facets {
             city: sorted(city, limit),
             prefecture: sorted(prefecture, limit),

@@ -130,6 +130,9 @@ pub struct SearchResponse {
     pub facets: Facets,
 }
 
+/// Top hits, total count and (when asked) facets of one query.
+type Collected = (Vec<(f32, DocAddress)>, usize, Option<Facets>);
+
 /// The search engine over one index.
 #[derive(Clone)]
 pub struct Engine {
@@ -265,7 +268,7 @@ impl Engine {
         searcher: &Searcher,
         query: &dyn Query,
         req: &SearchRequest,
-    ) -> Result<(Vec<(f32, DocAddress)>, usize, Option<Facets>)> {
+    ) -> Result<Collected> {
         let top_docs = TopDocs::with_limit(req.limit).and_offset(req.offset);
         let facet = |f: facets::FacetFruit| f.into_facets(FACET_LIMIT);
         macro_rules! run {
