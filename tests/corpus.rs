@@ -1,0 +1,155 @@
+//! End-to-end on the real corpus (`../shared/corpus`): ingest → metadata →
+//! sections → index → search, checked against `expected.csv` and judged
+//! queries. Skips when `../shared` is missing outside CI.
+
+mod common;
+
+use std::path::PathBuf;
+use std::sync::OnceLock;
+
+use plansearch::analysis::synonyms::Synonyms;
+use plansearch::index::{IndexHandle, IndexOptions, writer};
+use plansearch::search::{Engine, Filters, SearchRequest};
+
+struct Corpus {
+    _dir: tempfile::TempDir,
+    engine: Engine,
+    shared: PathBuf,
+    report: plansearch::index::IndexReport,
+}
+
+fn corpus() -> Option<&'static Corpus> {
+    static C: OnceLock<Option<Corpus>> = OnceLock::new();
+    C.get_or_init(|| {
+        let shared = common::shared_dir()?;
+        let dir = tempfile::tempdir().unwrap();
+        let analyzer = common::analyzer();
+        let options = IndexOptions {
+            progress: false,
+            ..Default::default()
+        };
+        let report = writer::index_archive(&shared.join("corpus"), dir.path(), &analyzer, &options)
+            .expect("the corpus indexes");
+        let handle = IndexHandle::open(dir.path(), analyzer).unwrap();
+        Some(Corpus {
+            _dir: dir,
+            engine: Engine::new(handle, Synonyms::builtin()),
+            shared,
+            report,
+        })
+    })
+    .as_ref()
+}
+
+fn search(c: &Corpus, q: &str, filters: Filters) -> plansearch::search::SearchResponse {
+    let mut req = SearchRequest::new(q);
+    req.filters = filters;
+    req.include_text = true;
+    c.engine.search(&req).unwrap()
+}
+
+#[test]
+fn every_document_is_indexed_and_bad_files_are_reported() {
+    let Some(c) = corpus() else { return };
+    // 13 plan documents; the bulletin CSVs and their licence texts are not
+    // plan documents of a supported type and are listed as skipped.
+    assert_eq!(c.report.documents, 13, "{:#?}", c.report.skipped);
+    assert!(c.report.passages > 13 * 3);
+    assert!(c.report.skipped.iter().all(|s| !s.reason.is_empty()));
+}
+
+#[test]
+fn metadata_matches_expected_csv() {
+    let Some(c) = corpus() else { return };
+    let list = c.engine.documents(&Filters::default(), 1000, 0).unwrap();
+    let mut rdr = csv::Reader::from_path(c.shared.join("corpus/expected.csv")).unwrap();
+    let mut checked = 0;
+    for row in rdr.records() {
+        let row = row.unwrap();
+        let file = &row[0];
+        let d = list
+            .documents
+            .iter()
+            .find(|d| d.file.rsplit('/').next() == Some(file))
+            .unwrap_or_else(|| panic!("{file} is not indexed"));
+        let check = |name: &str, expected: &str, got: Option<String>| {
+            if expected.is_empty() {
+                return;
+            }
+            let ok = expected.split('|').any(|e| Some(e.to_string()) == got);
+            assert!(ok, "{file}: {name} expected {expected:?}, got {got:?}");
+        };
+        check("city", &row[1], d.city.clone());
+        check("prefecture", &row[2], d.prefecture.clone());
+        check("city_code", &row[3], d.city_code.clone());
+        check("year", &row[4], d.year.map(|y| y.to_string()));
+        check("department", &row[5], d.department.clone());
+        check("head", &row[6], d.head.clone());
+        if row[5].is_empty() {
+            assert_eq!(d.department, None, "{file}: no department expected");
+        }
+        if row[6].is_empty() {
+            assert_eq!(d.head, None, "{file}: no head expected");
+        }
+        // Every field says where it came from; no manifest here.
+        assert!(d.sources.values().all(|s| *s != plansearch::meta::Source::Manifest));
+        checked += 1;
+    }
+    assert_eq!(checked, 13);
+}
+
+#[test]
+fn kashiwara_power_cut_passage_is_found() {
+    let Some(c) = corpus() else { return };
+    let r = search(c, "避難所の停電対策", Filters::default());
+    let top: Vec<_> = r.hits.iter().take(3).collect();
+    assert!(
+        top.iter().any(|h| h.city.as_deref() == Some("柏原市")
+            && h.text.as_deref().is_some_and(|t| t.contains("避難所") && t.contains("停電対策"))),
+        "{:#?}",
+        top.iter().map(|h| (&h.city, &h.section_title)).collect::<Vec<_>>()
+    );
+}
+
+#[test]
+fn judged_queries_find_their_documents() {
+    let Some(c) = corpus() else { return };
+    for (q, file) in [
+        ("消防団の女性分団", "002_957d40e44544f271.txt"),
+        ("RPA", "000_7ac73259abb03be3.txt"),
+        ("オープンデータ", "003_d4ac096ac4b37585.txt"),
+        ("受動喫煙", "003_d4ac096ac4b37585.txt"),
+    ] {
+        let r = search(c, q, Filters::default());
+        assert!(
+            r.hits.iter().take(3).any(|h| h.file.ends_with(file)),
+            "{q}: {:?}",
+            r.hits.iter().map(|h| &h.file).collect::<Vec<_>>()
+        );
+    }
+}
+
+#[test]
+fn filters_and_facets_on_the_corpus() {
+    let Some(c) = corpus() else { return };
+    let r = search(c, "人口減少", Filters::default());
+    let cities: Vec<&str> = r.facets.city.iter().map(|f| f.value.as_str()).collect();
+    assert!(cities.contains(&"小樽市"), "{cities:?}");
+    let otaru = r.facets.city.iter().find(|f| f.value == "小樽市").unwrap().count;
+    let f = Filters {
+        cities: vec!["小樽市".into()],
+        year: Some(2022),
+        ..Default::default()
+    };
+    let r2 = search(c, "人口減少", f);
+    assert!(r2.total >= 1 && (r2.total as u64) < otaru);
+    assert!(r2.hits.iter().all(|h| h.city.as_deref() == Some("小樽市") && h.year == Some(2022)));
+    assert_eq!(r2.facets.year, vec![plansearch::search::FacetValue { value: "2022".into(), count: r2.total as u64 }]);
+    let f = Filters {
+        departments: vec!["企画部".into()],
+        ..Default::default()
+    };
+    let r3 = search(c, "広報", f);
+    assert!(r3.total >= 1);
+    assert!(r3.hits.iter().all(|h| h.department.as_deref() == Some("企画部")));
+}
