@@ -2,10 +2,22 @@
 //! Every field records where it came from.
 //!
 //! INTERFACE (used by index, search and server; keep it stable):
+//!
+//! Submodules: [`manifest`] (manifest.csv), [`path`] (folder and file name
+//! conventions), [`gazetteer`] (municipalities, embedded), [`wareki`] (year
+//! expressions), [`text`] (inference from the text), [`kana`] (readings).
+
+pub mod gazetteer;
+pub mod kana;
+pub mod manifest;
+pub mod path;
+pub mod text;
+pub mod wareki;
 
 use serde::Serialize;
 
 use crate::archive::Extracted;
+use gazetteer::{Gazetteer, gazetteer};
 
 /// Where a metadata value came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
@@ -65,8 +77,7 @@ impl Manifest {
     /// Reads `root/manifest.csv` if present. A malformed file is an error
     /// naming the line; a bad single row is a `problem`.
     pub fn load(root: &std::path::Path) -> crate::Result<Option<Manifest>> {
-        let _ = root;
-        todo!("meta::Manifest::load")
+        manifest::load(root)
     }
 
     pub fn get(&self, rel: &str) -> Option<&ManifestRow> {
@@ -74,8 +85,167 @@ impl Manifest {
     }
 }
 
-/// Infers the metadata of one document.
+/// Infers the metadata of one document. Each field independently takes
+/// the manifest row, else the path conventions, else the text.
 pub fn infer(rel: &str, extracted: &Extracted, manifest: Option<&ManifestRow>) -> DocMeta {
-    let _ = (rel, extracted, manifest);
-    todo!("meta::infer")
+    let g = gazetteer();
+    let m = manifest.cloned().unwrap_or_default();
+    let text = text::analyze(extracted, g, m.prefecture.as_deref());
+    let path = path::analyze(rel, g);
+
+    let mut meta = DocMeta {
+        year: sourced(m.year, Source::Manifest)
+            .or_else(|| sourced(path.year, Source::Path))
+            .or_else(|| sourced(text.year, Source::Text)),
+        department: sourced(m.department, Source::Manifest)
+            .or_else(|| sourced(text.department, Source::Text)),
+        head: sourced(text.head, Source::Text),
+        title: sourced(m.title, Source::Manifest)
+            .or_else(|| sourced(text.title, Source::Text))
+            .or_else(|| sourced(Some(path.stem).filter(|s| !s.is_empty()), Source::Path)),
+        doc_type: sourced(m.doc_type, Source::Manifest)
+            .or_else(|| sourced(text.doc_type, Source::Text)),
+        source_url: sourced(m.source_url, Source::Manifest),
+        ..DocMeta::default()
+    };
+
+    let hint = m.prefecture.as_deref();
+    let city = match &m.city {
+        Some(name) => Some(City::named(g, name, &text.cities, hint)),
+        None => g
+            .resolve(&path.cities, Some(&text.cities), hint)
+            .map(|i| City::Known(i, Source::Path))
+            .or_else(|| text.cities.best(g).map(|i| City::Known(i, Source::Text))),
+    };
+    match city {
+        Some(City::Known(i, source)) => {
+            let e = g.entry(i);
+            meta.city = sourced(Some(e.city.clone()), source);
+            meta.prefecture = sourced(Some(e.prefecture.clone()), source);
+            meta.city_code = sourced(Some(e.code.clone()), source);
+        }
+        Some(City::Unknown(name)) => meta.city = sourced(Some(name), Source::Manifest),
+        None => {}
+    }
+    // The archivist's prefecture stands even when the city is inferred.
+    if let Some(p) = m.prefecture {
+        meta.prefecture = sourced(Some(p), Source::Manifest);
+    }
+    meta
+}
+
+fn sourced<T>(value: Option<T>, source: Source) -> Option<Sourced<T>> {
+    value.map(|value| Sourced { value, source })
+}
+
+/// The city a document is assigned to.
+enum City {
+    /// A gazetteer entry, and where the city came from.
+    Known(usize, Source),
+    /// A manifest city the gazetteer does not know: kept as given.
+    Unknown(String),
+}
+
+impl City {
+    /// A manifest city: its prefecture and code derive from it, so they are
+    /// manifest-sourced too. Homonyms (府中市) are settled by the manifest's
+    /// prefecture, then by the text.
+    fn named(
+        g: &Gazetteer,
+        name: &str,
+        scores: &gazetteer::CityScores,
+        hint: Option<&str>,
+    ) -> City {
+        let by_name = g.by_name(name);
+        let candidates = if by_name.is_empty() {
+            g.by_bare(name)
+        } else {
+            by_name
+        };
+        match g.resolve(candidates, Some(scores), hint) {
+            Some(i) => City::Known(i, Source::Manifest),
+            None => City::Unknown(name.to_string()),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::archive::Block;
+
+    fn doc(lines: &[&str]) -> Extracted {
+        Extracted {
+            blocks: lines.iter().map(|l| Block::Para(l.to_string())).collect(),
+            html_title: None,
+            encoding: "UTF-8",
+            content_hash: String::new(),
+        }
+    }
+
+    #[test]
+    fn precedence_manifest_path_text() {
+        let ex = doc(&[
+            "令和2年度 市民協働部の運営方針",
+            "延岡市では事業を進めます。延岡市長が表明。",
+        ]);
+        let meta = infer("otaru/R3_plan.txt", &ex, None);
+        assert_eq!(
+            meta.city.as_ref().map(|c| (c.value.as_str(), c.source)),
+            Some(("小樽市", Source::Path))
+        );
+        assert_eq!(meta.city_code.as_ref().unwrap().value, "012033");
+        assert_eq!(
+            meta.year.as_ref().map(|y| (y.value, y.source)),
+            Some((2021, Source::Path))
+        );
+        assert_eq!(
+            meta.department.as_ref().map(|d| d.source),
+            Some(Source::Text)
+        );
+
+        let row = ManifestRow {
+            path: "otaru/R3_plan.txt".into(),
+            city: Some("三鷹市".into()),
+            year: Some(2018),
+            ..ManifestRow::default()
+        };
+        let meta = infer("otaru/R3_plan.txt", &ex, Some(&row));
+        let c = meta.city.unwrap();
+        assert_eq!((c.value.as_str(), c.source), ("三鷹市", Source::Manifest));
+        let p = meta.prefecture.unwrap();
+        assert_eq!((p.value.as_str(), p.source), ("東京都", Source::Manifest));
+        assert_eq!(meta.city_code.unwrap().value, "132047");
+        assert_eq!(meta.year.unwrap().value, 2018);
+        // The manifest has no department: the text still fills it.
+        let d = meta.department.unwrap();
+        assert_eq!((d.value.as_str(), d.source), ("市民協働部", Source::Text));
+
+        let meta = infer("a/b.txt", &ex, None);
+        let c = meta.city.unwrap();
+        assert_eq!((c.value.as_str(), c.source), ("延岡市", Source::Text));
+        assert_eq!(meta.year.unwrap().source, Source::Text);
+        assert_eq!(meta.title.unwrap().value, "令和2年度 市民協働部の運営方針");
+    }
+
+    #[test]
+    fn manifest_homonyms_and_unknown_cities() {
+        let ex = doc(&["本文"]);
+        let row = ManifestRow {
+            city: Some("府中市".into()),
+            prefecture: Some("広島県".into()),
+            ..ManifestRow::default()
+        };
+        let meta = infer("x.txt", &ex, Some(&row));
+        assert_eq!(meta.city_code.unwrap().value, "342084");
+        let row = ManifestRow {
+            city: Some("架空市".into()),
+            ..ManifestRow::default()
+        };
+        let meta = infer("x.txt", &ex, Some(&row));
+        assert_eq!(meta.city.unwrap().value, "架空市");
+        assert_eq!(meta.prefecture, None);
+        assert_eq!(meta.city_code, None);
+        assert_eq!(meta.title.unwrap().value, "x");
+    }
 }

@@ -1,0 +1,238 @@
+//! `manifest.csv` at an archive's root: the archivist's own metadata, which
+//! beats anything inferred.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use super::wareki;
+use super::{Manifest, ManifestRow};
+use crate::analysis::normalize::normalize_inline;
+
+pub const FILE_NAME: &str = "manifest.csv";
+
+/// The accepted columns, in the documented order.
+pub const COLUMNS: &[&str] = &[
+    "path",
+    "city",
+    "prefecture",
+    "year",
+    "department",
+    "title",
+    "doc_type",
+    "source_url",
+];
+
+fn error(path: &Path, message: impl Into<String>) -> crate::Error {
+    crate::Error::Manifest {
+        path: path.to_path_buf(),
+        message: message.into(),
+    }
+}
+
+/// Reads `root/manifest.csv`; `Ok(None)` when there is none.
+pub fn load(root: &Path) -> crate::Result<Option<Manifest>> {
+    let path = root.join(FILE_NAME);
+    let bytes = match std::fs::read(&path) {
+        Ok(b) => b,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(error(&path, format!("cannot read: {e}"))),
+    };
+    let text = String::from_utf8(bytes).map_err(|e| {
+        error(
+            &path,
+            format!(
+                "not UTF-8 (byte {}); save it as UTF-8",
+                e.utf8_error().valid_up_to()
+            ),
+        )
+    })?;
+    parse(&text, &path).map(Some)
+}
+
+/// Parses manifest text; `path` is only used in messages.
+pub fn parse(text: &str, path: &Path) -> crate::Result<Manifest> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let mut reader = csv::ReaderBuilder::new()
+        .flexible(true)
+        .from_reader(text.as_bytes());
+    let expected = COLUMNS.join(",");
+    let headers = reader
+        .headers()
+        .map_err(|e| error(path, format!("unreadable header: {e}")))?
+        .clone();
+    let mut columns: HashMap<&str, usize> = HashMap::new();
+    for (i, h) in headers.iter().enumerate() {
+        let name = h.trim();
+        let Some(&known) = COLUMNS.iter().find(|&&c| c.eq_ignore_ascii_case(name)) else {
+            return Err(error(
+                path,
+                format!("line 1: unknown column {name:?}; expected the columns {expected}"),
+            ));
+        };
+        if columns.insert(known, i).is_some() {
+            return Err(error(
+                path,
+                format!("line 1: column {known:?} appears twice"),
+            ));
+        }
+    }
+    if !columns.contains_key("path") {
+        return Err(error(
+            path,
+            format!(
+                "line 1: the required column \"path\" is missing; expected the columns {expected}"
+            ),
+        ));
+    }
+
+    let mut manifest = Manifest::default();
+    for record in reader.records() {
+        let record = record.map_err(|e| {
+            let line = e.position().map_or(0, |p| p.line());
+            error(path, format!("line {line}: {e}"))
+        })?;
+        let line = record.position().map_or(0, |p| p.line());
+        let field = |name: &str| {
+            columns
+                .get(name)
+                .and_then(|&i| record.get(i))
+                .map(normalize_inline)
+                .filter(|v| !v.is_empty())
+        };
+        let rel = columns
+            .get("path")
+            .and_then(|&i| record.get(i))
+            .map(normalize_rel)
+            .unwrap_or_default();
+        if rel.is_empty() {
+            if record.iter().all(|f| f.trim().is_empty()) {
+                continue; // a blank line
+            }
+            manifest
+                .problems
+                .push(format!("line {line}: empty path; row skipped"));
+            continue;
+        }
+        let year = match field("year") {
+            None => None,
+            Some(y) => match wareki::parse_year_value(&y) {
+                Some(y) => Some(y),
+                None => {
+                    manifest
+                        .problems
+                        .push(format!("line {line}: year {y:?} is not a year (e.g. 2021 or 令和3年度); row skipped"));
+                    continue;
+                }
+            },
+        };
+        if manifest.rows.contains_key(&rel) {
+            manifest.problems.push(format!(
+                "line {line}: duplicate path {rel:?}; the first row is kept"
+            ));
+            continue;
+        }
+        let row = ManifestRow {
+            path: rel.clone(),
+            city: field("city"),
+            prefecture: field("prefecture"),
+            year,
+            department: field("department"),
+            title: field("title"),
+            doc_type: field("doc_type"),
+            source_url: field("source_url"),
+        };
+        manifest.rows.insert(rel, row);
+    }
+    Ok(manifest)
+}
+
+/// Paths are matched against the archive's '/'-separated relative paths, so
+/// only separators and a leading `./` are normalized; the name itself is
+/// kept byte for byte.
+fn normalize_rel(raw: &str) -> String {
+    let p = raw.trim().replace('\\', "/");
+    let p = p.trim_start_matches("./").trim_start_matches('/');
+    p.to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse_str(text: &str) -> crate::Result<Manifest> {
+        parse(text, Path::new("archive/manifest.csv"))
+    }
+
+    #[test]
+    fn good_manifest() {
+        let m = parse_str(
+            "\u{feff}path,city,prefecture,year,department,title,doc_type,source_url\n\
+             2021/a.txt,豊中市,大阪府,2021,都市経営部,令和3年度 都市経営部の運営方針,部局運営方針,https://example.jp/a\n\
+             ./2020\\b.txt,堺市,,令和2年度,,,,\n",
+        )
+        .unwrap();
+        assert!(m.problems.is_empty(), "{:?}", m.problems);
+        let a = m.get("2021/a.txt").unwrap();
+        assert_eq!(a.city.as_deref(), Some("豊中市"));
+        assert_eq!(a.year, Some(2021));
+        assert_eq!(a.doc_type.as_deref(), Some("部局運営方針"));
+        let b = m.get("2020/b.txt").unwrap();
+        assert_eq!(b.year, Some(2020));
+        assert_eq!(b.prefecture, None);
+        assert_eq!(b.department, None);
+    }
+
+    #[test]
+    fn columns_may_be_a_subset_in_any_order() {
+        let m = parse_str("year,path\n2019,x.txt\n").unwrap();
+        assert_eq!(m.get("x.txt").unwrap().year, Some(2019));
+    }
+
+    #[test]
+    fn values_are_normalized() {
+        let m = parse_str("path,city,department\nx.txt, 豊中市 ,都市　経営部\n").unwrap();
+        let x = m.get("x.txt").unwrap();
+        assert_eq!(x.city.as_deref(), Some("豊中市"));
+        assert_eq!(x.department.as_deref(), Some("都市 経営部"));
+    }
+
+    #[test]
+    fn bad_rows_are_problems_not_errors() {
+        let m = parse_str(
+            "path,city,year\n\
+             a.txt,豊中市,2021\n\
+             b.txt,豊中市,来年\n\
+             ,豊中市,2020\n\
+             a.txt,堺市,2022\n\
+             c.txt,堺市\n",
+        )
+        .unwrap();
+        assert_eq!(m.rows.len(), 2, "{:?}", m.rows);
+        assert_eq!(m.get("a.txt").unwrap().city.as_deref(), Some("豊中市"));
+        assert_eq!(m.get("c.txt").unwrap().year, None);
+        assert_eq!(m.problems.len(), 3, "{:?}", m.problems);
+        assert!(m.problems[0].starts_with("line 3:"), "{}", m.problems[0]);
+        assert!(m.problems[1].starts_with("line 4:"), "{}", m.problems[1]);
+        assert!(m.problems[2].contains("duplicate"), "{}", m.problems[2]);
+    }
+
+    #[test]
+    fn bad_header_is_an_error_naming_the_columns() {
+        for text in ["file,city\na.txt,x\n", "city,year\nx,2020\n"] {
+            let e = parse_str(text).unwrap_err().to_string();
+            assert!(e.contains("path,city,prefecture,year"), "{e}");
+            assert!(e.contains("manifest.csv"), "{e}");
+        }
+    }
+
+    #[test]
+    fn missing_file_is_none() {
+        let dir = tempfile::tempdir().unwrap();
+        assert!(load(dir.path()).unwrap().is_none());
+        std::fs::write(dir.path().join(FILE_NAME), "path,year\na.txt,2003\n").unwrap();
+        let m = load(dir.path()).unwrap().unwrap();
+        assert_eq!(m.get("a.txt").unwrap().year, Some(2003));
+        std::fs::write(dir.path().join(FILE_NAME), b"path\n\xff\xfe\n").unwrap();
+        assert!(load(dir.path()).is_err());
+    }
+}
