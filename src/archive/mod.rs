@@ -1,9 +1,24 @@
 //! Archive ingestion: walk a folder, decode each file, extract its text as
 //! blocks (headings, paragraphs, table rows) already normalized.
 //!
+//! The work is split by stage: [`walk`](walk()) finds files (`walk.rs`),
+//! [`extract`] reads them (`read.rs`), decodes bytes to text (`decode.rs`),
+//! turns text into blocks per format (`html.rs`, `text.rs`, with inline HTML
+//! fragments handled by `inline.rs`), and every block goes through one sink
+//! (`blocks.rs`) that normalizes it and drops page furniture (`furniture.rs`).
+//!
 //! INTERFACE (used by meta, sections and index; keep it stable):
 
 use std::path::PathBuf;
+
+mod blocks;
+mod decode;
+mod furniture;
+mod html;
+mod inline;
+mod read;
+mod text;
+mod walk;
 
 /// Source format, from the file extension.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
@@ -51,7 +66,8 @@ pub struct Extracted {
     pub blocks: Vec<Block>,
     /// `<title>` of an HTML page, when not empty.
     pub html_title: Option<String>,
-    /// Detected encoding name ("UTF-8", "Shift_JIS", "EUC-JP").
+    /// Detected encoding name ("UTF-8", "Shift_JIS", "EUC-JP"; rarely
+    /// "UTF-16LE"/"UTF-16BE" for files with a UTF-16 BOM, or "ISO-2022-JP").
     pub encoding: &'static str,
     /// blake3 hex of the raw bytes (incremental reindexing).
     pub content_hash: String,
@@ -67,15 +83,39 @@ pub struct Walk {
 }
 
 /// Walks `root` recursively. Fails only when `root` itself is unusable.
+///
+/// Hidden entries and a root `manifest.csv` are left out silently; anything
+/// else that is not indexed (other file types, unreadable entries, broken
+/// links, symlink loops) is listed in [`Walk::skipped`].
 pub fn walk(root: &std::path::Path) -> crate::Result<Walk> {
-    let _ = root;
-    todo!("archive::walk")
+    walk::walk(root)
 }
 
 /// Reads, decodes and extracts one file. `Err` holds the reason to report.
+///
+/// A text file that yields no block (e.g. an HTML page with only scripts) is
+/// `Ok` with no blocks: it was read fine, it just says nothing.
 pub fn extract(file: &ArchiveFile) -> Result<Extracted, String> {
-    let _ = file;
-    todo!("archive::extract")
+    let bytes = read::read_capped(&file.path)?;
+    let content_hash = blake3::hash(&bytes).to_hex().to_string();
+    let decoded = decode::decode(&bytes)?;
+    if decoded
+        .text
+        .chars()
+        .all(|c| c.is_whitespace() || c == '\u{feff}')
+    {
+        return Err("empty file".to_owned());
+    }
+    let (blocks, html_title) = match file.format {
+        Format::Html => html::extract(&decoded.text),
+        Format::Text | Format::Markdown => (text::extract(&decoded.text, file.format), None),
+    };
+    Ok(Extracted {
+        blocks,
+        html_title,
+        encoding: decoded.encoding,
+        content_hash,
+    })
 }
 
 impl Extracted {
@@ -92,3 +132,6 @@ impl Extracted {
         out
     }
 }
+
+#[cfg(test)]
+mod tests;
