@@ -384,14 +384,15 @@ fn serve(
         );
     }
     if let Some(archive) = archive
-        && index_is_stale(&common.index, archive) {
-            eprintln!(
-                "plansearch: indexing {} into {} first",
-                archive.display(),
-                common.index.display()
-            );
-            index(archive, common, false, None)?;
-        }
+        && index_is_stale(&common.index, archive)
+    {
+        eprintln!(
+            "plansearch: indexing {} into {} first",
+            archive.display(),
+            common.index.display()
+        );
+        index(archive, common, false, None)?;
+    }
     let engine = common.engine()?;
     let state = AppState::new(engine, ServerConfig::default());
     let rt = tokio::runtime::Builder::new_multi_thread()

@@ -55,9 +55,18 @@ fn every_document_is_indexed_and_bad_files_are_reported() {
     // CSVs are not a supported type and are listed as skipped, with the reason.
     assert_eq!(c.report.documents, 15, "{:#?}", c.report.skipped);
     assert!(c.report.passages > 13 * 3);
-    let csv: Vec<_> = c.report.skipped.iter().filter(|s| s.rel.ends_with(".csv")).collect();
+    let csv: Vec<_> = c
+        .report
+        .skipped
+        .iter()
+        .filter(|s| s.rel.ends_with(".csv"))
+        .collect();
     assert!(csv.len() > 40, "{csv:?}");
-    assert!(csv.iter().all(|s| s.reason.contains("unsupported file type")), "{csv:?}");
+    assert!(
+        csv.iter()
+            .all(|s| s.reason.contains("unsupported file type")),
+        "{csv:?}"
+    );
 }
 
 #[test]
@@ -94,7 +103,11 @@ fn metadata_matches_expected_csv() {
             assert_eq!(d.head, None, "{file}: no head expected");
         }
         // Every field says where it came from; no manifest here.
-        assert!(d.sources.values().all(|s| *s != plansearch::meta::Source::Manifest));
+        assert!(
+            d.sources
+                .values()
+                .all(|s| *s != plansearch::meta::Source::Manifest)
+        );
         checked += 1;
     }
     assert_eq!(checked, 13);
@@ -107,9 +120,13 @@ fn kashiwara_power_cut_passage_is_found() {
     let top: Vec<_> = r.hits.iter().take(3).collect();
     assert!(
         top.iter().any(|h| h.city.as_deref() == Some("柏原市")
-            && h.text.as_deref().is_some_and(|t| t.contains("避難所") && t.contains("停電対策"))),
+            && h.text
+                .as_deref()
+                .is_some_and(|t| t.contains("避難所") && t.contains("停電対策"))),
         "{:#?}",
-        top.iter().map(|h| (&h.city, &h.section_title)).collect::<Vec<_>>()
+        top.iter()
+            .map(|h| (&h.city, &h.section_title))
+            .collect::<Vec<_>>()
     );
 }
 
@@ -137,7 +154,13 @@ fn filters_and_facets_on_the_corpus() {
     let r = search(c, "人口減少", Filters::default());
     let cities: Vec<&str> = r.facets.city.iter().map(|f| f.value.as_str()).collect();
     assert!(cities.contains(&"小樽市"), "{cities:?}");
-    let otaru = r.facets.city.iter().find(|f| f.value == "小樽市").unwrap().count;
+    let otaru = r
+        .facets
+        .city
+        .iter()
+        .find(|f| f.value == "小樽市")
+        .unwrap()
+        .count;
     let f = Filters {
         cities: vec!["小樽市".into()],
         year: Some(2022),
@@ -145,13 +168,153 @@ fn filters_and_facets_on_the_corpus() {
     };
     let r2 = search(c, "人口減少", f);
     assert!(r2.total >= 1 && (r2.total as u64) < otaru);
-    assert!(r2.hits.iter().all(|h| h.city.as_deref() == Some("小樽市") && h.year == Some(2022)));
-    assert_eq!(r2.facets.year, vec![plansearch::search::FacetValue { value: "2022".into(), count: r2.total as u64 }]);
+    assert!(
+        r2.hits
+            .iter()
+            .all(|h| h.city.as_deref() == Some("小樽市") && h.year == Some(2022))
+    );
+    assert_eq!(
+        r2.facets.year,
+        vec![plansearch::search::FacetValue {
+            value: "2022".into(),
+            count: r2.total as u64
+        }]
+    );
     let f = Filters {
         departments: vec!["企画部".into()],
         ..Default::default()
     };
     let r3 = search(c, "広報", f);
     assert!(r3.total >= 1);
-    assert!(r3.hits.iter().all(|h| h.department.as_deref() == Some("企画部")));
+    assert!(
+        r3.hits
+            .iter()
+            .all(|h| h.department.as_deref() == Some("企画部"))
+    );
+}
+
+#[test]
+fn compare_shows_each_citys_own_passages() {
+    let Some(c) = corpus() else { return };
+    let mut req = SearchRequest::new("広報");
+    req.filters.cities = vec!["豊中市".into(), "三鷹市".into(), "堺市".into()];
+    let cmp = c.engine.compare(&req, 3).unwrap();
+    let names: Vec<&str> = cmp.cities.iter().map(|c| c.city.as_str()).collect();
+    assert_eq!(names, vec!["豊中市", "三鷹市", "堺市"]);
+    for col in &cmp.cities {
+        assert!(col.total >= 1 && !col.hits.is_empty(), "{}", col.city);
+        assert!(col.hits.len() <= 3);
+        assert!(
+            col.hits
+                .iter()
+                .all(|h| h.city.as_deref() == Some(col.city.as_str()))
+        );
+        assert!(col.prefecture.is_some());
+    }
+    // Without cities: the cities with the most matches, most first.
+    let cmp = c.engine.compare(&SearchRequest::new("広報"), 2).unwrap();
+    assert!(cmp.cities.len() >= 3);
+    assert!(cmp.cities.windows(2).all(|w| w[0].total >= w[1].total));
+}
+
+#[test]
+fn trend_follows_a_keyword_through_the_years() {
+    let Some(c) = corpus() else { return };
+    let mut req = SearchRequest::new("新幹線");
+    req.filters.cities = vec!["小樽市".into()];
+    let t = c.engine.trend(&req).unwrap();
+    let otaru = t
+        .series
+        .iter()
+        .find(|s| s.city.as_deref() == Some("小樽市"))
+        .unwrap();
+    // A point for every year of the range, zero where no statement mentions it.
+    let years: Vec<i64> = otaru.points.iter().map(|p| p.year).collect();
+    assert_eq!(years, (2016..=2022).collect::<Vec<_>>());
+    let mentioned = otaru.points.iter().filter(|p| p.passages > 0).count();
+    assert!(mentioned >= 6, "{:?}", otaru.points);
+    assert!(
+        otaru
+            .points
+            .iter()
+            .all(|p| p.documents <= 1 && p.documents <= p.passages)
+    );
+    let overall = t.series.iter().find(|s| s.city.is_none()).unwrap();
+    let sum =
+        |s: &plansearch::search::trend::Series| s.points.iter().map(|p| p.passages).sum::<u64>();
+    assert!(sum(overall) >= sum(otaru));
+}
+
+#[test]
+fn similar_initiatives_come_from_other_cities() {
+    let Some(c) = corpus() else { return };
+    let mut req = SearchRequest::new("公民学連携");
+    req.filters.cities = vec!["豊中市".into()];
+    let r = c.engine.search(&req).unwrap();
+    let source = &r.hits[0];
+    let sim = c.engine.similar(&source.section_id, true, 5).unwrap();
+    assert!(!sim.hits.is_empty() && !sim.terms.is_empty());
+    assert!(
+        sim.hits.iter().all(|h| h.city.as_deref() != Some("豊中市")),
+        "{:?}",
+        sim.hits
+    );
+    let same = c.engine.similar(&source.section_id, false, 10).unwrap();
+    assert!(same.hits.iter().all(|h| h.doc_id != source.doc_id));
+    assert!(c.engine.similar("nope", true, 5).is_err());
+}
+
+#[test]
+fn suggestions_complete_prefixes_by_frequency() {
+    let Some(c) = corpus() else { return };
+    let s = c.engine.suggest("新幹", 8).unwrap();
+    assert!(
+        s.suggestions.iter().any(|x| x.text == "新幹線"),
+        "{:?}",
+        s.suggestions
+    );
+    assert!(s.suggestions.windows(2).all(|w| w[0].count >= w[1].count));
+    assert!(c.engine.suggest("", 8).unwrap().suggestions.is_empty());
+    let s = c.engine.suggest("ＳＤ", 8).unwrap();
+    assert!(
+        s.suggestions.iter().any(|x| x.text.starts_with("sdgs")),
+        "{:?}",
+        s.suggestions
+    );
+}
+
+#[test]
+fn quality_harness_stays_above_the_floor() {
+    let Some(c) = corpus() else { return };
+    let text = std::fs::read_to_string(c.shared.join("eval/queries.tsv")).unwrap();
+    let queries = plansearch::eval::parse_queries(&text).unwrap();
+    assert!(queries.len() >= 20);
+    let report = plansearch::eval::run(&c.engine, &queries, "full").unwrap();
+    assert!(
+        report.mean_ndcg > 0.85,
+        "mean nDCG@10 {:.3}",
+        report.mean_ndcg
+    );
+    assert_eq!(
+        report.misses,
+        0,
+        "{:#?}",
+        report
+            .queries
+            .iter()
+            .filter(|q| q.rr == 0.0)
+            .collect::<Vec<_>>()
+    );
+    // Every ablation is worse than the full system.
+    let mut engine = c.engine.clone();
+    for name in plansearch::eval::ABLATIONS.iter().filter(|n| **n != "full") {
+        engine.features = plansearch::eval::features(name).unwrap();
+        let ablated = plansearch::eval::run(&engine, &queries, name).unwrap();
+        assert!(
+            ablated.mean_ndcg < report.mean_ndcg,
+            "{name}: {:.3} ≥ full {:.3}",
+            ablated.mean_ndcg,
+            report.mean_ndcg
+        );
+    }
 }

@@ -71,29 +71,28 @@ fn unspaced_query_matches_words_across_particles() {
     let e = sample();
     // 「待機児童解消」 is not a substring anywhere; its words are.
     let r = search(&e, "待機児童解消");
-    assert_eq!(r.escalated, None);
-    assert_eq!(r.total, 1);
+    assert_eq!(r.strict_total, 1);
     assert_eq!(r.hits[0].section_title, "待機児童対策");
     let r = search(&e, "避難所の停電対策");
-    assert_eq!(r.total, 1);
+    assert_eq!(r.strict_total, 1);
     assert_eq!(r.hits[0].section_title, "避難所の環境整備");
 }
 
 #[test]
 fn phrase_exclusion_and_or() {
     let e = sample();
-    assert_eq!(search(&e, "\"待機児童の解消\"").total, 1);
+    assert_eq!(search(&e, "\"待機児童の解消\"").strict_total, 1);
     let r = search(&e, "待機児童 -保育所");
-    assert_eq!(r.total, 1);
+    assert_eq!(r.strict_total, 1);
     assert_eq!(r.hits[0].city.as_deref(), Some("試験市"));
-    assert_eq!(search(&e, "女性分団 OR 非常用発電機").total, 2);
+    assert_eq!(search(&e, "女性分団 OR 非常用発電機").strict_total, 2);
 }
 
 #[test]
 fn full_width_and_case_fold() {
     let e = sample();
-    assert_eq!(search(&e, "dx").total, 1);
-    assert_eq!(search(&e, "ＲＰＡ").total, 1);
+    assert_eq!(search(&e, "dx").strict_total, 1);
+    assert_eq!(search(&e, "ＲＰＡ").strict_total, 1);
 }
 
 #[test]
@@ -101,6 +100,7 @@ fn escalates_when_strict_match_is_empty_and_says_so() {
     let e = sample();
     let r = search(&e, "女性消防隊員の募集");
     assert!(r.escalated.is_some(), "{:?}", r.escalated);
+    assert_eq!(r.strict_total, 0);
     assert!(r.total >= 1);
     assert_eq!(r.hits[0].section_title, "消防団の強化");
 }
@@ -222,4 +222,33 @@ fn documents_and_document_detail() {
     );
     assert!(e.document("../../etc/passwd").is_err());
     assert!(e.document("0000000000000000").is_err());
+}
+
+#[test]
+fn few_strict_matches_are_followed_by_looser_ones() {
+    let e = sample();
+    // Only one passage has both words; passages with one of them follow it.
+    let r = search(&e, "消防団 非常用発電機");
+    assert_eq!(r.strict_total, 0);
+    let r = search(&e, "女性分団 地域防災力");
+    assert_eq!(r.strict_total, 1);
+    assert_eq!(r.hits[0].section_title, "消防団の強化");
+    let mut req = SearchRequest::new("待機児童 保育所");
+    let r = e.search(&req).unwrap();
+    assert_eq!(r.strict_total, 1);
+    assert_eq!(r.hits[0].section_title, "待機児童対策");
+    assert!(
+        r.total > 1 && r.escalated.is_some(),
+        "{} {:?}",
+        r.total,
+        r.escalated
+    );
+    assert!(
+        r.hits[0].score > 0.0 && r.hits[0].score < 1000.0,
+        "tier bonus is hidden"
+    );
+    // Sorted by year, only passages with every term are listed.
+    req.sort = Sort::YearDesc;
+    let r = e.search(&req).unwrap();
+    assert_eq!((r.total, r.escalated), (1, None));
 }

@@ -63,9 +63,10 @@ pub fn bigrams(text: &str) -> Vec<(String, usize, usize)> {
     for (i, &(at, c)) in chars.iter().enumerate() {
         let cls = class(c);
         if cls != Class::Latin
-            && let Some(start) = latin_start.take() {
-                out.push((text[start..at].to_ascii_lowercase(), start, at));
-            }
+            && let Some(start) = latin_start.take()
+        {
+            out.push((text[start..at].to_ascii_lowercase(), start, at));
+        }
         match cls {
             Class::Cjk => run.push((c, at)),
             Class::Latin => {

@@ -210,10 +210,12 @@ impl QueryBuilder<'_> {
                 if let Some(p) = self.morph_phrase(&words, 1) {
                     clauses.push((Occur::Should, boost(p, W_PHRASE)));
                 }
-                if self.features.bigram && words.len() > 1
-                    && let Some(p) = self.bigram_phrase(self.fields.text_bi, text) {
-                        clauses.push((Occur::Should, boost(p, W_PHRASE)));
-                    }
+                if self.features.bigram
+                    && words.len() > 1
+                    && let Some(p) = self.bigram_phrase(self.fields.text_bi, text)
+                {
+                    clauses.push((Occur::Should, boost(p, W_PHRASE)));
+                }
                 Some(boxed(BooleanQuery::new(clauses)))
             }
         }
@@ -308,14 +310,16 @@ impl QueryBuilder<'_> {
         )))
     }
 
-    /// Any word or bigram of the term.
+    /// Any word of the term (its bigrams when it has no words).
     fn any(&self, text: &str, words: &[Vec<Word>]) -> Option<Box<dyn Query>> {
         let mut alts: Vec<Box<dyn Query>> = words
             .iter()
             .flatten()
             .map(|w| self.word_clause(w))
             .collect();
-        if alts.is_empty() || self.features.bigram {
+        // Single bigrams match too much to stand for a word of their own;
+        // they serve only when morphology has nothing.
+        if alts.is_empty() {
             alts.extend(
                 bigrams(text)
                     .into_iter()

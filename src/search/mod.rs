@@ -16,7 +16,7 @@ use std::time::Instant;
 
 use serde::Serialize;
 use tantivy::collector::{Count, TopDocs};
-use tantivy::query::Query;
+use tantivy::query::{BooleanQuery, ConstScoreQuery, Occur, Query};
 use tantivy::schema::Value;
 use tantivy::{DocAddress, Searcher, TantivyDocument};
 
@@ -121,13 +121,32 @@ pub struct SearchResponse {
     /// The strictness used (for follow-up requests).
     #[serde(skip)]
     pub mode: Mode,
-    /// `null`, or how the query was loosened when the strict match found
-    /// nothing: `"bigram"` (most characters of each term) or `"any"` (any term).
+    /// `null`, or how the query was loosened when fewer than a page of
+    /// passages had every term: `"bigram"` (most characters of each term) or
+    /// `"any"` (any term). Passages with every term still rank first.
     pub escalated: Option<&'static str>,
+    /// Passages with every term.
+    pub strict_total: usize,
     /// The words searched for, after analysis (for highlighting).
     pub query_terms: Vec<String>,
     pub hits: Vec<Hit>,
     pub facets: Facets,
+}
+
+/// Below this many strict matches, looser matches fill the page after them.
+pub const BACKFILL_BELOW: usize = 10;
+/// Score bonus that ranks strict matches above looser ones.
+const STRICT_TIER: f32 = 1000.0;
+
+/// The query to run and how it was loosened.
+pub struct Plan {
+    pub query: Box<dyn Query>,
+    /// Strict when any strict match exists; else the looser level used.
+    pub mode: Mode,
+    /// Passages with every term (`None` when the mode was forced).
+    pub strict_total: Option<usize>,
+    /// The looser level whose matches are included, if any.
+    pub loosened: Option<Mode>,
 }
 
 /// Top hits, total count and (when asked) facets of one query.
@@ -139,6 +158,11 @@ pub struct Engine {
     pub handle: IndexHandle,
     pub synonyms: Synonyms,
     pub features: Features,
+}
+
+/// How a plan loosened the query, for the response.
+fn loosened_label(plan: &Plan) -> Option<&'static str> {
+    plan.loosened.and_then(Mode::label)
 }
 
 /// A stored passage with the fields every response uses.
@@ -187,34 +211,83 @@ impl Engine {
         modes
     }
 
-    /// Builds the final query (strictness escalated until something
-    /// matches) and returns it with the mode used.
+    /// Builds the final query. The strict query when it matches at least a
+    /// page; otherwise the first looser level that matches anything, and
+    /// (with `backfill`) the strict matches ranked above the looser ones.
     pub fn plan(
         &self,
         searcher: &Searcher,
         parsed: &query::ParsedQuery,
         filters: &Filters,
         force_mode: Option<Mode>,
-    ) -> Result<(Box<dyn Query>, Mode)> {
+        backfill: bool,
+    ) -> Result<Plan> {
         let builder = self.builder();
-        let modes = match force_mode {
-            Some(m) => vec![m],
-            None => self.modes(),
+        let no_words =
+            || Error::Query("the query has no searchable words; try other words".to_string());
+        let build = |mode| {
+            builder
+                .build(parsed, mode)
+                .map(|q| filters.apply(self.fields(), q))
         };
-        let mut last = None;
-        for (i, &mode) in modes.iter().enumerate() {
-            let Some(q) = builder.build(parsed, mode) else {
-                continue;
-            };
-            let q = filters.apply(self.fields(), q);
-            if i + 1 < modes.len() && searcher.search(&q, &Count)? == 0 {
-                last = Some((q, mode));
+        if let Some(mode) = force_mode {
+            let query = build(mode).ok_or_else(no_words)?;
+            return Ok(Plan {
+                query,
+                mode,
+                strict_total: None,
+                loosened: (mode != Mode::Strict).then_some(mode),
+            });
+        }
+        let strict = build(Mode::Strict);
+        let strict_total = match &strict {
+            Some(q) => searcher.search(q.as_ref(), &Count)?,
+            None => 0,
+        };
+        let modes = self.modes();
+        if strict_total >= BACKFILL_BELOW || modes.len() == 1 || (strict_total > 0 && !backfill) {
+            let query = strict.ok_or_else(no_words)?;
+            return Ok(Plan {
+                query,
+                mode: Mode::Strict,
+                strict_total: Some(strict_total),
+                loosened: None,
+            });
+        }
+        for &mode in &modes[1..] {
+            let Some(loose) = build(mode) else { continue };
+            // A level that adds nothing to the strict matches is no help.
+            if searcher.search(loose.as_ref(), &Count)? <= strict_total {
                 continue;
             }
-            return Ok((q, mode));
+            let query: Box<dyn Query> = match strict {
+                Some(strict) if strict_total > 0 => {
+                    // Strict matches first: a constant tier bonus on top of
+                    // their own score keeps them above every looser match.
+                    Box::new(BooleanQuery::new(vec![
+                        (Occur::Should, strict.box_clone()),
+                        (
+                            Occur::Should,
+                            Box::new(ConstScoreQuery::new(strict, STRICT_TIER)),
+                        ),
+                        (Occur::Should, loose),
+                    ]))
+                }
+                _ => loose,
+            };
+            return Ok(Plan {
+                query,
+                mode: if strict_total > 0 { Mode::Strict } else { mode },
+                strict_total: Some(strict_total),
+                loosened: Some(mode),
+            });
         }
-        last.ok_or_else(|| {
-            Error::Query("the query has no searchable words; try other words".to_string())
+        let query = strict.ok_or_else(no_words)?;
+        Ok(Plan {
+            query,
+            mode: Mode::Strict,
+            strict_total: Some(strict_total),
+            loosened: None,
         })
     }
 
@@ -243,20 +316,34 @@ impl Engine {
         }
         let parsed = query::parse(&req.q)?;
         let searcher = self.searcher();
-        let (query, mode) = self.plan(&searcher, &parsed, &req.filters, req.force_mode)?;
-        let (top, total, facets) = self.collect(&searcher, query.as_ref(), req)?;
+        let plan = self.plan(
+            &searcher,
+            &parsed,
+            &req.filters,
+            req.force_mode,
+            req.sort == Sort::Relevance,
+        )?;
+        let (top, total, facets) = self.collect(&searcher, plan.query.as_ref(), req)?;
         let highlighter = self.highlighter(&parsed);
         let hits = top
             .into_iter()
-            .map(|(score, addr)| self.hit(&searcher, addr, score, &highlighter, req.include_text))
+            .map(|(score, addr)| {
+                let score = if score >= STRICT_TIER {
+                    score - STRICT_TIER
+                } else {
+                    score
+                };
+                self.hit(&searcher, addr, score, &highlighter, req.include_text)
+            })
             .collect::<Result<Vec<_>>>()?;
         let mut query_terms: Vec<String> = highlighter.terms.iter().cloned().collect();
         query_terms.sort();
         Ok(SearchResponse {
             total,
             took_ms: started.elapsed().as_secs_f64() * 1000.0,
-            mode,
-            escalated: mode.label(),
+            mode: plan.mode,
+            escalated: loosened_label(&plan),
+            strict_total: plan.strict_total.unwrap_or(total),
             query_terms,
             hits,
             facets: facets.unwrap_or_default(),

@@ -123,19 +123,21 @@ impl Engine {
         // Count over every city; the per-city series are cut out afterwards.
         let mut all_cities = req.filters.clone();
         all_cities.cities.clear();
-        let (q, mode) = self.plan(&searcher, &parsed, &all_cities, req.force_mode)?;
-        let cells = searcher.search(q.as_ref(), &TrendCollector)?;
+        // Counting wants one strictness, never strict and loose mixed.
+        let plan = self.plan(&searcher, &parsed, &all_cities, req.force_mode, false)?;
+        let cells = searcher.search(plan.query.as_ref(), &TrendCollector)?;
 
-        let years: Vec<i64> = {
-            let set: HashSet<i64> = cells.keys().map(|(y, _)| *y).collect();
-            match (set.iter().min(), set.iter().max()) {
-                (Some(&a), Some(&b)) => (a..=b).collect(),
-                _ => Vec::new(),
-            }
-        };
         let series_for = |city: Option<&str>| -> Series {
+            // Every year from the series' first to its last match, zeros
+            // included, so a chart shows the gaps.
+            let own_years = cells
+                .keys()
+                .filter(|(_, c)| city.is_none_or(|want| want == c))
+                .map(|(y, _)| *y);
+            let (lo, hi) =
+                own_years.fold((i64::MAX, i64::MIN), |(lo, hi), y| (lo.min(y), hi.max(y)));
             let mut per_year: BTreeMap<i64, (u64, HashSet<&str>)> =
-                years.iter().map(|&y| (y, (0, HashSet::new()))).collect();
+                (lo..=hi).map(|y| (y, (0, HashSet::new()))).collect();
             for ((y, c), (n, docs)) in &cells {
                 if city.is_some_and(|want| want != c) {
                     continue;
@@ -176,7 +178,7 @@ impl Engine {
         series.extend(cities.iter().map(|c| series_for(Some(c))));
         Ok(Trend {
             query: req.q.clone(),
-            escalated: mode.label(),
+            escalated: plan.loosened.and_then(|m| m.label()),
             series,
         })
     }

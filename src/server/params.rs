@@ -52,12 +52,13 @@ impl Params {
     fn year(&self, key: &str) -> Result<Option<i64>, ApiError> {
         let y = self.int::<i64>(key, "a western year such as 2022")?;
         if let Some(y) = y
-            && !(1800..=2200).contains(&y) {
-                return Err(ApiError::bad_request(
-                    "invalid_parameter",
-                    format!("{key} must be a western year such as 2022, got {y}"),
-                ));
-            }
+            && !(1800..=2200).contains(&y)
+        {
+            return Err(ApiError::bad_request(
+                "invalid_parameter",
+                format!("{key} must be a western year such as 2022, got {y}"),
+            ));
+        }
         Ok(y)
     }
 
@@ -74,12 +75,13 @@ impl Params {
             year_to: self.year("year_to")?,
         };
         if let (Some(a), Some(b)) = (f.year_from, f.year_to)
-            && a > b {
-                return Err(ApiError::bad_request(
-                    "invalid_parameter",
-                    format!("year_from ({a}) is after year_to ({b})"),
-                ));
-            }
+            && a > b
+        {
+            return Err(ApiError::bad_request(
+                "invalid_parameter",
+                format!("year_from ({a}) is after year_to ({b})"),
+            ));
+        }
         Ok(f)
     }
 
