@@ -1,13 +1,15 @@
 //! Character-bigram tokenizer: the recall field. It finds words the
 //! dictionary splits differently or does not know (公民学連携 ⊃ 連携).
 
-use tantivy::tokenizer::{Token, Tokenizer};
+use tantivy::tokenizer::Tokenizer;
 
-use super::morph::VecTokenStream;
+use super::morph::{BufTokenStream, TokenBuf};
 use super::variants::fold_char;
 
 #[derive(Clone, Default)]
-pub struct BigramTokenizer;
+pub struct BigramTokenizer {
+    buf: TokenBuf,
+}
 
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Class {
@@ -33,82 +35,114 @@ fn class(c: char) -> Class {
     }
 }
 
-/// Bigram tokens of `text`: (term, byte_start, byte_end).
-pub fn bigrams(text: &str) -> Vec<(String, usize, usize)> {
-    let mut out = Vec::new();
-    // Current CJK run as (char, byte offset), spaces inside it skipped.
-    let mut run: Vec<(char, usize)> = Vec::new();
+/// One token of the bigram field.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Gram {
+    /// Two CJK chars (folded), spanning `start..end` of the text.
+    Pair(char, char),
+    /// A CJK char standing alone.
+    Single(char),
+    /// A run of ASCII letters and digits: `text[start..end]`, lowercased.
+    Latin,
+}
+
+/// Calls `emit(gram, byte_start, byte_end)` for every token of `text`.
+pub fn scan(text: &str, mut emit: impl FnMut(Gram, usize, usize)) {
+    // The previous CJK char of the current run (spaces inside it skipped),
+    // and whether the run has produced a pair yet.
+    let mut prev: Option<(char, usize)> = None;
+    let mut paired = false;
     let mut latin_start: Option<usize> = None;
-    let flush_run = |run: &mut Vec<(char, usize)>, out: &mut Vec<(String, usize, usize)>| {
-        match run.len() {
-            0 => {}
-            1 => {
-                let (c, at) = run[0];
-                out.push((fold_char(c).to_string(), at, at + c.len_utf8()));
-            }
-            _ => {
-                for pair in run.windows(2) {
-                    let (a, at) = pair[0];
-                    let (b, bt) = pair[1];
-                    let mut term = String::with_capacity(8);
-                    term.push(fold_char(a));
-                    term.push(fold_char(b));
-                    out.push((term, at, bt + b.len_utf8()));
-                }
-            }
-        }
-        run.clear();
-    };
-    let chars: Vec<(usize, char)> = text.char_indices().collect();
-    for (i, &(at, c)) in chars.iter().enumerate() {
+    let mut chars = text.char_indices().peekable();
+    while let Some((at, c)) = chars.next() {
         let cls = class(c);
         if cls != Class::Latin
             && let Some(start) = latin_start.take()
         {
-            out.push((text[start..at].to_ascii_lowercase(), start, at));
+            emit(Gram::Latin, start, at);
         }
-        match cls {
-            Class::Cjk => run.push((c, at)),
+        let end_run = match cls {
+            Class::Cjk => {
+                let c = fold_char(c);
+                if let Some((p, p_at)) = prev {
+                    emit(Gram::Pair(p, c), p_at, at + c.len_utf8());
+                    paired = true;
+                }
+                prev = Some((c, at));
+                false
+            }
             Class::Latin => {
-                flush_run(&mut run, &mut out);
                 if latin_start.is_none() {
                     latin_start = Some(at);
                 }
+                true
             }
-            Class::Space => {
-                // Keep the run going only when CJK text continues after the
-                // spaces ("平成28 年" is not split, "市 ICT" is).
-                let next = chars[i + 1..].iter().find(|(_, c)| !c.is_whitespace());
-                if !matches!(next, Some((_, n)) if class(*n) == Class::Cjk) {
-                    flush_run(&mut run, &mut out);
-                }
+            // Keep the run going only when CJK text continues after the
+            // spaces ("平成28 年" is not split, "市 ICT" is).
+            Class::Space => !matches!(
+                chars.clone().find(|(_, c)| !c.is_whitespace()),
+                Some((_, n)) if class(n) == Class::Cjk
+            ),
+            Class::Break => true,
+        };
+        if end_run {
+            if let (Some((p, p_at)), false) = (prev, paired) {
+                emit(Gram::Single(p), p_at, p_at + p.len_utf8());
             }
-            Class::Break => flush_run(&mut run, &mut out),
+            prev = None;
+            paired = false;
         }
     }
     if let Some(start) = latin_start {
-        out.push((text[start..].to_ascii_lowercase(), start, text.len()));
+        emit(Gram::Latin, start, text.len());
     }
-    flush_run(&mut run, &mut out);
+    if let (Some((p, p_at)), false) = (prev, paired) {
+        emit(Gram::Single(p), p_at, p_at + p.len_utf8());
+    }
+}
+
+fn write_gram(out: &mut String, text: &str, gram: Gram, start: usize, end: usize) {
+    out.clear();
+    match gram {
+        Gram::Pair(a, b) => {
+            out.push(a);
+            out.push(b);
+        }
+        Gram::Single(a) => out.push(a),
+        Gram::Latin => {
+            out.push_str(&text[start..end]);
+            out.make_ascii_lowercase();
+        }
+    }
+}
+
+/// Bigram tokens of `text`: (term, byte_start, byte_end).
+pub fn bigrams(text: &str) -> Vec<(String, usize, usize)> {
+    let mut out = Vec::new();
+    scan(text, |g, s, e| {
+        let mut term = String::new();
+        write_gram(&mut term, text, g, s, e);
+        out.push((term, s, e));
+    });
     out
 }
 
 impl Tokenizer for BigramTokenizer {
-    type TokenStream<'a> = VecTokenStream;
+    type TokenStream<'a> = BufTokenStream<'a>;
 
-    fn token_stream<'a>(&'a mut self, text: &'a str) -> VecTokenStream {
-        let tokens = bigrams(text)
-            .into_iter()
-            .enumerate()
-            .map(|(position, (text, offset_from, offset_to))| Token {
-                offset_from,
-                offset_to,
-                position,
-                text,
-                position_length: 1,
-            })
-            .collect();
-        VecTokenStream::new(tokens)
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> BufTokenStream<'a> {
+        // Token strings are reused from one passage to the next: the bigram
+        // field has a token per character, and allocating each was the
+        // indexer's largest cost after the postings themselves.
+        let buf = &mut self.buf;
+        buf.len = 0;
+        scan(text, |g, s, e| {
+            let t = buf.next_slot();
+            write_gram(&mut t.text, text, g, s, e);
+            t.offset_from = s;
+            t.offset_to = e;
+        });
+        buf.stream()
     }
 }
 

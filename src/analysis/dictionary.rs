@@ -231,31 +231,61 @@ const STOP_WORDS: &[&str] = &[
     "よう",
 ];
 
-fn pos_tag(details: &[&str]) -> String {
-    let mut tag = String::with_capacity(32);
-    for i in 0..4 {
-        if i > 0 {
-            tag.push(',');
-        }
-        tag.push_str(details.get(i).copied().unwrap_or("*"));
-    }
-    tag
+/// The first four detail fields (the POS tag) and the base form, read
+/// straight from the dictionary bytes without allocating.
+struct Features<'t> {
+    pos: [&'t str; 4],
+    base: &'t str,
 }
 
-fn is_stop(details: &[&str], term: &str) -> bool {
-    let tag = pos_tag(details);
-    STOP_TAGS.contains(&tag.as_str()) || STOP_WORDS.contains(&term)
-}
-
-fn index_term(surface: &str, details: &[&str]) -> String {
-    // Inflected words index their base form (策定し → 策定, 進めます → 進める).
-    let base = details.get(6).copied().unwrap_or("*");
-    let raw = if base.is_empty() || base == "*" {
-        surface
+fn features<'t>(token: &Token<'t>) -> Features<'t> {
+    let id = token.word_id.id() as usize;
+    let mut fields = if token.word_id.is_unknown() {
+        token.dictionary.unknown_word_details_iter(id)
+    } else if token.word_id.is_system() {
+        token.dictionary.word_details_iter(id)
+    } else if let Some(user) = token.user_dictionary {
+        user.word_details_iter(id)
     } else {
-        base
+        token.dictionary.unknown_word_details_iter(id)
     };
-    super::variants::fold_term(raw).unwrap_or_else(|| raw.to_string())
+    let mut pos = ["*"; 4];
+    for slot in pos.iter_mut() {
+        match fields.next() {
+            Some(f) => *slot = f,
+            None => break,
+        }
+    }
+    // Fields 4 and 5 are the conjugation; 6 is the base form.
+    let base = fields.nth(2).unwrap_or("*");
+    Features { pos, base }
+}
+
+/// Stop tags split into their four levels once.
+fn stop_tags() -> &'static [[&'static str; 4]] {
+    static TAGS: std::sync::OnceLock<Vec<[&'static str; 4]>> = std::sync::OnceLock::new();
+    TAGS.get_or_init(|| {
+        STOP_TAGS
+            .iter()
+            .map(|t| {
+                let mut parts = t.split(',');
+                std::array::from_fn(|_| parts.next().unwrap_or("*"))
+            })
+            .collect()
+    })
+}
+
+fn is_stop(pos: &[&str; 4], term: &str) -> bool {
+    stop_tags().iter().any(|t| t == pos) || STOP_WORDS.contains(&term)
+}
+
+fn index_term<'t>(surface: &'t str, base: &'t str) -> Cow<'t, str> {
+    // Inflected words index their base form (策定し → 策定, 進めます → 進める).
+    let raw = if base.is_empty() || base == "*" { surface } else { base };
+    match super::variants::fold_term(raw) {
+        Some(folded) => Cow::Owned(folded),
+        None => Cow::Borrowed(raw),
+    }
 }
 
 impl Analyzer {
@@ -281,71 +311,64 @@ impl Analyzer {
     /// Content words of `text` with their index terms (stop words removed).
     pub fn words(&self, text: &str) -> Vec<Word> {
         let mut out = Vec::new();
+        self.scan(text, |term, byte_start, byte_end, position| {
+            out.push(Word {
+                term: term.to_string(),
+                surface: text[byte_start..byte_end].to_string(),
+                byte_start,
+                byte_end,
+                position,
+            });
+        });
+        out
+    }
+
+    /// Calls `emit(term, byte_start, byte_end, position)` for every content
+    /// word of `text`, allocating only for terms that need folding.
+    pub fn scan(&self, text: &str, mut emit: impl FnMut(&str, usize, usize, usize)) {
         // Variant folding is one char to one char of equal UTF-8 length, so
         // folding before segmentation keeps offsets valid for `text` and lets
         // the user dictionary list canonical spellings only.
         let folded = super::variants::fold_text(text);
         let Ok(tokens) = self.inner.segmenter.segment(Cow::Borrowed(folded.as_ref())) else {
-            return out;
+            return;
         };
         let mut position = 0usize;
-        for mut token in tokens {
-            let from_user_dict = is_user_word(&token);
-            let surface = token.surface.to_string();
-            let details = token.details();
-            let term = index_term(&surface, &details);
-            if term.trim().is_empty() || is_stop(&details, &term) {
+        for token in tokens {
+            let f = features(&token);
+            let term = index_term(&token.surface, f.base);
+            if term.trim().is_empty() || is_stop(&f.pos, &term) {
                 continue;
             }
             let (start, end) = (token.byte_start, token.byte_end);
-            out.push(Word {
-                term,
-                surface: surface.clone(),
-                byte_start: start,
-                byte_end: end,
-                position,
-            });
-            if from_user_dict {
+            emit(&term, start, end, position);
+            if is_user_word(&token) {
                 // A compound from the user dictionary also yields its parts at
                 // the same position, so 国土強靱化 still matches 強靱化.
-                for part in self.base_words(&surface) {
-                    if part.term != out.last().map(|w| w.term.as_str()).unwrap_or("") {
-                        out.push(Word {
-                            term: part.term,
-                            surface: part.surface,
-                            byte_start: start + part.byte_start,
-                            byte_end: start + part.byte_end,
-                            position,
-                        });
+                let mut last = term.to_string();
+                self.scan_base(&token.surface, |part, s, e| {
+                    if part != last {
+                        emit(part, start + s, start + e, position);
+                        last = part.to_string();
                     }
-                }
+                });
             }
             position += 1;
         }
-        out
     }
 
-    fn base_words(&self, text: &str) -> Vec<Word> {
+    fn scan_base(&self, text: &str, mut emit: impl FnMut(&str, usize, usize)) {
         let Ok(tokens) = self.inner.base.segment(Cow::Borrowed(text)) else {
-            return Vec::new();
+            return;
         };
-        let mut out = Vec::new();
-        for mut token in tokens {
-            let surface = token.surface.to_string();
-            let details = token.details();
-            let term = index_term(&surface, &details);
-            if term.trim().is_empty() || is_stop(&details, &term) {
+        for token in tokens {
+            let f = features(&token);
+            let term = index_term(&token.surface, f.base);
+            if term.trim().is_empty() || is_stop(&f.pos, &term) {
                 continue;
             }
-            out.push(Word {
-                term,
-                surface,
-                byte_start: token.byte_start,
-                byte_end: token.byte_end,
-                position: 0,
-            });
+            emit(&term, token.byte_start, token.byte_end);
         }
-        out
     }
 }
 

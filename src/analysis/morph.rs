@@ -10,26 +10,54 @@ use super::dictionary::Analyzer;
 #[derive(Clone)]
 pub struct MorphTokenizer {
     analyzer: Analyzer,
+    buf: TokenBuf,
 }
 
 impl MorphTokenizer {
     pub fn new(analyzer: Analyzer) -> Self {
-        MorphTokenizer { analyzer }
+        MorphTokenizer {
+            analyzer,
+            buf: TokenBuf::default(),
+        }
     }
 }
 
-pub struct VecTokenStream {
+/// Tokens reused across calls: `len` are live, the rest keep their string
+/// capacity for the next passage.
+#[derive(Clone, Default)]
+pub struct TokenBuf {
     tokens: Vec<Token>,
+    pub len: usize,
+}
+
+impl TokenBuf {
+    /// The next token slot, positioned after the previous one.
+    pub fn next_slot(&mut self) -> &mut Token {
+        if self.len == self.tokens.len() {
+            self.tokens.push(Token::default());
+        }
+        let position = self.len;
+        self.len += 1;
+        let t = &mut self.tokens[position];
+        t.position = position;
+        t.position_length = 1;
+        t
+    }
+
+    pub fn stream(&mut self) -> BufTokenStream<'_> {
+        BufTokenStream {
+            tokens: &mut self.tokens[..self.len],
+            next: 0,
+        }
+    }
+}
+
+pub struct BufTokenStream<'a> {
+    tokens: &'a mut [Token],
     next: usize,
 }
 
-impl VecTokenStream {
-    pub fn new(tokens: Vec<Token>) -> Self {
-        VecTokenStream { tokens, next: 0 }
-    }
-}
-
-impl TokenStream for VecTokenStream {
+impl TokenStream for BufTokenStream<'_> {
     fn advance(&mut self) -> bool {
         if self.next < self.tokens.len() {
             self.next += 1;
@@ -49,21 +77,19 @@ impl TokenStream for VecTokenStream {
 }
 
 impl Tokenizer for MorphTokenizer {
-    type TokenStream<'a> = VecTokenStream;
+    type TokenStream<'a> = BufTokenStream<'a>;
 
-    fn token_stream<'a>(&'a mut self, text: &'a str) -> VecTokenStream {
-        let tokens = self
-            .analyzer
-            .words(text)
-            .into_iter()
-            .map(|w| Token {
-                offset_from: w.byte_start,
-                offset_to: w.byte_end,
-                position: w.position,
-                text: w.term,
-                position_length: 1,
-            })
-            .collect();
-        VecTokenStream::new(tokens)
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> BufTokenStream<'a> {
+        let buf = &mut self.buf;
+        buf.len = 0;
+        self.analyzer.scan(text, |term, start, end, position| {
+            let t = buf.next_slot();
+            t.text.clear();
+            t.text.push_str(term);
+            t.offset_from = start;
+            t.offset_to = end;
+            t.position = position;
+        });
+        buf.stream()
     }
 }

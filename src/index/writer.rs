@@ -46,7 +46,7 @@ impl Default for IndexOptions {
         IndexOptions {
             progress: true,
             threads,
-            memory_budget: 200 * 1024 * 1024,
+            memory_budget: 512 * 1024 * 1024,
         }
     }
 }
