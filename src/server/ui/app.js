@@ -18,6 +18,10 @@
   // Constants
   // ---------------------------------------------------------------------
   const PAGE_SIZE = 10;
+  /** Documents fetched at once when only filters are given (the API's maximum). */
+  const DOC_LIMIT = 1000;
+  /** Facets where several values can be ticked at once. */
+  const MULTI_FACETS = ['city', 'department'];
   const FACET_VISIBLE = 8;
   const SUGGEST_DELAY_MS = 150;
   const SORTS = [
@@ -32,6 +36,9 @@
     text: '本文の記載から推定した値です。誤りを含む可能性があります',
   };
   const ESCALATED_TEXT = 'すべての語を含む結果がないため、一部の語に一致する結果を表示しています';
+  const escalatedText = (strict) => (strict > 0
+    ? `すべての語を含む結果（${Number(strict).toLocaleString('ja-JP')}件）の後に、一部の語に一致する結果も表示しています`
+    : ESCALATED_TEXT);
   const QUERY_HINT = 'スペースで区切ると全ての語を含む結果、"…" で語句検索、-語 で除外、OR でいずれか';
   // Okabe–Ito palette (colour-blind safe) + dash patterns for the trend chart.
   const SERIES_COLORS = ['#1b1b1f', '#0072b2', '#d55e00', '#009e73', '#cc79a7', '#e69f00', '#56b4e9', '#7a5c00'];
@@ -194,7 +201,7 @@
   }
 
   /** Returns {frag, count}: text with <mark> around matches, built from text nodes. */
-  function highlightText(text, re) {
+  function highlightText(text, re, seen) {
     const frag = document.createDocumentFragment();
     const str = text === null || text === undefined ? '' : String(text);
     if (!re) {
@@ -209,6 +216,7 @@
       const mark = document.createElement('mark');
       mark.textContent = m[0];
       frag.appendChild(mark);
+      if (seen) seen.add(m[0]);
       last = m.index + m[0].length;
       count++;
     }
@@ -225,6 +233,36 @@
       this.code = code;
       this.status = status;
     }
+  }
+
+  /** Japanese messages for the API's (English) errors: known messages, then codes. */
+  const ERROR_MESSAGES = [
+    [/only excludes words/, () => '除外する語（-語）だけでは検索できません。探したい語も入力してください（例：防災 -訓練）。'],
+    [/query is empty|no searchable words/, () => '検索できる語がありません。別の語を入力してください。'],
+    [/longer than (\d+) characters/, (m) => `検索語が長すぎます。${m[1]}文字以内にしてください。`],
+    [/has (\d+) terms; use at most (\d+)/, (m) => `語の数が多すぎます（${m[1]}語）。${m[2]}語以内にしてください。`],
+    [/offset \+ limit must be at most/, () => 'これより後のページは表示できません。条件を追加して絞り込んでください。'],
+    [/compare at most (\d+) cities/, (m) => `一度に比較できるのは${m[1]}市区町村までです。`],
+  ];
+  const ERROR_CODES = {
+    missing_query: '検索語を入力してください。',
+    invalid_query: '検索語を解釈できませんでした。入力を見直してください。',
+    invalid_parameter: '条件の指定に誤りがあります。条件をクリアして、もう一度お試しください。',
+    not_found: 'お探しの文書が見つかりませんでした。削除されたか、URLが誤っている可能性があります。',
+    overloaded: 'ただいま混み合っています。しばらくしてから、もう一度お試しください。',
+    internal: 'サーバーでエラーが発生しました。時間をおいて、もう一度お試しください。',
+  };
+  const DETAILED = new Set(['invalid_query', 'invalid_parameter']);
+
+  function errorMessage(code, message, status) {
+    const msg = present(message) ? String(message) : '';
+    for (const [re, text] of ERROR_MESSAGES) {
+      const m = msg.match(re);
+      if (m) return text(m);
+    }
+    const known = code && ERROR_CODES[code];
+    if (known) return DETAILED.has(code) && msg ? `${known}（詳細：${msg}）` : known;
+    return msg || `サーバーでエラーが発生しました（HTTP ${status}）。`;
   }
 
   function showError(message) {
@@ -267,11 +305,8 @@
       if (isAbort(e)) throw e;
     }
     if (!res.ok) {
-      const err = body && body.error;
-      const msg = err && present(err.message)
-        ? String(err.message)
-        : `サーバーでエラーが発生しました（HTTP ${res.status}）。`;
-      throw new ApiError(msg, err && err.code, res.status);
+      const err = (body && body.error) || {};
+      throw new ApiError(errorMessage(err.code, err.message, res.status), err.code, res.status);
     }
     if (body === null || typeof body !== 'object') {
       throw new ApiError('サーバーから正しい応答を受け取れませんでした。');
@@ -766,8 +801,12 @@
       try {
         const data = await api(`/api/similar/${enc(sectionId)}`, toParams({ other_cities: 'true', limit: 5 }));
         const hits = Array.isArray(data.hits) ? data.hits : [];
+        const terms = (Array.isArray(data.terms) ? data.terms : []).filter(present).map(String).slice(0, 8);
         panel.replaceChildren(
           h('h4', { class: 'similar__heading' }, '他市の類似の取り組み'),
+          terms.length && hits.length
+            ? h('p', { class: 'similar__terms' }, `共通する主な語：${terms.join('、')}`)
+            : null,
           hits.length ? similarList(hits) : h('p', { class: 'muted' }, '該当なし：他市の類似の取り組みは見つかりませんでした。'));
         loaded = true;
       } catch (e) {
@@ -847,7 +886,9 @@
         body.replaceChildren(h('p', { class: 'muted' }, '語を入力すると、該当する市区町村を選べるようになります。'));
         return;
       }
-      const params = toParams({ q, limit: 1, ...filters, city: [] });
+      // Sorted by year, a search does not add looser matches after a few
+      // strict ones, so the counts are those of /api/compare and /api/trend.
+      const params = toParams({ q, limit: 1, sort: 'year_desc', ...filters, city: [] });
       const key = params.toString();
       if (key === lastKey && body.querySelector('ul')) {
         draw(el._values || [], selected);
@@ -880,6 +921,7 @@
   // ---------------------------------------------------------------------
   function SearchView() {
     const req = requester();
+    let facetCtrl = null;
     let st = null;
     let qb = null;
     let aside = null;
@@ -934,16 +976,44 @@
       results.classList.add('is-loading');
       if (!results.querySelector('.hits, .empty')) results.replaceChildren(loadingEl('検索しています…'));
       else results.prepend(h('div', { class: 'loading-bar', role: 'status' }, h('span', { class: 'visually-hidden' }, '検索しています…')));
+      if (facetCtrl) facetCtrl.abort();
+      const fc = new AbortController();
+      facetCtrl = fc;
+      const documentsOnly = !present(st.q);
+      // A ticked city/department must not hide the others: their counts come
+      // from the same request without that filter ("or" within a facet).
+      const otherFacets = MULTI_FACETS.filter((k) => st[k].length).map((k) => (documentsOnly
+        ? api('/api/documents', toParams({ ...filterParams(st), [k]: [], limit: DOC_LIMIT }), fc.signal)
+          .then((d) => [k, documentFacets(d.documents)[k]])
+        : api('/api/search', toParams({ q: st.q, ...filterParams(st), [k]: [], limit: 1 }), fc.signal)
+          .then((d) => [k, d.facets && d.facets[k]]))
+        .catch(() => null));
       let data;
       try {
-        data = await req.run('/api/search', toParams({
-          q: st.q,
-          ...filterParams(st),
-          sort: st.sort,
-          limit: PAGE_SIZE,
-          offset: (st.page - 1) * PAGE_SIZE,
-        }));
+        // Without words there is nothing to search (q is required): list
+        // the documents matching the filters instead.
+        data = documentsOnly
+          ? await req.run('/api/documents', toParams({ ...filterParams(st), limit: DOC_LIMIT }))
+          : await req.run('/api/search', toParams({
+            q: st.q,
+            ...filterParams(st),
+            sort: st.sort,
+            limit: PAGE_SIZE,
+            offset: (st.page - 1) * PAGE_SIZE,
+          }));
+        const extra = await Promise.all(otherFacets);
+        if (documentsOnly) data = { ...data, facets: documentFacets(data.documents) };
+        for (const x of extra) {
+          if (!x || !Array.isArray(x[1])) continue;
+          // Ticked values keep the count of the results shown.
+          const [key, list] = x;
+          const own = new Map(((data.facets && data.facets[key]) || []).map((v) => [String(v.value), v.count]));
+          const merged = list.map((v) => (st[key].includes(String(v.value)) && own.has(String(v.value))
+            ? { ...v, count: own.get(String(v.value)) } : v));
+          data.facets = { ...data.facets, [key]: merged };
+        }
       } catch (e) {
+        fc.abort();
         if (isAbort(e) || mySeq !== seq) return;
         if (!aside.querySelector('.facet')) aside.hidden = true;
         results.removeAttribute('aria-busy');
@@ -961,15 +1031,32 @@
       const anyFacet = ['city', 'year', 'department', 'prefecture'].some((k) => Array.isArray(facets[k]) && facets[k].length);
       aside.hidden = !anyFacet && !hasFilters(st);
       renderFacets(facets);
-      renderResults(data);
+      if (documentsOnly) renderDocuments(data);
+      else renderResults(data);
       if (!document.activeElement || document.activeElement === document.body) {
         // e.g. a pager link was replaced: continue from the top of the results.
         const heading = results.querySelector('#results-heading');
         if (heading) heading.focus({ preventScroll: true });
       }
       const total = Number(data.total) || 0;
-      announce(total ? `${fmt(total)}件見つかりました` : '該当なし');
+      announce(total ? `${fmt(total)}${documentsOnly ? '文書' : '件'}見つかりました` : '該当なし');
       restoreScroll();
+    }
+
+    /** Facet counts (documents) of a list from /api/documents. */
+    function documentFacets(docs) {
+      const out = {};
+      for (const key of ['city', 'prefecture', 'department', 'year']) {
+        const counts = new Map();
+        for (const d of Array.isArray(docs) ? docs : []) {
+          if (!d || !present(d[key])) continue;
+          const v = String(d[key]);
+          counts.set(v, (counts.get(v) || 0) + 1);
+        }
+        out[key] = [...counts].map(([value, count]) => ({ value, count }))
+          .sort((a, b) => b.count - a.count || (a.value < b.value ? -1 : 1));
+      }
+      return out;
     }
 
     // --- facets --------------------------------------------------------
@@ -1257,8 +1344,9 @@
           Number.isFinite(took) ? h('span', { class: 'results__took' }, `（${(took / 1000).toFixed(2)}秒）`) : null),
         h('div', { class: 'results__tools' }, sortSelect(), total > 0 ? csvLink() : null));
       const kids = [bar, activeFilters()];
+      const strict = Number(data.strict_total) || 0;
       if (present(data.escalated)) {
-        kids.push(h('p', { class: 'notice', role: 'status', 'data-testid': 'escalated-notice' }, ESCALATED_TEXT));
+        kids.push(h('p', { class: 'notice', role: 'status', 'data-testid': 'escalated-notice' }, escalatedText(strict)));
       }
       if (!hits.length) {
         kids.push(total > 0
@@ -1267,10 +1355,57 @@
           : emptyState());
       } else {
         const start = (st.page - 1) * PAGE_SIZE;
-        kids.push(h('ol', { class: 'hits', start: String(start + 1), 'aria-label': '検索結果一覧' }, hits.map(hitCard)));
+        const items = hits.map(hitCard);
+        // Strict matches rank first: mark where the looser ones begin.
+        const firstLoose = strict - start;
+        if (present(data.escalated) && strict > 0 && st.sort === 'relevance' && firstLoose >= 0 && firstLoose < items.length) {
+          items.splice(firstLoose, 0, h('li', { class: 'hits__divider', role: 'separator', 'data-testid': 'loose-divider' },
+            h('span', null, 'ここから下は、一部の語に一致する結果です')));
+        }
+        kids.push(h('ol', { class: 'hits', start: String(start + 1), 'aria-label': '検索結果一覧' }, items));
         kids.push(pagination(total));
       }
       results.replaceChildren(...kids.filter(Boolean));
+    }
+
+    /** Filters without words: the matching documents (from /api/documents). */
+    function renderDocuments(data) {
+      const docs = Array.isArray(data.documents) ? data.documents : [];
+      const total = Number(data.total) || 0;
+      const bar = h('div', { class: 'results__bar' },
+        h('h2', { id: 'results-heading', class: 'results__heading', tabindex: '-1' },
+          h('span', { class: 'result-count', 'data-testid': 'result-count', 'data-total': String(total) }, `${fmt(total)}文書`)));
+      const kids = [bar, activeFilters(),
+        h('p', { class: 'notice notice--plain', role: 'status' },
+          '検索語が入力されていないため、条件に一致する文書を新しい順に表示しています。語を入力すると、これらの文書の記載箇所を検索します。')];
+      if (total > docs.length) {
+        kids.push(h('p', { class: 'muted results__capped' },
+          `先頭の${fmt(docs.length)}文書を表示しています（絞り込みの件数もこの範囲で数えています）。`));
+      }
+      if (!docs.length) {
+        kids.push(emptyState());
+      } else {
+        const pages = Math.max(1, Math.ceil(docs.length / PAGE_SIZE));
+        const page = Math.min(st.page, pages);
+        const start = (page - 1) * PAGE_SIZE;
+        kids.push(h('ol', { class: 'hits', start: String(start + 1), 'aria-label': '文書一覧' },
+          docs.slice(start, start + PAGE_SIZE).map(docCard)));
+        kids.push(pagination(docs.length));
+      }
+      results.replaceChildren(...kids.filter(Boolean));
+    }
+
+    function docCard(doc) {
+      const title = present(doc.title) ? String(doc.title) : present(doc.file) ? String(doc.file) : '（無題の文書）';
+      const n = Number(doc.sections);
+      return h('li', { class: 'hit hit--doc', 'data-testid': 'doc-item' },
+        h('article', { class: 'hit__body' },
+          h('h3', { class: 'hit__title' }, h('a', { href: docUrl(doc.doc_id, '', '') }, title)),
+          hitChips(doc),
+          h('p', { class: 'hit__source' },
+            present(doc.head) ? h('span', null, `部局長：${doc.head}`) : null,
+            Number.isFinite(n) ? h('span', null, `${fmt(n)}項目`) : null,
+            present(doc.file) ? h('span', { class: 'hit__file' }, String(doc.file)) : null)));
     }
 
     function welcome() {
@@ -1300,6 +1435,7 @@
       focusOnEnter,
       destroy() {
         req.abort();
+        if (facetCtrl) facetCtrl.abort();
         if (qb) qb.destroy();
       },
     };
@@ -1323,6 +1459,7 @@
 
   function DocumentView() {
     const req = requester();
+    let termsCtrl = null;
     let root = null;
 
     function mount(el, params, route) {
@@ -1333,19 +1470,48 @@
       load(route.id, q);
     }
 
+    /**
+     * The words the search engine matched for `q` (base forms, synonyms,
+     * variants: `query_terms` of /api/search), so that the page marks what
+     * the snippets marked. Single characters are kept only when typed.
+     */
+    async function matchedTerms(q, signal) {
+      const typed = queryTerms(q);
+      if (!typed.length) return typed;
+      let data = null;
+      try {
+        data = await api('/api/search', toParams({ q, limit: 1 }), signal);
+      } catch (e) {
+        if (isAbort(e)) throw e;
+        return typed; // highlighting is a nicety: fall back to the typed words
+      }
+      const extra = (Array.isArray(data.query_terms) ? data.query_terms : [])
+        .filter((t) => present(t) && Array.from(String(t)).length >= 2)
+        .map(String);
+      return { typed, all: [...new Set([...typed, ...extra])] };
+    }
+
     async function load(id, q) {
       let doc;
+      let terms;
+      const ctrl = new AbortController();
+      termsCtrl = ctrl;
       try {
-        doc = await req.run(`/api/documents/${enc(id)}`, null);
+        [doc, terms] = await Promise.all([
+          req.run(`/api/documents/${enc(id)}`, null),
+          present(q) ? matchedTerms(q, ctrl.signal) : [],
+        ]);
       } catch (e) {
         if (isAbort(e)) return;
+        ctrl.abort();
         showError(e.message);
         root.replaceChildren(h('div', { class: 'empty' },
           h('h1', { class: 'empty__title' }, '文書を表示できませんでした'),
           h('p', null, h('a', { href: backUrl(q) }, '検索に戻る'))));
         return;
       }
-      draw(doc, q);
+      if (Array.isArray(terms)) terms = { typed: terms, all: terms };
+      draw(doc, q, terms);
       restoreScroll();
     }
 
@@ -1376,9 +1542,15 @@
       return v;
     }
 
-    function draw(doc, q) {
-      const terms = queryTerms(q);
-      const re = termsRegExp(terms);
+    function draw(doc, q, matched) {
+      const terms = matched.typed;
+      const re = termsRegExp(matched.all);
+      // Forms found on this page other than the typed words (synonyms,
+      // parts of compounds…), as written in the document.
+      const matchedForms = new Set();
+      const typedRe = termsRegExp(terms);
+      const relatedForms = () => [...matchedForms]
+        .filter((f) => !(typedRe && f.replace(typedRe, '') === ''));
       const title = present(doc.title) ? String(doc.title) : present(doc.file) ? String(doc.file) : '（無題の文書）';
       document.title = `${title} - プランサーチ`;
       const sources = doc.sources && typeof doc.sources === 'object' ? doc.sources : {};
@@ -1402,7 +1574,7 @@
         const sid = present(sec.section_id) ? String(sec.section_id) : `section-${i + 1}`;
         const headingId = uid('sec-h');
         const secTitle = present(sec.title) ? String(sec.title) : `セクション ${i + 1}`;
-        const { frag, count } = highlightText(sec.text, re);
+        const { frag, count } = highlightText(sec.text, re, matchedForms);
         totalMarks += count;
         const { button, panel } = similarToggle(sec.section_id, '類似の取り組み(他市)');
         tocItems.push(h('li', { class: 'toc__item' },
@@ -1410,7 +1582,7 @@
             h('span', { class: 'toc__text' }, secTitle),
             count ? h('span', { class: 'toc__count', title: `一致 ${count}件`, 'aria-label': `一致 ${count}件` }, String(count)) : null)));
         return h('section', { class: 'doc-section', id: sid, 'data-testid': 'doc-section', 'aria-labelledby': headingId },
-          h('h2', { class: 'doc-section__title', id: headingId, tabindex: '-1' }, secTitle),
+          h('h2', { class: 'doc-section__title', id: headingId, tabindex: '-1' }, highlightText(secTitle, re).frag),
           h('div', { class: 'doc-section__text' }, frag),
           h('div', { class: 'doc-section__actions' },
             button,
@@ -1424,8 +1596,14 @@
 
       let highlightBar = null;
       if (terms.length) {
+        const related = relatedForms();
         const marksInfo = h('span', { class: 'hlbar__info' },
-          '「', h('strong', null, terms.join('」「')), `」を強調表示しています（${fmt(totalMarks)}箇所）`);
+          '「', h('strong', null, terms.join('」「')), '」',
+          related.length
+            ? h('span', { class: 'hlbar__related', title: related.join('、') },
+              `と関連する語（${related.slice(0, 6).join('、')}${related.length > 6 ? ' ほか' : ''}）`)
+            : null,
+          `を強調表示しています（${fmt(totalMarks)}箇所）`);
         const prevBtn = h('button', { type: 'button', class: 'btn btn--secondary btn--small', disabled: !totalMarks }, '前の一致');
         const nextBtn = h('button', { type: 'button', class: 'btn btn--secondary btn--small', disabled: !totalMarks }, '次の一致');
         let idx = -1;
@@ -1472,6 +1650,7 @@
       },
       destroy() {
         req.abort();
+        if (termsCtrl) termsCtrl.abort();
       },
     };
   }
@@ -1693,9 +1872,11 @@
 
   function trendChart({ series, years }, metric, st, width) {
     // Drawn at the on-screen width so that text keeps its real size.
-    const W = Math.max(560, Math.min(1400, Math.round(width || 1100)));
-    const H = W < 800 ? 320 : 360;
-    const M = { l: 60, r: 24, t: 30, b: 54 };
+    // (On a phone too: a wider drawing scaled down makes text unreadable.)
+    const W = Math.max(280, Math.min(1400, Math.round(width || 1100)));
+    const narrow = W < 520;
+    const H = narrow ? 260 : W < 800 ? 320 : 360;
+    const M = narrow ? { l: 44, r: 12, t: 30, b: 50 } : { l: 60, r: 24, t: 30, b: 54 };
     const pw = W - M.l - M.r;
     const ph = H - M.t - M.b;
     let max = 0;
@@ -1706,8 +1887,9 @@
     const x = (i) => M.l + band * (i + 0.5);
     const y = (v) => M.t + ph - (v / top) * ph;
     const unit = metric === 'documents' ? '文書' : '箇所';
-    const labelEvery = years.length > 24 ? Math.ceil(years.length / 12) : 1;
-    const showValues = series.length <= 4 && years.length <= 30;
+    // Year labels at least ~44px apart; values only where they fit.
+    const labelEvery = Math.max(1, Math.ceil(years.length / Math.max(2, Math.floor(pw / 44))));
+    const showValues = series.length <= 4 && years.length <= 30 && band >= 26;
 
     const svg = s('svg', {
       class: 'chart',
@@ -1740,7 +1922,8 @@
       const a = s('a', { href, class: 'chart__yearlink', 'aria-label': `${yr}年度（${parts.join('、')}）の検索結果を見る` },
         s('title', null, `${yr}年度：${parts.join('／')}\nクリックでこの年度の検索結果を表示`),
         s('rect', { x: M.l + band * i, y: M.t, width: band, height: ph, class: 'chart__yearrect' }),
-        (i % labelEvery === 0 || i === years.length - 1)
+        // Evenly spaced, counted back from the newest year (always labelled).
+        (years.length - 1 - i) % labelEvery === 0
           ? s('text', { x: x(i), y: H - M.b + 22, class: 'chart__xlabel', 'text-anchor': 'middle' }, String(yr))
           : null);
       areas.append(a);
@@ -1752,7 +1935,9 @@
     const lines = s('g', { class: 'chart__series' });
     const valueLayer = s('g', { class: 'chart__values' });
     const labelsByYear = years.map(() => []);
-    [...series].reverse().forEach((sr) => {
+    // Overall first (underneath): a city whose values equal the overall ones
+    // (e.g. the only city of a year) stays visible on top of it.
+    series.forEach((sr) => {
       let d = '';
       let pen = false;
       years.forEach((yr, i) => {
@@ -1774,12 +1959,20 @@
       });
       lines.append(g);
     });
-    // Value labels: above their point, pushed apart so they never overlap.
+    // Value labels: one per distinct value (series with the same value share
+    // it, in the text colour), above its point, pushed upwards so that they
+    // never overlap each other or the points below them.
     labelsByYear.forEach((labels, i) => {
-      labels.sort((a, b) => a.y - b.y);
-      let prev = -Infinity;
+      const byText = new Map();
       for (const l of labels) {
-        l.y = Math.max(l.y, prev + 14);
+        const prev = byText.get(l.text);
+        if (prev) prev.color = '#1b1b1f';
+        else byText.set(l.text, { ...l });
+      }
+      const distinct = [...byText.values()].sort((a, b) => b.y - a.y);
+      let prev = Infinity;
+      for (const l of distinct) {
+        l.y = Math.min(l.y, prev - 14);
         prev = l.y;
         valueLayer.append(s('text', { x: x(i), y: l.y, class: 'chart__value', 'text-anchor': 'middle', fill: l.color }, l.text));
       }
@@ -1858,6 +2051,9 @@
       metricSel.value = st.metric;
       metricSel.addEventListener('change', () => navigate(cityStateUrl('/trend', { ...st, metric: metricSel.value }), { replace: true, keepScroll: true }));
       out.replaceChildren(
+        present(data.escalated)
+          ? h('p', { class: 'notice', role: 'status', 'data-testid': 'escalated-notice' }, ESCALATED_TEXT)
+          : '',
         h('figure', { class: 'chartbox', 'data-testid': 'trend-chart' },
           h('div', { class: 'chartbox__head' },
             h('figcaption', { class: 'chartbox__caption' },
