@@ -85,7 +85,8 @@ impl Engine {
         }
         Ok(Comparison {
             query: req.q.clone(),
-            escalated: overview.escalated,
+            // Columns are strict whenever any passage has every term.
+            escalated: overview.mode.label(),
             cities: columns,
         })
     }

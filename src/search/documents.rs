@@ -32,8 +32,9 @@ pub struct DocumentSummary {
     /// Field name → "manifest" | "path" | "text".
     #[schema(value_type = Object)]
     pub sources: BTreeMap<&'static str, Source>,
-    /// Number of passages.
-    pub sections: usize,
+    /// Number of passages (in listings; the detail view lists them instead).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sections: Option<usize>,
 }
 
 /// One passage of a document.
@@ -107,7 +108,7 @@ impl Engine {
             doc_type: stored_str(doc, f.doc_type),
             source_url: stored_str(doc, f.source_url),
             sources: sources(&meta),
-            sections,
+            sections: Some(sections),
         }
     }
 
@@ -184,8 +185,10 @@ impl Engine {
             }
         }
         let first = first.expect("non-empty");
+        let mut summary = self.summary(&first, sections.len());
+        summary.sections = None;
         Ok(DocumentDetail {
-            summary: self.summary(&first, sections.len()),
+            summary,
             section_list: sections,
         })
     }
