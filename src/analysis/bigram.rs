@@ -24,6 +24,11 @@ enum Class {
 }
 
 fn class(c: char) -> Class {
+    // Fast path for the ranges Japanese text is made of; the general Unicode
+    // tables below are slow and rarely needed.
+    if matches!(c, '\u{3041}'..='\u{3096}' | '\u{30a1}'..='\u{30fa}' | '\u{4e00}'..='\u{9fff}') {
+        return Class::Cjk;
+    }
     if c.is_ascii_alphanumeric() {
         Class::Latin
     } else if c.is_whitespace() {

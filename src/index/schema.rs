@@ -40,9 +40,13 @@ pub struct Fields {
 }
 
 fn analyzed(tokenizer: &str, stored: bool) -> TextOptions {
+    analyzed_with(tokenizer, stored, IndexRecordOption::WithFreqsAndPositions)
+}
+
+fn analyzed_with(tokenizer: &str, stored: bool, record: IndexRecordOption) -> TextOptions {
     let indexing = TextFieldIndexing::default()
         .set_tokenizer(tokenizer)
-        .set_index_option(IndexRecordOption::WithFreqsAndPositions);
+        .set_index_option(record);
     let opts = TextOptions::default().set_indexing_options(indexing);
     if stored { opts.set_stored() } else { opts }
 }
@@ -62,7 +66,14 @@ pub fn build() -> (Schema, Fields) {
         section_title_bi: b.add_text_field("section_title_bi", analyzed(BIGRAM, false)),
         section_title_key: b.add_text_field("section_title_key", STRING),
         text: b.add_text_field("text", analyzed(MORPH, true)),
-        text_bi: b.add_text_field("text_bi", analyzed(BIGRAM, false)),
+        // No positions on the body's bigrams: a character sequence is matched
+        // as all of its bigrams in the passage, which within a passage is
+        // almost always the sequence itself, and positions for a token per
+        // character were a large share of indexing time and index size.
+        text_bi: b.add_text_field(
+            "text_bi",
+            analyzed_with(BIGRAM, false, IndexRecordOption::WithFreqs),
+        ),
         city: b.add_text_field("city", keyword.clone()),
         prefecture: b.add_text_field("prefecture", keyword.clone()),
         city_code: b.add_text_field("city_code", STRING | STORED),

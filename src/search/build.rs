@@ -276,17 +276,23 @@ impl QueryBuilder<'_> {
         }
     }
 
-    /// The exact character sequence, as a phrase of bigrams.
+    /// A character sequence: its bigrams as a phrase where the field has
+    /// positions (titles), all of them in the passage otherwise (body).
     fn bigram_phrase(&self, field: Field, text: &str) -> Option<Box<dyn Query>> {
-        let grams = bigrams(text);
+        let mut grams: Vec<String> = bigrams(text).into_iter().map(|g| g.0).collect();
         match grams.len() {
             0 => None,
-            1 => Some(term_query(field, &grams[0].0)),
+            1 => Some(term_query(field, &grams[0])),
+            _ if field == self.fields.text_bi => {
+                grams.sort();
+                grams.dedup();
+                Some(must(grams.iter().map(|g| term_query(field, g)).collect()))
+            }
             _ => {
                 let terms: Vec<(usize, Term)> = grams
                     .iter()
                     .enumerate()
-                    .map(|(i, g)| (i, Term::from_field_text(field, &g.0)))
+                    .map(|(i, g)| (i, Term::from_field_text(field, g)))
                     .collect();
                 Some(boxed(PhraseQuery::new_with_offset(terms)))
             }
