@@ -132,7 +132,11 @@ fn documents_list_and_detail() {
     let id = d["doc_id"].as_str().unwrap();
     let (status, body, _) = get(&format!("{}/api/documents/{id}", base()));
     assert_eq!(status, 200);
-    assert_eq!(body.matches("\"sections\"").count(), 1, "one sections key: {body}");
+    assert_eq!(
+        body.matches("\"sections\"").count(),
+        1,
+        "one sections key: {body}"
+    );
     let v: serde_json::Value = serde_json::from_str(&body).unwrap();
     assert_eq!(v["sections"].as_array().unwrap().len(), 2);
     assert_eq!(v["sections"][0]["title"], "避難所の環境整備");

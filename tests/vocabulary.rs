@@ -148,9 +148,14 @@ fn partnership_terms_expand_to_each_other() {
 fn full_width_dx_expands_to_the_spelled_out_form() {
     let s = Synonyms::builtin();
     let e = s.expand("ＤＸ");
-    assert!(e.iter().any(|m| m == "デジタルトランスフォーメーション"), "{e:?}");
     assert!(
-        s.expand("デジタルトランスフォーメーション").iter().any(|m| m == "DX")
+        e.iter().any(|m| m == "デジタルトランスフォーメーション"),
+        "{e:?}"
+    );
+    assert!(
+        s.expand("デジタルトランスフォーメーション")
+            .iter()
+            .any(|m| m == "DX")
     );
 }
 
@@ -222,7 +227,9 @@ fn every_user_entry_segments_to_itself_as_one_word() {
     let a = analyzer();
     for (line, surface, _, _) in shipped_user_entries() {
         let words = a.words(&surface);
-        let first = words.first().unwrap_or_else(|| panic!("line {line}: no words"));
+        let first = words
+            .first()
+            .unwrap_or_else(|| panic!("line {line}: no words"));
         assert_eq!(first.surface, surface, "line {line}: {words:?}");
         assert_eq!(
             first.term,
@@ -270,7 +277,7 @@ fn a_compound_is_one_term_and_its_parts_are_terms() {
     };
     assert_eq!(pos("まち・ひと・しごと創生"), pos("まち"));
     assert_eq!(pos("まち・ひと・しごと創生"), pos("創"));
-    assert_eq!(pos("総合") , pos("まち・ひと・しごと創生") + 1);
+    assert_eq!(pos("総合"), pos("まち・ひと・しごと創生") + 1);
 }
 
 #[test]

@@ -339,7 +339,11 @@ fn is_stop(pos: &[&str; 4], term: &str) -> bool {
 
 fn index_term<'t>(surface: &'t str, base: &'t str) -> Cow<'t, str> {
     // Inflected words index their base form (策定し → 策定, 進めます → 進める).
-    let raw = if base.is_empty() || base == "*" { surface } else { base };
+    let raw = if base.is_empty() || base == "*" {
+        surface
+    } else {
+        base
+    };
     match super::variants::fold_term(raw) {
         Some(folded) => Cow::Owned(folded),
         None => Cow::Borrowed(raw),
@@ -398,7 +402,11 @@ impl Analyzer {
                 term.map(|t| {
                     emit(t, start, end, position);
                     // Only compounds need the term again, below.
-                    if is_user_word(&token) { t.to_string() } else { String::new() }
+                    if is_user_word(&token) {
+                        t.to_string()
+                    } else {
+                        String::new()
+                    }
                 })
             });
             let Some(term) = term else { continue };

@@ -27,7 +27,9 @@ pub fn register_tokenizers(index: &Index, analyzer: &Analyzer) {
     index
         .tokenizers()
         .register(MORPH, MorphTokenizer::new(analyzer.clone()));
-    index.tokenizers().register(BIGRAM, BigramTokenizer::default());
+    index
+        .tokenizers()
+        .register(BIGRAM, BigramTokenizer::default());
 }
 
 /// Reads the schema version recorded in `dir`, if `dir` holds our index.

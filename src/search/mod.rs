@@ -316,14 +316,38 @@ impl Engine {
         }
         let parsed = query::parse(&req.q)?;
         let searcher = self.searcher();
-        let plan = self.plan(
-            &searcher,
-            &parsed,
-            &req.filters,
-            req.force_mode,
-            req.sort == Sort::Relevance,
-        )?;
-        let (top, total, facets) = self.collect(&searcher, plan.query.as_ref(), req)?;
+        // Most queries have a page of strict matches: run the strict query
+        // once, and plan a looser one only when it falls short.
+        let mut first = None;
+        if req.force_mode.is_none() {
+            if let Some(strict) = self.builder().build(&parsed, Mode::Strict) {
+                let strict = req.filters.apply(self.fields(), strict);
+                let collected = self.collect(&searcher, strict.as_ref(), req)?;
+                if collected.1 >= BACKFILL_BELOW || self.modes().len() == 1 {
+                    let plan = Plan {
+                        query: strict,
+                        mode: Mode::Strict,
+                        strict_total: Some(collected.1),
+                        loosened: None,
+                    };
+                    first = Some((plan, collected));
+                }
+            }
+        }
+        let (plan, (top, total, facets)) = match first {
+            Some(done) => done,
+            None => {
+                let plan = self.plan(
+                    &searcher,
+                    &parsed,
+                    &req.filters,
+                    req.force_mode,
+                    req.sort == Sort::Relevance,
+                )?;
+                let collected = self.collect(&searcher, plan.query.as_ref(), req)?;
+                (plan, collected)
+            }
+        };
         let highlighter = self.highlighter(&parsed);
         let hits = top
             .into_iter()

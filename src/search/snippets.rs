@@ -61,31 +61,35 @@ impl Highlighter {
     pub fn new<'a>(analyzer: &Analyzer, texts: impl IntoIterator<Item = &'a str>) -> Self {
         let mut h = Highlighter::default();
         for text in texts {
-            // One-character words (化, 所) would light up all over a passage;
-            // they are marked only as part of a literal match.
+            let mut add = |lit: &str| {
+                let lit = fold_for_match(lit);
+                // One-character words (化, 所) would light up all over a
+                // passage; they are marked only inside longer literals.
+                if lit.chars().count() >= 2 && !h.literals.contains(&lit) {
+                    h.literals.push(lit);
+                }
+            };
+            for part in text.split_whitespace() {
+                add(part);
+            }
             for w in analyzer.words(text) {
+                add(&w.surface);
+                add(&w.term);
                 if w.term.chars().count() >= 2 {
                     h.terms.insert(w.term);
                 }
             }
-            for part in text.split_whitespace() {
-                let lit = fold_for_match(part);
-                if lit.chars().count() >= 2 && !h.literals.contains(&lit) {
-                    h.literals.push(lit);
-                }
-            }
         }
+        // Longest first, so a longer literal wins where two overlap.
+        h.literals.sort_by_key(|l| std::cmp::Reverse(l.len()));
         h
     }
 
-    /// Merged byte ranges of `text` to highlight.
-    pub fn ranges(&self, analyzer: &Analyzer, text: &str) -> Vec<(usize, usize)> {
-        let mut ranges: Vec<(usize, usize)> = analyzer
-            .words(text)
-            .into_iter()
-            .filter(|w| self.terms.contains(&w.term))
-            .map(|w| (w.byte_start, w.byte_end))
-            .collect();
+    /// Merged byte ranges of `text` to highlight. Plain string matching on
+    /// the folded text: analyzing every passage of a result page again was
+    /// most of a search's time.
+    pub fn ranges(&self, _analyzer: &Analyzer, text: &str) -> Vec<(usize, usize)> {
+        let mut ranges: Vec<(usize, usize)> = Vec::new();
         if !self.literals.is_empty() {
             let folded = fold_for_match(text);
             for lit in &self.literals {
