@@ -394,7 +394,12 @@ fn serve(
         index(archive, common, false, None)?;
     }
     let engine = common.engine()?;
-    let state = AppState::new(engine, ServerConfig::default());
+    let token = std::env::var("PLANSEARCH_ADMIN_TOKEN").unwrap_or_default();
+    if !token.is_empty() {
+        eprintln!("plansearch: admin endpoints are on (PLANSEARCH_ADMIN_TOKEN is set)");
+    }
+    let state = AppState::new(engine, ServerConfig::default())
+        .with_admin(token, archive.map(Path::to_path_buf));
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;

@@ -1,6 +1,7 @@
 //! JSON API handlers, and the OpenAPI document generated from them.
 
-use axum::extract::{Path, Query, State};
+use axum::extract::rejection::PathRejection;
+use axum::extract::{Path, RawQuery, State};
 use axum::http::header;
 use axum::response::IntoResponse;
 use axum::routing::get;
@@ -29,6 +30,12 @@ pub fn routes() -> Router<AppState> {
         .route("/api/similar/{section_id}", get(similar))
         .route("/api/suggest", get(suggest))
         .route("/api/openapi.json", get(openapi))
+        .fallback(not_found)
+}
+
+/// Unknown paths: JSON 404 (the UI's own paths are routed before this).
+async fn not_found() -> ApiError {
+    ApiError::not_found("no such endpoint; see /api/openapi.json")
 }
 
 #[derive(OpenApi)]
@@ -57,7 +64,10 @@ where
         state.searches.clone().acquire_owned(),
     )
     .await
-    .map_err(|_| ApiError::overloaded())?
+    .map_err(|_| {
+        state.metrics.count_overload();
+        ApiError::overloaded()
+    })?
     .map_err(|_| ApiError::overloaded())?;
     let engine = state.engine.clone();
     let result = tokio::task::spawn_blocking(move || {
@@ -112,9 +122,9 @@ async fn healthz(State(state): State<AppState>) -> Json<serde_json::Value> {
 )]
 async fn search(
     State(state): State<AppState>,
-    Query(raw): Query<Vec<(String, String)>>,
+    RawQuery(raw): RawQuery,
 ) -> Result<Json<SearchResponse>, ApiError> {
-    let req = Params(raw).search_request()?;
+    let req = Params::from_query(raw.as_deref()).search_request()?;
     run_search(&state, move |e| e.search(&req)).await.map(Json)
 }
 
@@ -127,9 +137,9 @@ async fn search(
 )]
 async fn search_csv(
     State(state): State<AppState>,
-    Query(raw): Query<Vec<(String, String)>>,
+    RawQuery(raw): RawQuery,
 ) -> Result<impl IntoResponse, ApiError> {
-    let p = Params(raw);
+    let p = Params::from_query(raw.as_deref());
     let mut req = p.search_request_with_limit(100, 1000)?;
     req.facets = false;
     let rows = run_search(&state, move |e| {
@@ -203,9 +213,9 @@ async fn search_csv(
 )]
 async fn documents(
     State(state): State<AppState>,
-    Query(raw): Query<Vec<(String, String)>>,
+    RawQuery(raw): RawQuery,
 ) -> Result<Json<DocumentList>, ApiError> {
-    let p = Params(raw);
+    let p = Params::from_query(raw.as_deref());
     let filters = p.filters()?;
     let limit = p.limit(100, MAX_DOCUMENTS)?;
     let offset = p.offset()?;
@@ -223,8 +233,9 @@ async fn documents(
 )]
 async fn document(
     State(state): State<AppState>,
-    Path(doc_id): Path<String>,
+    doc_id: Result<Path<String>, PathRejection>,
 ) -> Result<Json<DocumentDetail>, ApiError> {
+    let Path(doc_id) = doc_id.map_err(|_| ApiError::not_found("no such document"))?;
     run_search(&state, move |e| e.document(&doc_id))
         .await
         .map(Json)
@@ -243,9 +254,9 @@ async fn document(
 )]
 async fn compare(
     State(state): State<AppState>,
-    Query(raw): Query<Vec<(String, String)>>,
+    RawQuery(raw): RawQuery,
 ) -> Result<Json<Comparison>, ApiError> {
-    let p = Params(raw);
+    let p = Params::from_query(raw.as_deref());
     let per_city = p.int::<usize>("per_city", "a whole number")?.unwrap_or(3);
     if per_city == 0 || per_city > MAX_PER_CITY {
         return Err(ApiError::bad_request(
@@ -268,9 +279,9 @@ async fn compare(
 )]
 async fn trend(
     State(state): State<AppState>,
-    Query(raw): Query<Vec<(String, String)>>,
+    RawQuery(raw): RawQuery,
 ) -> Result<Json<Trend>, ApiError> {
-    let req = Params(raw).search_request()?;
+    let req = Params::from_query(raw.as_deref()).search_request()?;
     run_search(&state, move |e| e.trend(&req)).await.map(Json)
 }
 
@@ -287,10 +298,11 @@ async fn trend(
 )]
 async fn similar(
     State(state): State<AppState>,
-    Path(section_id): Path<String>,
-    Query(raw): Query<Vec<(String, String)>>,
+    section_id: Result<Path<String>, PathRejection>,
+    RawQuery(raw): RawQuery,
 ) -> Result<Json<Similar>, ApiError> {
-    let p = Params(raw);
+    let Path(section_id) = section_id.map_err(|_| ApiError::not_found("no such passage"))?;
+    let p = Params::from_query(raw.as_deref());
     let other_cities = p.flag("other_cities")?.unwrap_or(true);
     let limit = p.limit(5, MAX_LIMIT)?;
     run_search(&state, move |e| e.similar(&section_id, other_cities, limit))
@@ -307,9 +319,9 @@ async fn similar(
 )]
 async fn suggest(
     State(state): State<AppState>,
-    Query(raw): Query<Vec<(String, String)>>,
+    RawQuery(raw): RawQuery,
 ) -> Result<Json<Suggestions>, ApiError> {
-    let p = Params(raw);
+    let p = Params::from_query(raw.as_deref());
     let prefix = p.one("prefix").unwrap_or_default();
     if prefix.chars().count() > 50 {
         return Err(ApiError::bad_request(

@@ -1,7 +1,9 @@
 //! HTTP service: JSON API and the web UI, over [`crate::search::Engine`].
 
+pub mod admin;
 pub mod api;
 pub mod error;
+pub mod metrics;
 pub mod params;
 pub mod ui;
 
@@ -12,8 +14,12 @@ use std::time::Duration;
 use axum::Router;
 use axum::http::{HeaderName, HeaderValue, header};
 use tokio::sync::Semaphore;
+use tower_http::LatencyUnit;
+use tower_http::request_id::{
+    MakeRequestId, PropagateRequestIdLayer, RequestId, SetRequestIdLayer,
+};
 use tower_http::set_header::SetResponseHeaderLayer;
-use tower_http::trace::TraceLayer;
+use tower_http::trace::{DefaultOnResponse, TraceLayer};
 
 use crate::search::Engine;
 
@@ -45,6 +51,10 @@ pub struct AppState {
     pub engine: Arc<Engine>,
     pub searches: Arc<Semaphore>,
     pub config: ServerConfig,
+    pub metrics: Arc<metrics::Metrics>,
+    /// `None`: admin endpoints are off.
+    pub admin: Option<Arc<admin::AdminConfig>>,
+    pub reindexer: Arc<admin::Reindexer>,
 }
 
 impl AppState {
@@ -53,7 +63,31 @@ impl AppState {
             engine: Arc::new(engine),
             searches: Arc::new(Semaphore::new(config.max_concurrent_searches)),
             config,
+            metrics: Arc::default(),
+            admin: None,
+            reindexer: Arc::default(),
         }
+    }
+
+    /// Turns the admin endpoints on (with a non-empty token).
+    pub fn with_admin(mut self, token: String, archive: Option<std::path::PathBuf>) -> Self {
+        if !token.is_empty() {
+            self.admin = Some(Arc::new(admin::AdminConfig { token, archive }));
+        }
+        self
+    }
+}
+
+/// Request ids: a process-wide counter, cheap and unique per run.
+#[derive(Clone, Default)]
+struct CountingRequestId(Arc<std::sync::atomic::AtomicU64>);
+
+impl MakeRequestId for CountingRequestId {
+    fn make_request_id<B>(&mut self, _: &axum::http::Request<B>) -> Option<RequestId> {
+        let n = self.0.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+        HeaderValue::from_str(&format!("{n:x}"))
+            .ok()
+            .map(RequestId::new)
     }
 }
 
@@ -64,9 +98,19 @@ const CSP: &str = "default-src 'self'; img-src 'self' data:; style-src 'self'; s
 /// The whole application router.
 pub fn router(state: AppState) -> Router {
     let timeout = state.config.request_timeout;
+    let request_id = HeaderName::from_static("x-request-id");
     Router::new()
         .merge(api::routes())
         .merge(ui::routes())
+        .route("/metrics", axum::routing::get(metrics::render))
+        .route(
+            "/api/admin/reindex",
+            axum::routing::post(admin::start_reindex).get(admin::reindex_status),
+        )
+        .route_layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            metrics::track,
+        ))
         .with_state(state)
         .layer(tower_http::timeout::TimeoutLayer::with_status_code(
             axum::http::StatusCode::SERVICE_UNAVAILABLE,
@@ -89,7 +133,25 @@ pub fn router(state: AppState) -> Router {
             HeaderName::from_static("x-frame-options"),
             HeaderValue::from_static("DENY"),
         ))
-        .layer(TraceLayer::new_for_http())
+        // Logs carry the request id, method, path, status and latency.
+        .layer(PropagateRequestIdLayer::new(request_id.clone()))
+        .layer(
+            TraceLayer::new_for_http()
+                .make_span_with(|req: &axum::http::Request<_>| {
+                    let id = req
+                        .headers()
+                        .get("x-request-id")
+                        .and_then(|v| v.to_str().ok())
+                        .unwrap_or("");
+                    tracing::info_span!("request", id, method = %req.method(), path = %req.uri().path())
+                })
+                .on_response(
+                    DefaultOnResponse::new()
+                        .level(tracing::Level::INFO)
+                        .latency_unit(LatencyUnit::Micros),
+                ),
+        )
+        .layer(SetRequestIdLayer::new(request_id, CountingRequestId::default()))
 }
 
 /// Serves until SIGTERM/Ctrl-C, finishing in-flight requests.

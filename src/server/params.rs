@@ -12,6 +12,20 @@ pub struct Params(pub Vec<(String, String)>);
 const MAX_VALUE_CHARS: usize = 1000;
 
 impl Params {
+    /// Parses a raw query string. Bad percent-encoding or invalid UTF-8
+    /// never rejects the request: it decodes lossily and the value is then
+    /// validated like any other.
+    pub fn from_query(raw: Option<&str>) -> Params {
+        let pairs = raw
+            .map(|q| {
+                form_urlencoded::parse(q.as_bytes())
+                    .map(|(k, v)| (k.into_owned(), v.into_owned()))
+                    .collect()
+            })
+            .unwrap_or_default();
+        Params(pairs)
+    }
+
     pub fn all(&self, key: &str) -> Vec<String> {
         self.0
             .iter()

@@ -92,8 +92,13 @@ pub fn engine(docs: &[PreparedDoc]) -> Engine {
 
 /// A real server on 127.0.0.1 (random port) over `engine`; stops with the test process.
 pub fn serve(engine: Engine) -> String {
-    use plansearch::server::{AppState, ServerConfig, router};
-    let state = AppState::new(engine, ServerConfig::default());
+    use plansearch::server::{AppState, ServerConfig};
+    serve_state(AppState::new(engine, ServerConfig::default()))
+}
+
+/// A real server on 127.0.0.1 (random port) with the given state.
+pub fn serve_state(state: plansearch::server::AppState) -> String {
+    use plansearch::server::router;
     let (tx, rx) = std::sync::mpsc::channel();
     std::thread::spawn(move || {
         let rt = tokio::runtime::Builder::new_multi_thread()
