@@ -187,3 +187,75 @@ fn health_ui_and_security_headers() {
     let (status, _, _) = get(&format!("{}/no/such/page", base()));
     assert_eq!(status, 404);
 }
+
+#[test]
+fn csv_export_openapi_and_issue4_endpoints() {
+    let (status, body, ct) = get(&format!("{}/api/search.csv?q={}", base(), enc("停電")));
+    assert_eq!(status, 200);
+    assert!(ct.starts_with("text/csv"));
+    assert!(body.starts_with('\u{feff}'), "BOM for Excel");
+    let mut lines = body.trim_start_matches('\u{feff}').lines();
+    assert_eq!(
+        lines.next(),
+        Some("city,year,department,title,section,snippet,file")
+    );
+    let rows: Vec<&str> = lines.collect();
+    assert!(rows.len() >= 2, "{rows:?}");
+    assert!(
+        rows.iter().all(|r| !r.contains("<mark>")),
+        "snippets are plain text in CSV"
+    );
+
+    let (status, v) = get_json(&format!("{}/api/openapi.json", base()));
+    assert_eq!(status, 200);
+    for path in [
+        "/api/search",
+        "/api/search.csv",
+        "/api/documents",
+        "/api/documents/{doc_id}",
+        "/api/compare",
+        "/api/trend",
+        "/api/similar/{section_id}",
+        "/api/suggest",
+    ] {
+        assert!(v["paths"][path].is_object(), "openapi lacks {path}");
+    }
+    assert!(v["components"]["schemas"]["SearchResponse"].is_object());
+
+    let (status, v) = get_json(&format!(
+        "{}/api/compare?q={}&per_city=1",
+        base(),
+        enc("停電")
+    ));
+    assert_eq!(status, 200);
+    assert_eq!(v["cities"].as_array().unwrap().len(), 2);
+    let (status, v) = get_json(&format!(
+        "{}/api/compare?q={}&per_city=0",
+        base(),
+        enc("停電")
+    ));
+    assert_eq!(
+        (status, v["error"]["code"].as_str()),
+        (400, Some("invalid_parameter"))
+    );
+    let (status, v) = get_json(&format!("{}/api/trend?q={}", base(), enc("停電")));
+    assert_eq!(status, 200);
+    assert!(v["series"][0]["city"].is_null());
+    let (status, v) = get_json(&format!("{}/api/suggest?prefix={}", base(), enc("停")));
+    assert_eq!(status, 200);
+    assert!(
+        v["suggestions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|s| s["text"] == "停電"),
+        "{v}"
+    );
+    let (_, v) = get_json(&format!("{}/api/search?q={}", base(), enc("停電対策")));
+    let section = v["hits"][0]["section_id"].as_str().unwrap().to_string();
+    let (status, v) = get_json(&format!("{}/api/similar/{section}", base()));
+    assert_eq!(status, 200);
+    assert!(v["hits"].is_array());
+    let (status, _) = get_json(&format!("{}/api/similar/..%2F..%2Fetc", base()));
+    assert_eq!(status, 404);
+}
