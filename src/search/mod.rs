@@ -319,19 +319,19 @@ impl Engine {
         // Most queries have a page of strict matches: run the strict query
         // once, and plan a looser one only when it falls short.
         let mut first = None;
-        if req.force_mode.is_none() {
-            if let Some(strict) = self.builder().build(&parsed, Mode::Strict) {
-                let strict = req.filters.apply(self.fields(), strict);
-                let collected = self.collect(&searcher, strict.as_ref(), req)?;
-                if collected.1 >= BACKFILL_BELOW || self.modes().len() == 1 {
-                    let plan = Plan {
-                        query: strict,
-                        mode: Mode::Strict,
-                        strict_total: Some(collected.1),
-                        loosened: None,
-                    };
-                    first = Some((plan, collected));
-                }
+        if req.force_mode.is_none()
+            && let Some(strict) = self.builder().build(&parsed, Mode::Strict)
+        {
+            let strict = req.filters.apply(self.fields(), strict);
+            let collected = self.collect(&searcher, strict.as_ref(), req)?;
+            if collected.1 >= BACKFILL_BELOW || self.modes().len() == 1 {
+                let plan = Plan {
+                    query: strict,
+                    mode: Mode::Strict,
+                    strict_total: Some(collected.1),
+                    loosened: None,
+                };
+                first = Some((plan, collected));
             }
         }
         let (plan, (top, total, facets)) = match first {
