@@ -11,10 +11,12 @@ use std::time::Instant;
 
 use rayon::prelude::*;
 use serde::Serialize;
-use tantivy::schema::Value;
-use tantivy::{Index, IndexWriter, TantivyDocument, Term};
+use tantivy::collector::Count;
+use tantivy::query::TermQuery;
+use tantivy::schema::{IndexRecordOption, Value};
+use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, Searcher, TantivyDocument, Term};
 
-use super::reader::{self, IndexHandle, MARKER, register_tokenizers};
+use super::reader::{self, MARKER, register_tokenizers};
 use super::schema::{self, Fields, SCHEMA_VERSION};
 use crate::analysis::Analyzer;
 use crate::archive::{self, ArchiveFile, Skipped};
@@ -180,6 +182,10 @@ fn prepare(
 /// Opens the index in `dir` for writing, creating it (or recreating it when
 /// its schema version is outdated). Refuses to touch a non-empty directory
 /// that is not a plansearch index.
+///
+/// A directory left half-created or half-removed by a crash (meta.json
+/// without our marker, or our marker and segment files without meta.json)
+/// is recognised as ours and rebuilt.
 pub fn open_for_write(dir: &Path, analyzer: &Analyzer) -> Result<Index> {
     let index_error = |message: String| Error::Index {
         path: dir.to_path_buf(),
@@ -193,16 +199,26 @@ pub fn open_for_write(dir: &Path, analyzer: &Analyzer) -> Result<Index> {
         (true, Some(v)) if v == SCHEMA_VERSION => Index::open_in_dir(dir)?,
         (true, Some(_)) => {
             tracing::warn!(dir = %dir.display(), "index schema is outdated; rebuilding it");
-            remove_index_files(dir)?;
-            create(dir)?
+            rebuild(dir)?
         }
         (true, None) => {
-            return Err(index_error(
-                "this directory holds an index not made by plansearch; choose another --index directory"
-                    .to_string(),
-            ));
+            // Our schema without our marker: a creation interrupted between
+            // tantivy's meta.json and the marker (older builds wrote the
+            // marker second). Anything else is someone else's index.
+            let ours = Index::open_in_dir(dir).is_ok_and(|i| i.schema() == schema::build().0);
+            if !ours {
+                return Err(index_error(
+                    "this directory holds an index not made by plansearch; choose another --index directory"
+                        .to_string(),
+                ));
+            }
+            tracing::warn!(dir = %dir.display(), "index creation was interrupted; rebuilding it");
+            rebuild(dir)?
         }
-        (false, _) => {
+        // Our marker without meta.json: a creation or rebuild was
+        // interrupted; remove what it left and start afresh.
+        (false, Some(_)) => rebuild(dir)?,
+        (false, None) => {
             let foreign = std::fs::read_dir(dir)?.filter_map(|e| e.ok()).any(|e| {
                 let name = e.file_name();
                 let name = name.to_string_lossy();
@@ -221,22 +237,58 @@ pub fn open_for_write(dir: &Path, analyzer: &Analyzer) -> Result<Index> {
     Ok(index)
 }
 
-fn create(dir: &Path) -> Result<Index> {
-    let (schema, _) = schema::build();
-    let index = Index::create_in_dir(dir, schema)?;
-    reader::write_marker(dir)?;
-    Ok(index)
+/// Replaces whatever index files `dir` holds by an empty index, holding
+/// tantivy's writer lock meanwhile so that a running writer is not pulled
+/// out from under.
+fn rebuild(dir: &Path) -> Result<Index> {
+    use tantivy::directory::Directory;
+    let directory =
+        tantivy::directory::MmapDirectory::open(dir).map_err(tantivy::TantivyError::from)?;
+    let _lock = directory
+        .acquire_lock(&tantivy::directory::INDEX_WRITER_LOCK)
+        .map_err(|e| writer_error(dir, tantivy::TantivyError::from(e)))?;
+    remove_index_files(dir)?;
+    create(dir)
 }
 
+/// tantivy's error for a held writer lock, in words a user can act on.
+fn writer_error(dir: &Path, e: tantivy::TantivyError) -> Error {
+    match e {
+        tantivy::TantivyError::LockFailure(tantivy::directory::error::LockError::LockBusy, _) => {
+            Error::Index {
+                path: dir.to_path_buf(),
+                message: "another `plansearch index` is updating this index right now; \
+                          wait for it to finish, then run again"
+                    .to_string(),
+            }
+        }
+        e => e.into(),
+    }
+}
+
+/// Creates an empty index. The marker goes first: a crash before tantivy's
+/// meta.json exists leaves a directory [`open_for_write`] knows is ours.
+fn create(dir: &Path) -> Result<Index> {
+    reader::write_marker(dir)?;
+    let (schema, _) = schema::build();
+    Ok(Index::create_in_dir(dir, schema)?)
+}
+
+/// Removes tantivy's files, meta.json first so that an interrupted removal
+/// never leaves an index that opens with missing segments. The marker stays
+/// (it is rewritten by [`create`]) so the directory is still known as ours.
 fn remove_index_files(dir: &Path) -> Result<()> {
+    match std::fs::remove_file(dir.join("meta.json")) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(e.into()),
+        _ => {}
+    }
     for entry in std::fs::read_dir(dir)? {
         let entry = entry?;
         let name = entry.file_name().to_string_lossy().to_string();
-        let ours = name == "meta.json"
-            || name == ".managed.json"
-            || name == MARKER
-            || name.ends_with(".lock")
-            || name.contains('.') && name.len() > 32; // segment files: <uuid>.<ext>
+        // Lock files stay: another process may hold a lock on them, and
+        // a new file would be a second, unrelated lock.
+        let ours =
+            name == ".managed.json" || is_segment_file(&name) || name == format!("{MARKER}.tmp");
         if ours && entry.file_type()?.is_file() {
             std::fs::remove_file(entry.path())?;
         }
@@ -244,24 +296,27 @@ fn remove_index_files(dir: &Path) -> Result<()> {
     Ok(())
 }
 
-/// fingerprint and passage count per document already in the index.
-fn existing_documents(index: &Index, fields: &Fields) -> Result<HashMap<String, String>> {
-    let reader = index.reader()?;
-    let searcher = reader.searcher();
+/// tantivy's segment files: `<32 hex digits>.<ext>` (and `.<n>.del`).
+fn is_segment_file(name: &str) -> bool {
+    let (stem, ext) = name.split_once('.').unwrap_or((name, ""));
+    stem.len() == 32 && stem.bytes().all(|b| b.is_ascii_hexdigit()) && !ext.is_empty()
+}
+
+/// The fingerprint of every document in the committed index, read from its
+/// first passage (the others are skipped by their `section_no` column
+/// before any stored field is decoded).
+fn existing_documents(searcher: &Searcher, fields: &Fields) -> Result<HashMap<String, String>> {
     let mut out = HashMap::new();
     for segment in searcher.segment_readers() {
+        let section_no = segment.fast_fields().u64("section_no")?;
         let store = segment.get_store_reader(64)?;
         let alive = segment.alive_bitset();
         for doc in 0..segment.max_doc() {
-            if alive.is_some_and(|a| !a.is_alive(doc)) {
+            if alive.is_some_and(|a| !a.is_alive(doc)) || section_no.first(doc) != Some(0) {
                 continue;
             }
             let d: TantivyDocument = store.get(doc)?;
             let get = |f| d.get_first(f).and_then(|v| v.as_str()).map(str::to_string);
-            let no = d.get_first(fields.section_no).and_then(|v| v.as_u64());
-            if no != Some(0) {
-                continue;
-            }
             if let (Some(id), Some(fp)) = (get(fields.doc_id), get(fields.content_hash)) {
                 out.insert(id, fp);
             }
@@ -271,6 +326,11 @@ fn existing_documents(index: &Index, fields: &Fields) -> Result<HashMap<String, 
 }
 
 /// Indexes `archive_dir` into `index_dir`, incrementally.
+///
+/// All changes are one tantivy commit; a run that finds nothing to change
+/// commits nothing (meta.json is left as it is, so servers watching it do
+/// not reload). Only one run at a time may update an index: a second one
+/// fails at once with a message saying so.
 pub fn index_archive(
     archive_dir: &Path,
     index_dir: &Path,
@@ -282,7 +342,18 @@ pub fn index_archive(
     let manifest = Manifest::load(archive_dir)?;
     let index = open_for_write(index_dir, analyzer)?;
     let fields = Fields::from_schema(&index.schema())?;
-    let existing = existing_documents(&index, &fields)?;
+    // The writer, and with it the index's lock, comes before reading what
+    // the index holds: the changes are then worked out against the very
+    // state this run's commit replaces. Read before the lock, a concurrent
+    // run could commit in between and its documents would be added twice.
+    let mut writer: IndexWriter = index
+        .writer_with_num_threads(options.threads, options.memory_budget)
+        .map_err(|e| writer_error(index_dir, e))?;
+    let reader: IndexReader = index
+        .reader_builder()
+        .reload_policy(ReloadPolicy::Manual)
+        .try_into()?;
+    let existing = existing_documents(&reader.searcher(), &fields)?;
 
     let mut report = IndexReport {
         skipped: walk.skipped.clone(),
@@ -327,8 +398,6 @@ pub fn index_archive(
         }
     }
 
-    let mut writer: IndexWriter =
-        index.writer_with_num_threads(options.threads, options.memory_budget)?;
     let bar = progress_bar(options.progress, todo.len() as u64);
     // Bounded chunks keep memory flat on large archives while rayon extracts
     // in parallel and tantivy's threads analyze.
@@ -363,14 +432,9 @@ pub fn index_archive(
                     }
                 }
                 Err(reason) => {
-                    // A file that no longer extracts keeps no stale passages.
-                    if existing.contains_key(&doc_id_for(&file.rel)) {
-                        writer.delete_term(Term::from_field_text(
-                            fields.doc_id,
-                            &doc_id_for(&file.rel),
-                        ));
-                        report.deleted += 1;
-                    }
+                    // A file that no longer extracts keeps no stale passages:
+                    // it is deleted below with the vanished files (and
+                    // counted there, once).
                     seen.remove(&doc_id_for(&file.rel));
                     report.skipped.push(Skipped {
                         rel: file.rel.clone(),
@@ -387,15 +451,30 @@ pub fn index_archive(
             report.deleted += 1;
         }
     }
-    writer.commit()?;
-    writer.wait_merging_threads()?;
+    if report.added + report.updated + report.deleted > 0 {
+        writer.commit()?;
+        writer.wait_merging_threads()?;
+        reader.reload()?;
+    } else {
+        // Nothing to change: no commit. Files an interrupted run left
+        // behind are still removed (tantivy rewrites only its list of
+        // managed files, and only when it deleted something).
+        if let Err(e) = writer.garbage_collect_files().wait() {
+            tracing::warn!(error = %e, "could not remove files left by an earlier run");
+        }
+        drop(writer);
+    }
     report.skipped.sort_by(|a, b| a.rel.cmp(&b.rel));
 
-    let handle = IndexHandle::open(index_dir, analyzer.clone())?;
-    handle.reader.reload()?;
-    let searcher = handle.searcher();
+    let searcher = reader.searcher();
     report.passages = searcher.num_docs();
-    report.documents = seen.len();
+    report.documents = searcher.search(
+        &TermQuery::new(
+            Term::from_field_u64(fields.section_no, 0),
+            IndexRecordOption::Basic,
+        ),
+        &Count,
+    )?;
     report.elapsed_ms = started.elapsed().as_millis();
     Ok(report)
 }
