@@ -358,19 +358,6 @@ fn eval(queries: &Path, common: &Common, ablation: &str, json: bool) -> anyhow::
     Ok(ExitCode::SUCCESS)
 }
 
-/// True when the index is missing or older than any file of the archive.
-fn index_is_stale(index: &Path, archive: &Path) -> bool {
-    let Ok(built) = std::fs::metadata(index.join("meta.json")).and_then(|m| m.modified()) else {
-        return true;
-    };
-    walkdir::WalkDir::new(archive)
-        .into_iter()
-        .filter_map(|e| e.ok())
-        .filter_map(|e| e.metadata().ok())
-        .filter_map(|m| m.modified().ok())
-        .any(|t| t > built)
-}
-
 fn serve(
     common: &Common,
     addr: SocketAddr,
@@ -383,13 +370,13 @@ fn serve(
              or use 127.0.0.1"
         );
     }
-    if let Some(archive) = archive
-        && index_is_stale(&common.index, archive)
-    {
+    if let Some(archive) = archive {
+        // An incremental run: builds a missing index, and otherwise costs one
+        // hash per file and catches edits, additions and deletions alike.
         eprintln!(
-            "plansearch: indexing {} into {} first",
-            archive.display(),
-            common.index.display()
+            "plansearch: updating {} from {}",
+            common.index.display(),
+            archive.display()
         );
         index(archive, common, false, None)?;
     }
