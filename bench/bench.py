@@ -130,6 +130,15 @@ def proc_status(pid: int) -> dict:
     return out
 
 
+def proc_cpu_s(pid: int) -> float | None:
+    """user+sys CPU seconds of a process (all threads) from /proc/PID/stat."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, IndexError, ValueError):
+        return None
+
+
 def percentile(values: list[float], p: float) -> float | None:
     """Nearest-rank percentile (p in 0..100)."""
     if not values:
@@ -580,6 +589,7 @@ def bench_server(name: str, cmd: list[str], ready_path: str, paths: list[str], q
         log(f"{name}: sequential measured pass")
         per_query = []
         bad = []
+        cpu0 = proc_cpu_s(proc.pid)
         for q, p in zip(queries, paths):
             status, body, dt = client.get(p)
             ok, hits, err = validate(status, body)
@@ -588,6 +598,7 @@ def bench_server(name: str, cmd: list[str], ready_path: str, paths: list[str], q
                               "ok": ok, "hits": hits, "bytes": len(body)})
             if not ok:
                 bad.append(f"{q['q']!r}: HTTP {status} {err or ''}".strip())
+        cpu1 = proc_cpu_s(proc.pid)
         srv["reconnects"] = client.reconnects
         client.close()
         lat = [r["ms"] for r in per_query]
@@ -596,6 +607,8 @@ def bench_server(name: str, cmd: list[str], ready_path: str, paths: list[str], q
             "p50_ms": percentile(lat, 50), "p95_ms": percentile(lat, 95), "p99_ms": percentile(lat, 99),
             "mean_ms": statistics.fmean(lat) if lat else None, "max_ms": max(lat) if lat else None,
             "by_kind": {},
+            "server_cpu_ms_per_query": (cpu1 - cpu0) * 1000 / len(paths)
+            if cpu0 is not None and cpu1 is not None else None,
         }
         for kind in sorted({r["kind"] for r in per_query}):
             kl = [r["ms"] for r in per_query if r["kind"] == kind]
@@ -613,8 +626,11 @@ def bench_server(name: str, cmd: list[str], ready_path: str, paths: list[str], q
             write_wrk_lua(lua, paths)
             for c in opts.conns:
                 try:
-                    srv["wrk"][str(c)] = run_wrk(port, lua, c, opts.wrk_duration, tmp, name)
-                    w = srv["wrk"][str(c)]
+                    cpu0 = proc_cpu_s(proc.pid)
+                    srv["wrk"][str(c)] = w = run_wrk(port, lua, c, opts.wrk_duration, tmp, name)
+                    cpu1 = proc_cpu_s(proc.pid)
+                    if cpu0 is not None and cpu1 is not None and w["requests"]:
+                        w["server_cpu_ms_per_request"] = (cpu1 - cpu0) * 1000 / w["requests"]
                     log(f"  -> {w['rps']:.1f} req/s, p50 {w['latency_us']['p50'] / 1000:.1f} ms, "
                         f"p99 {w['latency_us']['p99'] / 1000:.1f} ms, errors {w['errors_total']}")
                 except Exception as e:  # noqa: BLE001
@@ -922,6 +938,14 @@ def metric_rows(R: dict, conns: list[int]) -> list[tuple[str, object, object]]:
             return None if not b.get("error") else "error"
         return cb / MB / b["wall_s"]
 
+    def cpu(s):
+        b = s.get("build") or {}
+        if b.get("error"):
+            return "error"
+        if b.get("user_s") is None:
+            return None
+        return b["user_s"] + b.get("sys_s", 0.0)
+
     def mb(v):
         return v / MB if isinstance(v, (int, float)) else v
 
@@ -934,11 +958,14 @@ def metric_rows(R: dict, conns: list[int]) -> list[tuple[str, object, object]]:
     rows = [
         ("index build wall time (s)", build(ps, "wall_s"), build(gr, "wall_s")),
         ("indexing throughput (MB/s, corpus bytes / wall)", mbps(ps), mbps(gr)),
+        ("index build CPU time (user+sys, s)", cpu(ps), cpu(gr)),
         ("peak RSS while indexing (MB)", mb(build(ps, "peak_rss_bytes")), mb(build(gr, "peak_rss_bytes"))),
         ("index size on disk (MB, du)", mb(g(ps, "build", "size", "bytes")), mb(g(gr, "build", "size", "bytes"))),
         ("sequential latency p50 (ms)", serve(ps, "sequential", "p50_ms"), serve(gr, "sequential", "p50_ms")),
         ("sequential latency p95 (ms)", serve(ps, "sequential", "p95_ms"), serve(gr, "sequential", "p95_ms")),
         ("sequential latency p99 (ms)", serve(ps, "sequential", "p99_ms"), serve(gr, "sequential", "p99_ms")),
+        ("server CPU per query, sequential pass (ms, /proc/PID/stat)",
+         serve(ps, "sequential", "server_cpu_ms_per_query"), serve(gr, "sequential", "server_cpu_ms_per_query")),
     ]
     for c in conns:
         rows.append((f"wrk {c} conns: requests/s", serve(ps, "wrk", str(c), "rps"), serve(gr, "wrk", str(c), "rps")))
@@ -1052,9 +1079,10 @@ def render_markdown(R: dict, conns: list[int]) -> str:
         out.append("")
         out.append("### Indexing scaling by corpus size")
         out.append("")
-        out.append("| corpus | files | MB | plansearch wall (s) | plansearch MB/s | plansearch peak RSS (MB) "
-                   "| groonga wall (s) | groonga MB/s |")
-        out.append("|---|---:|---:|---:|---:|---:|---:|---:|")
+        out.append("| corpus | files | MB | plansearch wall (s) | plansearch MB/s | plansearch CPU (s) "
+                   "| plansearch peak RSS (MB) | groonga wall (s) | groonga MB/s | groonga CPU (s) "
+                   "| groonga peak RSS (MB) |")
+        out.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
         for row in R["scaling"]:
             p, q = row.get("plansearch") or {}, row.get("groonga") or {}
 
@@ -1064,9 +1092,15 @@ def render_markdown(R: dict, conns: list[int]) -> str:
                 v = d.get(k)
                 return fmt(v * scale) if isinstance(v, (int, float)) else "n/a"
 
+            def cpu(d):
+                if d.get("error"):
+                    return "error"
+                return fmt(d["user_s"] + d.get("sys_s", 0.0)) if d.get("user_s") is not None else "n/a"
+
             out.append(f"| {row['label']} | {row['files']} | {row['bytes'] / MB:.1f} | {cell(p, 'wall_s')} "
-                       f"| {cell(p, 'mb_per_s')} | {cell(p, 'peak_rss_bytes', 1 / MB)} | {cell(q, 'wall_s')} "
-                       f"| {cell(q, 'mb_per_s')} |")
+                       f"| {cell(p, 'mb_per_s')} | {cpu(p)} | {cell(p, 'peak_rss_bytes', 1 / MB)} "
+                       f"| {cell(q, 'wall_s')} | {cell(q, 'mb_per_s')} | {cpu(q)} "
+                       f"| {cell(q, 'peak_rss_bytes', 1 / MB)} |")
     out.append("")
     return "\n".join(out)
 
@@ -1123,6 +1157,8 @@ def parse_args(argv):
                     help="e.g. _key,city,year,_score to see the cost of snippet_html over whole documents")
     ap.add_argument("--wait-idle", type=float, default=0, metavar="SECONDS",
                     help="first wait up to SECONDS for the 1-min load average to drop below nproc/2")
+    ap.add_argument("--render", type=Path, default=None, metavar="JSON",
+                    help="only re-render the markdown table of an earlier latest.json to stdout")
     ap.add_argument("--index-timeout", type=float, default=3600)
     ap.add_argument("--build-timeout", type=float, default=3600)
     ap.add_argument("--ready-timeout", type=float, default=180)
@@ -1135,6 +1171,10 @@ def parse_args(argv):
 
 def main(argv=None) -> int:
     opts = parse_args(argv)
+    if opts.render:
+        R = json.loads(opts.render.read_text(encoding="utf-8"))
+        print(render_markdown(R, R["options"]["conns"]))
+        return 0
 
     def on_signal(signum, _frame):
         raise SystemExit(128 + signum)
@@ -1176,6 +1216,7 @@ def main(argv=None) -> int:
             log(f"waiting for an idle machine: load avg {la[0]} > {limit}")
             time.sleep(15)
         R["machine"]["loadavg_start"] = loadavg()
+        R["machine"]["started"] = _dt.datetime.now().astimezone().isoformat(timespec="seconds")
     la = R["machine"]["loadavg_start"]
     if la and la[0] > 0.5 * (os.cpu_count() or 1):
         log(f"WARNING: machine busy (load avg {la}); numbers will be skewed")
