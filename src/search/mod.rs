@@ -291,14 +291,18 @@ impl Engine {
         })
     }
 
-    /// The highlighter for a parsed query (literal terms and synonyms).
+    /// The highlighter for a parsed query: the words of what was typed, and
+    /// synonyms as whole strings only (their single words, say the パブリック
+    /// of a spelled-out PPP, would mark unrelated text).
     pub fn highlighter(&self, parsed: &query::ParsedQuery) -> Highlighter {
-        let mut texts: Vec<String> = parsed.atoms().map(|a| a.text().to_string()).collect();
+        let texts: Vec<String> = parsed.atoms().map(|a| a.text().to_string()).collect();
+        let mut h = Highlighter::new(&self.handle.analyzer, texts.iter().map(String::as_str));
         if self.features.synonyms {
-            let syns: Vec<String> = texts.iter().flat_map(|t| self.synonyms.expand(t)).collect();
-            texts.extend(syns);
+            for syn in texts.iter().flat_map(|t| self.synonyms.expand(t)) {
+                h.add_literal(&syn);
+            }
         }
-        Highlighter::new(&self.handle.analyzer, texts.iter().map(String::as_str))
+        h
     }
 
     /// Runs a search.
@@ -360,8 +364,15 @@ impl Engine {
                 self.hit(&searcher, addr, score, &highlighter, req.include_text)
             })
             .collect::<Result<Vec<_>>>()?;
-        let mut query_terms: Vec<String> = highlighter.terms.iter().cloned().collect();
+        // What the UI marks in a document: the words typed and whole synonyms.
+        let mut query_terms: Vec<String> = highlighter
+            .terms
+            .iter()
+            .chain(highlighter.literals.iter())
+            .cloned()
+            .collect();
         query_terms.sort();
+        query_terms.dedup();
         Ok(SearchResponse {
             total,
             took_ms: started.elapsed().as_secs_f64() * 1000.0,

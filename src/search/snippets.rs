@@ -85,6 +85,15 @@ impl Highlighter {
         h
     }
 
+    /// Adds one literal string (at least two characters) to mark.
+    pub fn add_literal(&mut self, text: &str) {
+        let lit = fold_for_match(text);
+        if lit.chars().count() >= 2 && !self.literals.contains(&lit) {
+            self.literals.push(lit);
+            self.literals.sort_by_key(|l| std::cmp::Reverse(l.len()));
+        }
+    }
+
     /// Merged byte ranges of `text` to highlight. Plain string matching on
     /// the folded text: analyzing every passage of a result page again was
     /// most of a search's time.
