@@ -23,16 +23,11 @@ use plansearch::search::documents::{DocumentSummary, MAX_DOCUMENTS};
 use plansearch::search::{Engine, Filters, SearchRequest};
 
 fn options() -> IndexOptions {
-    IndexOptions {
-        progress: false,
-        threads: 2,
-        memory_budget: 64 * 1024 * 1024,
-    }
+    common::index_options()
 }
 
 fn run(archive: &Path, index: &Path) -> IndexReport {
-    writer::index_archive(archive, index, &common::analyzer(), &options())
-        .expect("indexing succeeds")
+    common::index_into(archive, index)
 }
 
 /// A fresh engine over the committed index (no reload delay involved).

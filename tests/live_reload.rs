@@ -13,21 +13,11 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use plansearch::analysis::synonyms::Synonyms;
-use plansearch::index::writer;
-use plansearch::index::{IndexHandle, IndexOptions, IndexReport};
+use plansearch::index::{IndexHandle, IndexReport};
 use plansearch::search::Engine;
 
-fn options() -> IndexOptions {
-    IndexOptions {
-        progress: false,
-        threads: 2,
-        memory_budget: 64 * 1024 * 1024,
-    }
-}
-
 fn run(archive: &Path, index: &Path) -> IndexReport {
-    writer::index_archive(archive, index, &common::analyzer(), &options())
-        .expect("indexing succeeds")
+    common::index_into(archive, index)
 }
 
 /// An in-process server over the on-disk index (opened as `serve` does).

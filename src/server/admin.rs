@@ -34,6 +34,15 @@ pub struct Reindexer {
     status: Mutex<ReindexStatus>,
 }
 
+impl Reindexer {
+    fn snapshot(&self) -> ReindexStatus {
+        self.status
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+    }
+}
+
 /// Compares secrets in time independent of where they differ: both sides
 /// are hashed first, so lengths leak nothing either.
 fn same_secret(given: &str, expected: &str) -> bool {
@@ -129,12 +138,7 @@ pub async fn start_reindex(
             }
         }
     });
-    let status = state
-        .reindexer
-        .status
-        .lock()
-        .unwrap_or_else(|e| e.into_inner())
-        .clone();
+    let status = state.reindexer.snapshot();
     Ok((StatusCode::ACCEPTED, Json(status)))
 }
 
@@ -144,12 +148,7 @@ pub async fn reindex_status(
     headers: HeaderMap,
 ) -> Result<Json<ReindexStatus>, ApiError> {
     authorize(&state, &headers)?;
-    let status = state
-        .reindexer
-        .status
-        .lock()
-        .unwrap_or_else(|e| e.into_inner())
-        .clone();
+    let status = state.reindexer.snapshot();
     Ok(Json(status))
 }
 

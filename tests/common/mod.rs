@@ -151,3 +151,21 @@ pub fn enc(s: &str) -> String {
         })
         .collect()
 }
+
+/// Indexing options for tests: quiet, two threads, a small writer budget.
+pub fn index_options() -> plansearch::index::IndexOptions {
+    plansearch::index::IndexOptions {
+        progress: false,
+        threads: 2,
+        memory_budget: 64 * 1024 * 1024,
+    }
+}
+
+/// Indexes `archive` into `index`; panics on failure.
+pub fn index_into(
+    archive: &std::path::Path,
+    index: &std::path::Path,
+) -> plansearch::index::IndexReport {
+    plansearch::index::writer::index_archive(archive, index, &analyzer(), &index_options())
+        .expect("indexing succeeds")
+}
