@@ -5,12 +5,22 @@
 //! tantivy's snippet code panics. Normalizing up front keeps every offset on a
 //! char boundary of the stored text.
 
+use std::borrow::Cow;
+
 use unicode_normalization::UnicodeNormalization;
 
 /// NFKC, then white space cleanup: every kind of space becomes one ASCII
 /// space, runs collapse, lines are trimmed, runs of blank lines become one,
 /// control characters are dropped.
 pub fn normalize(input: &str) -> String {
+    // Control characters go before NFKC: dropped after it, they would join
+    // a base letter and a combining mark that NFKC kept apart (`e`, BEL,
+    // U+0301), and normalizing the result again would compose them.
+    let input = if input.chars().any(is_dropped_control) {
+        Cow::Owned(input.chars().filter(|&c| !is_dropped_control(c)).collect())
+    } else {
+        Cow::Borrowed(input)
+    };
     let nfkc: String = input.nfkc().collect();
     let mut out = String::with_capacity(nfkc.len());
     let mut blank_run = 0usize;
@@ -44,6 +54,11 @@ pub fn normalize_inline(input: &str) -> String {
         out.push_str(part);
     }
     out
+}
+
+/// Control characters that are not white space (NUL, BEL, ESC, DEL…).
+fn is_dropped_control(c: char) -> bool {
+    c.is_control() && !c.is_whitespace()
 }
 
 fn clean_line(line: &str) -> String {
@@ -89,5 +104,22 @@ mod tests {
     #[test]
     fn control_characters_are_dropped() {
         assert_eq!(normalize("a\u{0007}b\u{feff}c"), "ab c");
+    }
+
+    #[test]
+    fn dropping_controls_keeps_normalize_idempotent() {
+        // A control character between a base and a combining mark blocks
+        // composition; dropped after NFKC, it left a decomposed pair that a
+        // second normalize composed (found by tests/properties.rs).
+        for (input, expected) in [
+            ("e\u{7}\u{301}", "é"),
+            ("か\u{0}\u{3099}", "が"),
+            ("\u{1100}\u{1b}\u{1161}", "가"),
+            ("e\u{301}\u{7f}\u{316}", "e\u{316}\u{301}"),
+        ] {
+            let once = normalize(input);
+            assert_eq!(once, expected.nfc().collect::<String>(), "{input:?}");
+            assert_eq!(normalize(&once), once, "{input:?}");
+        }
     }
 }

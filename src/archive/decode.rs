@@ -4,6 +4,8 @@
 //! (older Windows and Unix systems), never labelled. Files are decoded with
 //! replacement characters, so a damaged byte never loses a whole document.
 
+use std::borrow::Cow;
+
 use chardetng::{EncodingDetector, Iso2022JpDetection, Utf8Detection};
 use encoding_rs::{EUC_JP, Encoding, ISO_2022_JP, SHIFT_JIS, UTF_8};
 
@@ -34,7 +36,26 @@ pub(super) struct Decoded {
 }
 
 /// Detects the encoding of `bytes` and decodes them; `Err` for binary data.
+#[cfg(test)]
 pub(super) fn decode(bytes: &[u8]) -> Result<Decoded, String> {
+    decode_vec(bytes.to_vec())
+}
+
+/// Like `decode`, taking the bytes: a UTF-8 file (the common case) becomes
+/// its text without a copy, which halves the peak memory of a huge file.
+pub(super) fn decode_vec(bytes: Vec<u8>) -> Result<Decoded, String> {
+    let (text, encoding) = decode_str(&bytes)?;
+    let whole = matches!(&text, Cow::Borrowed(s) if s.len() == bytes.len());
+    let text = if whole {
+        drop(text);
+        String::from_utf8(bytes).map_err(|e| format!("internal error: {e}"))?
+    } else {
+        text.into_owned()
+    };
+    Ok(Decoded { text, encoding })
+}
+
+fn decode_str(bytes: &[u8]) -> Result<(Cow<'_, str>, &'static str), String> {
     const BINARY: &str = "binary file (not text)";
     if MAGIC.iter().any(|m| bytes.starts_with(m)) {
         return Err(BINARY.to_owned());
@@ -48,15 +69,17 @@ pub(super) fn decode(bytes: &[u8]) -> Result<Decoded, String> {
             if looks_binary(body) {
                 return Err(BINARY.to_owned());
             }
+            if bom.is_none()
+                && let Some(mixed) = decode_mixed(body)
+            {
+                return Ok((Cow::Owned(mixed.text), mixed.encoding));
+            }
             let enc = if bom.is_some() { UTF_8 } else { detect(body) };
             (enc, body)
         }
     };
     let (text, _had_errors) = encoding.decode_without_bom_handling(body);
-    Ok(Decoded {
-        text: text.into_owned(),
-        encoding: encoding.name(),
-    })
+    Ok((text, encoding.name()))
 }
 
 /// NUL bytes or many control characters near the start mean binary data.
@@ -87,6 +110,11 @@ fn detect(bytes: &[u8]) -> &'static Encoding {
     if mostly_utf8(bytes) {
         return UTF_8;
     }
+    detect_legacy(bytes)
+}
+
+/// Picks the legacy Japanese encoding of bytes that are not UTF-8.
+fn detect_legacy(bytes: &[u8]) -> &'static Encoding {
     let sample = &bytes[..bytes.len().min(DETECT_LEN)];
     let mut detector = EncodingDetector::new(Iso2022JpDetection::Deny);
     detector.feed(sample, sample.len() == bytes.len());
@@ -117,6 +145,92 @@ fn mostly_utf8(bytes: &[u8]) -> bool {
         }
     }
     valid > 0 && invalid * 20 <= valid
+}
+
+/// Non-ASCII characters a valid UTF-8 line needs before it counts as
+/// UTF-8 for sure: legacy bytes form a short valid UTF-8 sequence by chance
+/// now and then, never several in a row.
+const SURE_UTF8_CHARS: usize = 3;
+
+/// How one line of a file that is not valid UTF-8 reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum LineKind {
+    /// ASCII only, or too little non-ASCII text to tell.
+    Neutral,
+    /// UTF-8, perhaps with a few damaged bytes.
+    Utf8,
+    /// Not UTF-8: Shift_JIS or EUC-JP.
+    Legacy,
+}
+
+fn line_kind(line: &[u8]) -> LineKind {
+    if line.is_ascii() {
+        return LineKind::Neutral;
+    }
+    if let Ok(s) = std::str::from_utf8(line) {
+        return if s.chars().filter(|c| !c.is_ascii()).count() >= SURE_UTF8_CHARS {
+            LineKind::Utf8
+        } else {
+            LineKind::Neutral
+        };
+    }
+    // Damaged UTF-8 (a byte lost in a copy) reads as Japanese with a few
+    // replacement characters; legacy bytes read as UTF-8 are all damage.
+    let as_legacy = japanese_score(SHIFT_JIS, line).max(japanese_score(EUC_JP, line));
+    if japanese_score(UTF_8, line) > as_legacy {
+        LineKind::Utf8
+    } else {
+        LineKind::Legacy
+    }
+}
+
+/// A file whose lines change encoding (an old Shift_JIS document appended
+/// to by a newer UTF-8 system, or concatenated exports) is decoded line by
+/// line, so that neither part is garbled. `None` when the file is not mixed:
+/// valid UTF-8, or no line that is clearly UTF-8 next to one that clearly
+/// is not.
+fn decode_mixed(bytes: &[u8]) -> Option<Decoded> {
+    if std::str::from_utf8(bytes).is_ok() {
+        return None;
+    }
+    let lines = || bytes.split_inclusive(|&b| b == b'\n');
+    // Cheap test first: a legacy file (the common case here) has no line
+    // of clean UTF-8, and is spared the scoring of every line below.
+    let clean_utf8 = |line: &[u8]| {
+        !line.is_ascii()
+            && std::str::from_utf8(line)
+                .is_ok_and(|s| s.chars().filter(|c| !c.is_ascii()).count() >= SURE_UTF8_CHARS)
+    };
+    if !lines().any(clean_utf8) {
+        return None;
+    }
+    let (mut utf8, mut legacy) = (false, Vec::new());
+    for line in lines() {
+        match line_kind(line) {
+            LineKind::Utf8 => utf8 = true,
+            LineKind::Legacy if legacy.len() < DETECT_LEN => legacy.extend_from_slice(line),
+            _ => {}
+        }
+    }
+    if !utf8 || legacy.is_empty() {
+        return None;
+    }
+    let enc = detect_legacy(&legacy);
+    let mut text = String::with_capacity(bytes.len() + bytes.len() / 2);
+    for line in lines() {
+        let line_enc = if line_kind(line) == LineKind::Legacy {
+            enc
+        } else {
+            UTF_8
+        };
+        text.push_str(&line_enc.decode_without_bom_handling(line).0);
+    }
+    let encoding = if enc == EUC_JP {
+        "UTF-8+EUC-JP"
+    } else {
+        "UTF-8+Shift_JIS"
+    };
+    Some(Decoded { text, encoding })
 }
 
 fn has_iso_2022_jp_escape(bytes: &[u8]) -> bool {
@@ -210,6 +324,40 @@ mod tests {
         bytes.extend_from_slice(&[0x81, 0x0a, 0xfd, 0xfe]);
         let d = decode(&bytes).unwrap();
         assert!(d.text.contains("架空市"));
+    }
+
+    #[test]
+    fn mixed_legacy_and_utf8_lines_are_decoded_line_by_line() {
+        // Shift_JIS lines first, then appended UTF-8 lines: decoding the
+        // whole file in either encoding garbles one part.
+        let old = "平成20年度 やまびこ水路の改修工事を実施した。\n";
+        let new = "令和5年度 こもれび図書館の利用者が増えました。\n";
+        for (legacy, name) in [(SHIFT_JIS, "UTF-8+Shift_JIS"), (EUC_JP, "UTF-8+EUC-JP")] {
+            for (n_old, n_new) in [(1, 1), (10, 1), (1, 10)] {
+                let mut bytes = encode(legacy, &old.repeat(n_old));
+                bytes.extend_from_slice(b"ascii only line\n");
+                bytes.extend_from_slice(new.repeat(n_new).as_bytes());
+                let d = decode(&bytes).unwrap();
+                let expected = format!(
+                    "{}ascii only line\n{}",
+                    old.repeat(n_old),
+                    new.repeat(n_new)
+                );
+                assert_eq!(d.text, expected, "{name} {n_old}/{n_new}");
+                assert_eq!(d.encoding, name);
+            }
+        }
+        // A damaged UTF-8 line stays UTF-8 in a mixed file.
+        let mut bytes = encode(SHIFT_JIS, &old.repeat(5));
+        let mut damaged = new.as_bytes().to_vec();
+        damaged.insert(6, 0xff);
+        bytes.extend_from_slice(&damaged);
+        bytes.extend_from_slice(new.as_bytes());
+        let d = decode(&bytes).unwrap();
+        assert_eq!(d.encoding, "UTF-8+Shift_JIS");
+        assert!(d.text.starts_with(old) && d.text.ends_with(new));
+        assert_eq!(d.text.matches("こもれび図書館").count(), 2);
+        assert!(d.text.contains('\u{fffd}'));
     }
 
     #[test]

@@ -277,7 +277,7 @@ impl Tag {
 
 /// The input after `</name>` (ASCII case-insensitive), or nothing if the
 /// element is never closed.
-fn skip_past_end_tag<'a>(s: &'a str, name: &str) -> &'a str {
+pub(super) fn skip_past_end_tag<'a>(s: &'a str, name: &str) -> &'a str {
     let mut from = 0;
     while let Some(pos) = s[from..].find("</") {
         let after = &s[from + pos + 2..];

@@ -67,7 +67,9 @@ pub struct Extracted {
     /// `<title>` of an HTML page, when not empty.
     pub html_title: Option<String>,
     /// Detected encoding name ("UTF-8", "Shift_JIS", "EUC-JP"; rarely
-    /// "UTF-16LE"/"UTF-16BE" for files with a UTF-16 BOM, or "ISO-2022-JP").
+    /// "UTF-16LE"/"UTF-16BE" for files with a UTF-16 BOM, or "ISO-2022-JP";
+    /// "UTF-8+Shift_JIS" or "UTF-8+EUC-JP" for a file whose lines mix the
+    /// two, decoded line by line).
     pub encoding: &'static str,
     /// blake3 hex of the raw bytes (incremental reindexing).
     pub content_hash: String,
@@ -98,7 +100,7 @@ pub fn walk(root: &std::path::Path) -> crate::Result<Walk> {
 pub fn extract(file: &ArchiveFile) -> Result<Extracted, String> {
     let bytes = read::read_capped(&file.path)?;
     let content_hash = blake3::hash(&bytes).to_hex().to_string();
-    let decoded = decode::decode(&bytes)?;
+    let decoded = decode::decode_vec(bytes)?;
     if decoded
         .text
         .chars()

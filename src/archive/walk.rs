@@ -149,6 +149,12 @@ fn skip_clashing_names(out: &mut Walk) {
     out.files = kept;
 }
 
+/// `ELOOP` on Linux and the BSDs ("too many levels of symbolic links").
+#[cfg(target_os = "linux")]
+const ELOOP: i32 = 40;
+#[cfg(not(target_os = "linux"))]
+const ELOOP: i32 = 62;
+
 fn walk_error_reason(err: &walkdir::Error) -> String {
     if err.loop_ancestor().is_some() {
         return "symlink loop (the link points to a folder that contains it); not followed"
@@ -161,6 +167,12 @@ fn walk_error_reason(err: &walkdir::Error) -> String {
     match err.io_error() {
         Some(e) if is_link && e.kind() == io::ErrorKind::NotFound => {
             "broken symbolic link (its target does not exist)".to_owned()
+        }
+        // ELOOP: links that point at each other (a → b → a) never reach a
+        // file; the kernel gives up after 40 hops.
+        Some(e) if is_link && e.raw_os_error() == Some(ELOOP) => {
+            "symlink loop (links that point at each other, never reaching a file); not followed"
+                .to_owned()
         }
         Some(e) => format!("cannot read: {}", read::describe(e)),
         None => format!("cannot read: {err}"),
@@ -249,6 +261,9 @@ mod tests {
         symlink(root.join("docs"), root.join("docs/loop")).unwrap();
         symlink(root.join("gone.txt"), root.join("broken.txt")).unwrap();
         symlink(root.join("docs/plan.txt"), root.join("alias.txt")).unwrap();
+        // File links pointing at each other: ELOOP, not "cannot read".
+        symlink(root.join("pong.txt"), root.join("ping.txt")).unwrap();
+        symlink(root.join("ping.txt"), root.join("pong.txt")).unwrap();
         // "あ.txt" and "い.txt" in Shift_JIS: both become "��.txt".
         for name in [b"\x82\xa0.txt", b"\x82\xa2.txt"] {
             fs::write(root.join(OsStr::from_bytes(name)), "x").unwrap();
@@ -262,6 +277,8 @@ mod tests {
         assert!(w.files[2].path.exists(), "real path is kept");
 
         assert!(reason(&w, "docs/loop").contains("symlink loop"));
+        assert!(reason(&w, "ping.txt").contains("symlink loop"));
+        assert!(reason(&w, "pong.txt").contains("symlink loop"));
         assert!(reason(&w, "broken.txt").contains("broken symbolic link"));
         assert!(reason(&w, rels[2]).contains("not valid UTF-8"));
     }

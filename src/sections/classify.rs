@@ -206,6 +206,8 @@ pub(super) fn items(blocks: &[Block]) -> Vec<Item> {
     let mut i = 0;
     while i < blocks.len() {
         match &blocks[i] {
+            // Extraction never makes blank blocks; other callers might.
+            Block::Heading(text) | Block::Para(text) if text.trim().is_empty() => {}
             Block::Heading(text) | Block::Para(text) => {
                 let explicit = matches!(blocks[i], Block::Heading(_));
                 match heading(text, explicit) {

@@ -52,6 +52,9 @@ pub fn split(blocks: &[Block]) -> Vec<Section> {
     let items = classify::items(blocks);
     let mut drafts = Vec::new();
     segment(&items, None, &mut drafts);
+    // The drafts own copies of everything: a huge document's items need
+    // not stay around while its sections are rendered.
+    drop(items);
     merge_crumbs(&mut drafts);
     drafts.into_iter().filter_map(Draft::finish).collect()
 }
@@ -236,7 +239,11 @@ fn units(items: &[Item]) -> Vec<Unit> {
                     out.push(u);
                 }
             }
-            Item::Para(p) => out.extend(p.split('\n').filter(|l| !l.is_empty()).map(Unit::line)),
+            Item::Para(p) => out.extend(
+                p.split('\n')
+                    .filter(|l| !l.trim().is_empty())
+                    .map(Unit::line),
+            ),
             Item::Row(cells) => {
                 let lines = row_lines(cells);
                 match (out.last_mut(), lines.as_slice()) {
@@ -267,7 +274,7 @@ fn row_lines(cells: &[String]) -> Vec<String> {
         cells
             .iter()
             .flat_map(|c| c.split('\n'))
-            .filter(|l| !l.is_empty())
+            .filter(|l| !l.trim().is_empty())
             .map(str::to_string)
             .collect()
     }
@@ -276,22 +283,44 @@ fn row_lines(cells: &[String]) -> Vec<String> {
 /// Merges crumbs into the next section (into the previous one at the end):
 /// page furniture and captions join real text, a heading with no text of
 /// its own becomes the first line of what follows it.
+///
+/// One pass: crumbs are carried forward to the next draft that stands, so
+/// a page of a hundred thousand crumbs (bare `<p>` labels) costs linear
+/// time. Carried crumbs that outgrow [`CAP`] become windows of their own
+/// instead of swelling one section without bound.
 fn merge_crumbs(drafts: &mut Vec<Draft>) {
-    let mut i = 0;
-    while i < drafts.len() && drafts.len() > 1 {
+    let total = drafts.len();
+    let mut kept: Vec<Draft> = Vec::with_capacity(total);
+    // Units of the crumbs since the last kept draft, in document order.
+    let mut carry: Vec<Unit> = Vec::new();
+    let mut carry_size = 0;
+    for (k, mut d) in std::mem::take(drafts).into_iter().enumerate() {
         // A weak heading counts only its own text: crumbs merged in front
         // of it must not make it stand (`本文ここまで` closing a page).
-        let d = &drafts[i];
-        let own = window::size(&d.units);
-        if (d.strong && d.text_size() > 0) || own >= MIN_TEXT {
-            i += 1;
-            continue;
-        }
-        let moved = drafts.remove(i).into_units();
-        if i < drafts.len() {
-            drafts[i].before.splice(0..0, moved);
-        } else {
-            drafts[i - 1].units.extend(moved);
+        let stands =
+            (d.strong && carry_size + d.text_size() > 0) || window::size(&d.units) >= MIN_TEXT;
+        // Drafts left if this one is merged: the ones kept and those after it.
+        let others = kept.len() + (total - k - 1);
+        if stands || others == 0 {
+            if !carry.is_empty() {
+                carry.append(&mut d.before);
+                d.before = std::mem::take(&mut carry);
+                carry_size = 0;
+            }
+            kept.push(d);
+        } else if k + 1 < total {
+            let units = d.into_units();
+            carry_size += window::size(&units);
+            carry.extend(units);
+            if carry_size > CAP {
+                let units = std::mem::take(&mut carry);
+                kept.extend(window::windows(units).into_iter().map(Draft::untitled));
+                carry_size = 0;
+            }
+        } else if let Some(prev) = kept.last_mut() {
+            prev.units.append(&mut carry);
+            prev.units.extend(d.into_units());
         }
     }
+    *drafts = kept;
 }

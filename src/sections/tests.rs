@@ -444,6 +444,46 @@ fn degenerate_documents() {
 }
 
 #[test]
+fn a_hundred_thousand_crumbs_merge_in_linear_time_into_bounded_sections() {
+    // A page of bare labels (`<p>段落</p>` repeated): every line is a short
+    // plain heading, so every draft is a crumb. A `Vec::remove` per crumb,
+    // and the carried crumbs copied at every step, made this quadratic
+    // (minutes for a 25 MB page), and all of it ended up in one section.
+    const N: usize = 100_000;
+    let blocks: Vec<Block> = (0..N).map(|i| p(&format!("段落{i}"))).collect();
+    let started = std::time::Instant::now();
+    let sections = split(&blocks);
+    let took = started.elapsed();
+    assert!(took < std::time::Duration::from_secs(20), "{took:?}");
+    assert_well_formed(&sections);
+    assert!(sections.len() > 100, "{}", sections.len());
+    assert!(sections.iter().all(|s| len(&s.text) <= CAP), "unbounded");
+    // Every label is kept, in order, as a title or a line of text.
+    let mut lines = sections
+        .iter()
+        .flat_map(|s| std::iter::once(s.title.as_str()).chain(s.text.lines()));
+    for i in 0..N {
+        let want = format!("段落{i}");
+        assert!(lines.any(|l| l == want), "lost {want}");
+    }
+}
+
+#[test]
+fn crumbs_join_the_next_section_or_the_last() {
+    let s = split(&[
+        p("表1"),
+        h("架空町の公園整備"),
+        p("町内の公園を、子どもから高齢者まで誰もが使える場所として再整備します。"),
+        p("出典:架空町"),
+    ]);
+    assert_eq!(titles(&s), ["架空町の公園整備"]);
+    assert_eq!(
+        s[0].text,
+        "表1\n町内の公園を、子どもから高齢者まで誰もが使える場所として再整備します。\n出典:架空町"
+    );
+}
+
+#[test]
 fn mixed_document_loses_nothing() {
     let mut blocks = initiative_table();
     blocks.push(h("参考 施政方針より"));

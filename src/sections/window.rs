@@ -127,15 +127,20 @@ fn sentences(text: &str) -> Vec<&str> {
         .collect()
 }
 
+/// Cuts `s` into pieces of `max` chars (the last one shorter). One pass:
+/// counting the rest again for every piece was quadratic on a megabyte
+/// line without sentence ends.
 fn hard_cut(s: &str, max: usize) -> Vec<&str> {
     let mut out = Vec::new();
-    let mut rest = s;
-    while chars(rest) > max {
-        let cut = rest.char_indices().nth(max).map_or(rest.len(), |(i, _)| i);
-        out.push(&rest[..cut]);
-        rest = &rest[cut..];
+    let (mut start, mut count) = (0, 0);
+    for (i, _) in s.char_indices() {
+        if count == max {
+            out.push(&s[start..i]);
+            (start, count) = (i, 0);
+        }
+        count += 1;
     }
-    out.push(rest);
+    out.push(&s[start..]);
     out
 }
 
@@ -266,6 +271,21 @@ mod tests {
                 .all(|u| u.len() <= WIN_MAX && u.text.ends_with('。'))
         );
         assert!(out[1..].iter().all(|u| u.joined));
+        assert_eq!(render(&out), text);
+    }
+
+    #[test]
+    fn hard_cut_pieces_and_linear_time() {
+        assert_eq!(hard_cut("", 3), [""]);
+        assert_eq!(hard_cut("あいう", 3), ["あいう"]);
+        assert_eq!(hard_cut("あいうえ", 3), ["あいう", "え"]);
+        assert_eq!(hard_cut("あいうえおか", 3), ["あいう", "えおか"]);
+        // 6 million chars without a sentence end: quadratic took minutes.
+        let text = "区切りのない文".repeat(1_000_000);
+        let started = std::time::Instant::now();
+        let out = explode(vec![Unit::line(&text)]);
+        assert!(started.elapsed() < std::time::Duration::from_secs(10));
+        assert!(out.iter().all(|u| u.len() <= WIN_MAX));
         assert_eq!(render(&out), text);
     }
 
