@@ -252,3 +252,26 @@ fn few_strict_matches_are_followed_by_looser_ones() {
     let r = e.search(&req).unwrap();
     assert_eq!((r.total, r.escalated), (1, None));
 }
+
+#[test]
+fn katakana_final_long_vowel_matches_both_spellings() {
+    let e = engine(&[
+        doc(
+            "x/1.txt",
+            "架空市",
+            2021,
+            "総務部",
+            &[("基盤", "庁内サーバーを更新し、ユーザ管理を一元化します。")],
+        ),
+        doc(
+            "x/2.txt",
+            "見本市",
+            2022,
+            "総務部",
+            &[("基盤", "サーバの仮想化とユーザー認証の強化。")],
+        ),
+    ]);
+    assert_eq!(search(&e, "サーバ").strict_total, 2);
+    assert_eq!(search(&e, "サーバー").strict_total, 2);
+    assert_eq!(search(&e, "ユーザー管理").strict_total, 1);
+}

@@ -70,15 +70,32 @@ pub fn fold_text(text: &str) -> std::borrow::Cow<'_, str> {
 /// Folds variants and lowercases; returns `None` when nothing changed so the
 /// caller can avoid an allocation.
 pub fn fold_term(term: &str) -> Option<String> {
-    let needs = term.chars().any(|c| c.is_uppercase() || fold_char(c) != c);
+    let long_vowel = trailing_long_vowel(term);
+    let needs = long_vowel || term.chars().any(|c| c.is_uppercase() || fold_char(c) != c);
     if !needs {
         return None;
     }
-    Some(
-        term.chars()
-            .flat_map(|c| fold_char(c).to_lowercase())
-            .collect(),
-    )
+    let mut out: String = term
+        .chars()
+        .flat_map(|c| fold_char(c).to_lowercase())
+        .collect();
+    if long_vowel {
+        out.pop();
+    }
+    Some(out)
+}
+
+/// Katakana loanwords are written with and without a final long-vowel mark
+/// (サーバー / サーバ, ユーザー / ユーザ, コンピューター / コンピュータ: JIS Z 8301
+/// allows both). A katakana word of at least four characters drops it, in
+/// the index and in queries alike; shorter words keep it, because there the
+/// mark tells words apart (ルー / ル).
+fn trailing_long_vowel(term: &str) -> bool {
+    term.ends_with('ー')
+        && term.chars().count() >= 4
+        && term
+            .chars()
+            .all(|c| matches!(c, '\u{30a1}'..='\u{30fa}' | 'ー' | '・'))
 }
 
 #[cfg(test)]
@@ -91,6 +108,17 @@ mod tests {
         assert_eq!(fold_term("檜原").as_deref(), Some("桧原"));
         assert_eq!(fold_term("龍ケ崎").as_deref(), Some("竜ケ崎"));
         assert_eq!(fold_term("強靭化"), None);
+    }
+
+    #[test]
+    fn katakana_final_long_vowel_is_optional() {
+        assert_eq!(fold_term("サーバー").as_deref(), Some("サーバ"));
+        assert_eq!(fold_term("サーバ"), None);
+        assert_eq!(fold_term("コンピューター").as_deref(), Some("コンピュータ"));
+        // Short words and words that are not all katakana keep it.
+        assert_eq!(fold_term("ルー"), None);
+        assert_eq!(fold_term("カレールー").as_deref(), Some("カレール"));
+        assert_eq!(fold_term("ごみゼロー"), None);
     }
 
     #[test]
