@@ -327,3 +327,92 @@ fn no_search_fails_while_a_reindex_commits_under_load() {
     assert_eq!(files_with(&base, "ヌカイテイル"), [changed.rel.clone()]);
     assert!(files_with(&base, &docs[155].marker).is_empty());
 }
+
+#[test]
+fn sigterm_stops_serve_cleanly_without_breaking_requests_in_flight() {
+    let archive = tempfile::tempdir().unwrap();
+    let index = tempfile::tempdir().unwrap();
+    let bin = env!("CARGO_BIN_EXE_plansearch");
+    fictional::generate(archive.path(), 0..40, 3);
+    common::index_into(archive.path(), index.path());
+    let port = TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let mut server = Command::new(bin)
+        .arg("serve")
+        .arg("--index")
+        .arg(index.path())
+        .arg("--addr")
+        .arg(format!("127.0.0.1:{port}"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let base = format!("http://127.0.0.1:{port}");
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .timeout_global(Some(Duration::from_secs(10)))
+        .build()
+        .into();
+    wait_until(Duration::from_secs(60), "the server is up", || {
+        agent
+            .get(&format!("{base}/healthz"))
+            .call()
+            .is_ok_and(|r| r.status() == 200)
+    });
+    // Clients keep searching (CSV exports are the slowest requests) while
+    // SIGTERM arrives: every answer that starts must be a whole 200.
+    let stop = Arc::new(AtomicBool::new(false));
+    let completed = Arc::new(AtomicUsize::new(0));
+    let clients: Vec<_> = (0..3)
+        .map(|_| {
+            let (stop, completed, base, agent) =
+                (stop.clone(), completed.clone(), base.clone(), agent.clone());
+            std::thread::spawn(move || {
+                let url = format!("{base}/api/search.csv?q={}&limit=1000", common::enc("計画"));
+                while !stop.load(Ordering::Relaxed) {
+                    match agent.get(&url).call() {
+                        Ok(mut r) => {
+                            assert_eq!(
+                                r.status().as_u16(),
+                                200,
+                                "a request in flight was answered with an error"
+                            );
+                            let body = r.body_mut().read_to_string().expect("a complete body");
+                            assert!(body.starts_with('\u{feff}'));
+                            completed.fetch_add(1, Ordering::Relaxed);
+                        }
+                        // After shutdown new connections are refused: fine.
+                        Err(_) => break,
+                    }
+                }
+            })
+        })
+        .collect();
+    std::thread::sleep(Duration::from_millis(500));
+    let sent = Command::new("kill")
+        .arg("-TERM")
+        .arg(server.id().to_string())
+        .status()
+        .unwrap();
+    assert!(sent.success());
+    let started = Instant::now();
+    let status = loop {
+        if let Some(s) = server.try_wait().unwrap() {
+            break s;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(15),
+            "serve did not stop after SIGTERM"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    stop.store(true, Ordering::Relaxed);
+    for c in clients {
+        c.join().expect("no client saw a broken response");
+    }
+    assert!(status.success(), "serve exits 0 on SIGTERM: {status:?}");
+    assert!(completed.load(Ordering::Relaxed) > 0);
+}
