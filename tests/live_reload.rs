@@ -100,6 +100,20 @@ impl Drop for KillOnDrop {
     }
 }
 
+/// The real `plansearch serve` binary on 127.0.0.1:`port`.
+fn spawn_serve(index: &Path, port: u16) -> Child {
+    Command::new(env!("CARGO_BIN_EXE_plansearch"))
+        .arg("serve")
+        .arg("--index")
+        .arg(index)
+        .arg("--addr")
+        .arg(format!("127.0.0.1:{port}"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap()
+}
+
 #[test]
 fn the_serve_binary_shows_a_commit_of_the_index_binary_without_restart() {
     let archive = tempfile::tempdir().unwrap();
@@ -122,18 +136,7 @@ fn the_serve_binary_shows_a_commit_of_the_index_binary_without_restart() {
         .local_addr()
         .unwrap()
         .port();
-    let _server = KillOnDrop(
-        Command::new(bin)
-            .arg("serve")
-            .arg("--index")
-            .arg(index.path())
-            .arg("--addr")
-            .arg(format!("127.0.0.1:{port}"))
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap(),
-    );
+    let _server = KillOnDrop(spawn_serve(index.path(), port));
     let base = format!("http://127.0.0.1:{port}");
     let agent: ureq::Agent = ureq::Agent::config_builder()
         .http_status_as_error(false)
@@ -332,7 +335,6 @@ fn no_search_fails_while_a_reindex_commits_under_load() {
 fn sigterm_stops_serve_cleanly_without_breaking_requests_in_flight() {
     let archive = tempfile::tempdir().unwrap();
     let index = tempfile::tempdir().unwrap();
-    let bin = env!("CARGO_BIN_EXE_plansearch");
     fictional::generate(archive.path(), 0..40, 3);
     common::index_into(archive.path(), index.path());
     let port = TcpListener::bind("127.0.0.1:0")
@@ -340,16 +342,7 @@ fn sigterm_stops_serve_cleanly_without_breaking_requests_in_flight() {
         .local_addr()
         .unwrap()
         .port();
-    let mut server = Command::new(bin)
-        .arg("serve")
-        .arg("--index")
-        .arg(index.path())
-        .arg("--addr")
-        .arg(format!("127.0.0.1:{port}"))
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
+    let mut server = spawn_serve(index.path(), port);
     let base = format!("http://127.0.0.1:{port}");
     let agent: ureq::Agent = ureq::Agent::config_builder()
         .http_status_as_error(false)
