@@ -254,6 +254,12 @@ fn similar_initiatives_come_from_other_cities() {
     let source = &r.hits[0];
     let sim = c.engine.similar(&source.section_id, true, 5).unwrap();
     assert!(!sim.hits.is_empty() && !sim.terms.is_empty());
+    // The shared words are marked in the similar passages' snippets.
+    assert!(
+        sim.hits.iter().any(|h| h.snippet.contains("<mark>")),
+        "{:?}",
+        sim.hits
+    );
     assert!(
         sim.hits.iter().all(|h| h.city.as_deref() != Some("豊中市")),
         "{:?}",

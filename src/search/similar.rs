@@ -133,10 +133,11 @@ impl Engine {
         }
         let query = BooleanQuery::new(clauses);
         let top = searcher.search(&query, &TopDocs::with_limit(limit).order_by_score())?;
-        let highlighter = Highlighter {
-            terms: similar.terms.iter().take(8).cloned().collect(),
-            literals: Vec::new(),
-        };
+        let mut highlighter = Highlighter::default();
+        for term in similar.terms.iter().take(8) {
+            highlighter.terms.insert(term.clone());
+            highlighter.add_literal(term);
+        }
         for (score, addr) in top {
             similar
                 .hits
