@@ -401,7 +401,7 @@ fn print_results(resp: &crate::search::SearchResponse) {
     println!("{} passages ({:.1} ms)", resp.total, resp.took_ms);
     for (i, h) in resp.hits.iter().enumerate() {
         let plain = h.snippet.replace("<mark>", "[").replace("</mark>", "]");
-        let plain = html_unescape(&plain);
+        let plain = crate::search::snippets::unescape_html(&plain);
         println!(
             "{:>3}. {} {} {} — {}",
             i + 1,
@@ -413,12 +413,4 @@ fn print_results(resp: &crate::search::SearchResponse) {
         println!("     {plain}");
         println!("     {} [{}]", h.file, h.section_id);
     }
-}
-
-fn html_unescape(s: &str) -> String {
-    s.replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&quot;", "\"")
-        .replace("&#39;", "'")
-        .replace("&amp;", "&")
 }

@@ -72,7 +72,7 @@ pub fn ensure_built(config: &DictionaryConfig) -> Result<PathBuf> {
         return Ok(target);
     }
     let source = config.source();
-    if !source.join("matrix.def").exists() {
+    if !is_dictionary_source(&source) {
         return Err(Error::Dictionary(format!(
             "the IPADIC source was not found at {}. Install it with `apt-get install mecab-ipadic` \
              (Debian/Ubuntu) or set PLANSEARCH_IPADIC_SRC to a MeCab IPADIC source directory",
@@ -279,23 +279,9 @@ thread_local! {
 /// The index term of a token, or `None` for a stop word; `f` runs with a
 /// term borrowed from the cache or computed for this token.
 fn with_term<R>(token: &Token<'_>, f: impl FnOnce(Option<&str>) -> R) -> R {
-    let compute = |token: &Token<'_>| -> Option<String> {
-        let feats = features(token);
-        let term = index_term(&token.surface, feats.base);
-        if term.trim().is_empty() || is_stop(&feats.pos, &term) {
-            None
-        } else {
-            Some(term.into_owned())
-        }
-    };
     if !token.word_id.is_system() || token.word_id.is_unknown() {
         // Unknown words take their term from the text; user words are few.
-        let feats = features(token);
-        let term = index_term(&token.surface, feats.base);
-        if term.trim().is_empty() || is_stop(&feats.pos, &term) {
-            return f(None);
-        }
-        return f(Some(&term));
+        return f(term_of(token).as_deref());
     }
     let id = token.word_id.id() as usize;
     TERM_CACHE.with(|cache| {
@@ -304,10 +290,10 @@ fn with_term<R>(token: &Token<'_>, f: impl FnOnce(Option<&str>) -> R) -> R {
             cache.slots.resize(id + 1, 0);
         }
         if cache.slots[id] == 0 {
-            cache.slots[id] = match compute(token) {
+            cache.slots[id] = match term_of(token) {
                 None => 1,
                 Some(term) => {
-                    cache.terms.push(term.into_boxed_str());
+                    cache.terms.push(term.into_owned().into_boxed_str());
                     cache.terms.len() as u32 + 1
                 }
             };
@@ -317,6 +303,13 @@ fn with_term<R>(token: &Token<'_>, f: impl FnOnce(Option<&str>) -> R) -> R {
             n => f(Some(&cache.terms[n as usize - 2])),
         }
     })
+}
+
+/// The index term of a token, or `None` for a stop word.
+fn term_of<'a>(token: &'a Token<'_>) -> Option<Cow<'a, str>> {
+    let feats = features(token);
+    let term = index_term(&token.surface, feats.base);
+    (!term.trim().is_empty() && !is_stop(&feats.pos, &term)).then_some(term)
 }
 
 /// Stop tags split into their four levels once.
@@ -413,7 +406,7 @@ impl Analyzer {
             if is_user_word(&token) {
                 // A compound from the user dictionary also yields its parts at
                 // the same position, so 国土強靱化 still matches 強靱化.
-                let mut last = term.to_string();
+                let mut last = term;
                 self.scan_base(&token.surface, |part, s, e| {
                     if part != last {
                         emit(part, start + s, start + e, position);
@@ -443,7 +436,7 @@ fn is_user_word(token: &Token<'_>) -> bool {
     !token.word_id.is_system() && !token.word_id.is_unknown()
 }
 
-/// Convenience for tests and tools: build from `path` if it is a directory.
+/// Whether `path` holds a MeCab IPADIC source to build from.
 pub fn is_dictionary_source(path: &Path) -> bool {
     path.join("matrix.def").exists() && path.join("char.def").exists()
 }

@@ -437,7 +437,7 @@ impl Engine {
         let f = self.fields();
         let doc: TantivyDocument = searcher.doc(addr)?;
         let text = stored_str(&doc, f.text).unwrap_or_default();
-        let snippet = highlighter.snippet(&self.handle.analyzer, &text);
+        let snippet = highlighter.snippet(&text);
         Ok(Hit {
             doc_id: stored_str(&doc, f.doc_id).unwrap_or_default(),
             file: stored_str(&doc, f.file).unwrap_or_default(),

@@ -29,11 +29,14 @@ pub fn escape_html(s: &str, out: &mut String) {
     }
 }
 
-/// A snippet as plain text: marks removed, entities decoded (CSV, CLI).
+/// A snippet as plain text: marks removed, entities decoded (CSV).
 pub fn strip_marks(html: &str) -> String {
-    html.replace("<mark>", "")
-        .replace("</mark>", "")
-        .replace("&lt;", "<")
+    unescape_html(&html.replace("<mark>", "").replace("</mark>", ""))
+}
+
+/// Undoes [`escape_html`].
+pub fn unescape_html(s: &str) -> String {
+    s.replace("&lt;", "<")
         .replace("&gt;", ">")
         .replace("&quot;", "\"")
         .replace("&#39;", "'")
@@ -61,43 +64,45 @@ impl Highlighter {
     pub fn new<'a>(analyzer: &Analyzer, texts: impl IntoIterator<Item = &'a str>) -> Self {
         let mut h = Highlighter::default();
         for text in texts {
-            let mut add = |lit: &str| {
-                let lit = fold_for_match(lit);
-                // One-character words (化, 所) would light up all over a
-                // passage; they are marked only inside longer literals.
-                if lit.chars().count() >= 2 && !h.literals.contains(&lit) {
-                    h.literals.push(lit);
-                }
-            };
             for part in text.split_whitespace() {
-                add(part);
+                h.push_literal(part);
             }
             for w in analyzer.words(text) {
-                add(&w.surface);
-                add(&w.term);
+                h.push_literal(&w.surface);
+                h.push_literal(&w.term);
                 if w.term.chars().count() >= 2 {
                     h.terms.insert(w.term);
                 }
             }
         }
-        // Longest first, so a longer literal wins where two overlap.
-        h.literals.sort_by_key(|l| std::cmp::Reverse(l.len()));
+        h.sort_literals();
         h
     }
 
     /// Adds one literal string (at least two characters) to mark.
     pub fn add_literal(&mut self, text: &str) {
+        self.push_literal(text);
+        self.sort_literals();
+    }
+
+    fn push_literal(&mut self, text: &str) {
         let lit = fold_for_match(text);
+        // One-character words (化, 所) would light up all over a passage;
+        // they are marked only inside longer literals.
         if lit.chars().count() >= 2 && !self.literals.contains(&lit) {
             self.literals.push(lit);
-            self.literals.sort_by_key(|l| std::cmp::Reverse(l.len()));
         }
+    }
+
+    /// Longest first, so a longer literal wins where two overlap.
+    fn sort_literals(&mut self) {
+        self.literals.sort_by_key(|l| std::cmp::Reverse(l.len()));
     }
 
     /// Merged byte ranges of `text` to highlight. Plain string matching on
     /// the folded text: analyzing every passage of a result page again was
     /// most of a search's time.
-    pub fn ranges(&self, _analyzer: &Analyzer, text: &str) -> Vec<(usize, usize)> {
+    pub fn ranges(&self, text: &str) -> Vec<(usize, usize)> {
         let mut ranges: Vec<(usize, usize)> = Vec::new();
         if !self.literals.is_empty() {
             let folded = fold_for_match(text);
@@ -121,14 +126,14 @@ impl Highlighter {
     }
 
     /// The snippet of `text` as safe HTML.
-    pub fn snippet(&self, analyzer: &Analyzer, text: &str) -> String {
-        let ranges = self.ranges(analyzer, text);
+    pub fn snippet(&self, text: &str) -> String {
+        let ranges = self.ranges(text);
         render(text, &ranges, FRAGMENT_CHARS, MAX_FRAGMENTS)
     }
 
     /// `text` with every match marked (document view).
-    pub fn mark_all(&self, analyzer: &Analyzer, text: &str) -> String {
-        let ranges = self.ranges(analyzer, text);
+    pub fn mark_all(&self, text: &str) -> String {
+        let ranges = self.ranges(text);
         let mut out = String::with_capacity(text.len() + ranges.len() * 13);
         write_marked(text, 0, text.len(), &ranges, &mut out);
         out

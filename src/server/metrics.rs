@@ -140,44 +140,43 @@ pub async fn render(State(state): State<AppState>) -> impl IntoResponse {
             );
         }
     }
-    let _ = writeln!(
-        out,
-        "# HELP plansearch_searches_rejected_total Searches refused with 503 (overload)."
-    );
-    let _ = writeln!(out, "# TYPE plansearch_searches_rejected_total counter");
-    let _ = writeln!(
-        out,
-        "plansearch_searches_rejected_total {}",
-        m.overloaded.load(Ordering::Relaxed)
-    );
     let searcher = state.engine.searcher();
     let docs = state
         .engine
         .documents(&crate::search::Filters::default(), 1, 0)
         .map(|d| d.total)
         .unwrap_or(0);
-    let _ = writeln!(
-        out,
-        "# HELP plansearch_index_documents Documents in the index."
-    );
-    let _ = writeln!(out, "# TYPE plansearch_index_documents gauge");
-    let _ = writeln!(out, "plansearch_index_documents {docs}");
-    let _ = writeln!(
-        out,
-        "# HELP plansearch_index_passages Passages (sections) in the index."
-    );
-    let _ = writeln!(out, "# TYPE plansearch_index_passages gauge");
-    let _ = writeln!(out, "plansearch_index_passages {}", searcher.num_docs());
-    let _ = writeln!(
-        out,
-        "# HELP plansearch_index_size_bytes Size of the index files on disk."
-    );
-    let _ = writeln!(out, "# TYPE plansearch_index_size_bytes gauge");
-    let _ = writeln!(
-        out,
-        "plansearch_index_size_bytes {}",
-        dir_size(&state.engine.handle.dir)
-    );
+    let scalars: [(&str, &str, &str, u64); 4] = [
+        (
+            "plansearch_searches_rejected_total",
+            "counter",
+            "Searches refused with 503 (overload).",
+            m.overloaded.load(Ordering::Relaxed),
+        ),
+        (
+            "plansearch_index_documents",
+            "gauge",
+            "Documents in the index.",
+            docs as u64,
+        ),
+        (
+            "plansearch_index_passages",
+            "gauge",
+            "Passages (sections) in the index.",
+            searcher.num_docs(),
+        ),
+        (
+            "plansearch_index_size_bytes",
+            "gauge",
+            "Size of the index files on disk.",
+            dir_size(&state.engine.handle.dir),
+        ),
+    ];
+    for (name, kind, help, value) in scalars {
+        let _ = writeln!(out, "# HELP {name} {help}");
+        let _ = writeln!(out, "# TYPE {name} {kind}");
+        let _ = writeln!(out, "{name} {value}");
+    }
     (
         [(
             header::CONTENT_TYPE,
