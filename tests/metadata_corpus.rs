@@ -82,9 +82,9 @@ fn extract(path: &Path) -> Extracted {
         .extension()
         .is_some_and(|e| e.eq_ignore_ascii_case("html") || e.eq_ignore_ascii_case("htm"));
     let mut blocks = Vec::new();
-    let mut html_title = None;
+    let mut doc_title = None;
     if is_html {
-        html_title = TITLE_RE
+        doc_title = TITLE_RE
             .captures(&text)
             .map(|c| clean(&c[1]))
             .filter(|t| !t.is_empty());
@@ -119,9 +119,10 @@ fn extract(path: &Path) -> Extracted {
     }
     Extracted {
         blocks,
-        html_title,
+        doc_title,
         encoding: "UTF-8",
         content_hash: String::new(),
+        ..Default::default()
     }
 }
 

@@ -442,9 +442,15 @@ proptest! {
                                 }
                             }
                         }
+                        Block::Record { title, lines } => {
+                            assert_normalized_line(title)?;
+                            for line in lines {
+                                assert_normalized_line(line)?;
+                            }
+                        }
                     }
                 }
-                if let Some(t) = &ex.html_title {
+                if let Some(t) = &ex.doc_title {
                     assert_normalized_line(t)?;
                 }
                 // The rest of the pipeline takes whatever came out.
@@ -486,19 +492,22 @@ proptest! {
         let has_text = blocks.iter().any(|b| match b {
             Block::Heading(t) | Block::Para(t) => !t.trim().is_empty(),
             Block::Row(cells) => cells.iter().any(|c| !c.trim().is_empty()),
+            Block::Record { .. } => true,
         });
         if has_text && blocks.iter().all(|b| match b {
             Block::Heading(t) | Block::Para(t) => normalize_inline(t) == *t,
             Block::Row(cells) => cells.iter().all(|c| normalize_inline(c) == *c),
+            Block::Record { .. } => true,
         }) {
             prop_assert!(!secs.is_empty(), "text lost: {:?}", blocks);
         }
         // Metadata inference reads the same blocks.
         let ex = Extracted {
             blocks,
-            html_title: None,
+            doc_title: None,
             encoding: "UTF-8",
             content_hash: String::new(),
+            ..Default::default()
         };
         let _ = plansearch::meta::infer("架空県/架空市/R5_計画.txt", &ex, None);
     }
@@ -579,9 +588,10 @@ proptest! {
             Ok(m) => {
                 let ex = Extracted {
                     blocks: vec![Block::Para(normalize_inline(&rel)).clone()],
-                    html_title: None,
+                    doc_title: None,
                     encoding: "UTF-8",
                     content_hash: String::new(),
+                    ..Default::default()
                 };
                 for (key, row) in &m.rows {
                     prop_assert_eq!(key, &row.path);

@@ -21,12 +21,37 @@ mod text;
 mod walk;
 
 /// Source format, from the file extension.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Format {
     Text,
     Markdown,
     Html,
+    Pdf,
+    Xlsx,
+    Xls,
+    Ods,
+    Docx,
+    Csv,
+    Tsv,
+}
+
+impl Format {
+    /// The name used in the API (`format` of a document) and the index.
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Text => "txt",
+            Format::Markdown => "md",
+            Format::Html => "html",
+            Format::Pdf => "pdf",
+            Format::Xlsx => "xlsx",
+            Format::Xls => "xls",
+            Format::Ods => "ods",
+            Format::Docx => "docx",
+            Format::Csv => "csv",
+            Format::Tsv => "tsv",
+        }
+    }
 }
 
 /// A file found in the archive.
@@ -58,14 +83,54 @@ pub enum Block {
     /// A table row: one string per cell; a cell with several paragraphs
     /// (`<p>` inside a cell) keeps them separated by '\n'.
     Row(Vec<String>),
+    /// One record of a data table (a CSV row): always a passage of its own,
+    /// titled `title`, with `lines` as its text (`label: value` per cell).
+    Record { title: String, lines: Vec<String> },
+}
+
+/// Where a run of blocks came from in the original file.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Place {
+    /// A physical page of a PDF, 1-based.
+    Page(u32),
+    /// A sheet of a workbook, by name; `row` is the 1-based sheet row of
+    /// the first block.
+    Sheet { name: String, row: u32 },
+}
+
+/// From block `first_block` on (up to the next mark) the blocks came from
+/// `place`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PlaceMark {
+    pub first_block: usize,
+    pub place: Place,
+}
+
+/// What a file says about itself beyond its text: a PDF's or Word
+/// document's title property when it is a real title, a data table's city
+/// and year columns. Metadata inference treats these as text evidence.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Declared {
+    pub city: Option<String>,
+    pub year: Option<i64>,
 }
 
 /// The text of one file.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct Extracted {
     pub blocks: Vec<Block>,
-    /// `<title>` of an HTML page, when not empty.
-    pub html_title: Option<String>,
+    /// Provenance of the blocks, sorted by `first_block`; empty for formats
+    /// without pages or sheets.
+    pub places: Vec<PlaceMark>,
+    /// The file's own title: `<title>` of an HTML page, a PDF's Title or a
+    /// Word document's title property (only when it is a real title, not
+    /// `Microsoft Word - 文書1`).
+    pub doc_title: Option<String>,
+    /// Metadata the file declares (data-table columns).
+    pub declared: Declared,
+    /// Physical pages (PDF).
+    pub pages: Option<u32>,
     /// Detected encoding name ("UTF-8", "Shift_JIS", "EUC-JP"; rarely
     /// "UTF-16LE"/"UTF-16BE" for files with a UTF-16 BOM, or "ISO-2022-JP";
     /// "UTF-8+Shift_JIS" or "UTF-8+EUC-JP" for a file whose lines mix the
@@ -108,19 +173,30 @@ pub fn extract(file: &ArchiveFile) -> Result<Extracted, String> {
     {
         return Err("empty file".to_owned());
     }
-    let (blocks, html_title) = match file.format {
+    let (blocks, doc_title) = match file.format {
         Format::Html => html::extract(&decoded.text),
         Format::Text | Format::Markdown => (text::extract(&decoded.text, file.format), None),
+        // Extractors for these formats are not wired yet.
+        _ => return Err(format!("unsupported file type .{}", file.format.name())),
     };
     Ok(Extracted {
         blocks,
-        html_title,
+        places: Vec::new(),
+        doc_title,
+        declared: Declared::default(),
+        pages: None,
         encoding: decoded.encoding,
         content_hash,
     })
 }
 
 impl Extracted {
+    /// Where block `block` came from, if the format has places.
+    pub fn place_of(&self, block: usize) -> Option<&Place> {
+        let k = self.places.partition_point(|m| m.first_block <= block);
+        k.checked_sub(1).map(|k| &self.places[k].place)
+    }
+
     /// All text, one block per line (table cells joined by tabs).
     pub fn plain_text(&self) -> String {
         let mut out = String::new();
@@ -128,6 +204,13 @@ impl Extracted {
             match b {
                 Block::Heading(s) | Block::Para(s) => out.push_str(s),
                 Block::Row(cells) => out.push_str(&cells.join("\t")),
+                Block::Record { title, lines } => {
+                    out.push_str(title);
+                    for l in lines {
+                        out.push('\n');
+                        out.push_str(l);
+                    }
+                }
             }
             out.push('\n');
         }

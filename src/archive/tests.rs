@@ -42,7 +42,7 @@ fn legacy_encodings_are_decoded_and_hashed() {
                 Block::Para("市内の公園を、みどりの拠点として整備します。".into()),
             ]
         );
-        assert!(ex.html_title.is_none());
+        assert!(ex.doc_title.is_none());
     }
 }
 
@@ -56,7 +56,7 @@ fn html_file_with_bom_end_to_end() {
     );
     let ex = extract(&file_with(dir.path(), "p.html", &bytes)).unwrap();
     assert_eq!(ex.encoding, "UTF-8");
-    assert_eq!(ex.html_title.as_deref(), Some("架空村の計画"));
+    assert_eq!(ex.doc_title.as_deref(), Some("架空村の計画"));
     assert_eq!(ex.plain_text(), "ABC 村づくり\n");
 }
 

@@ -177,9 +177,10 @@ mod tests {
     fn doc(lines: &[&str]) -> Extracted {
         Extracted {
             blocks: lines.iter().map(|l| Block::Para(l.to_string())).collect(),
-            html_title: None,
+            doc_title: None,
             encoding: "UTF-8",
             content_hash: String::new(),
+            ..Default::default()
         }
     }
 

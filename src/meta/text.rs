@@ -73,6 +73,15 @@ fn lines(ex: &Extracted) -> Vec<Line<'_>> {
                 cells: Some(cells),
                 heading: false,
             },
+            Block::Record { title, lines } => Line {
+                text: std::iter::once(title)
+                    .chain(lines)
+                    .cloned()
+                    .collect::<Vec<_>>()
+                    .join("\n"),
+                cells: None,
+                heading: false,
+            },
         })
         .filter(|l| !FURNITURE.contains(&l.text.as_str()))
         .collect()
@@ -81,9 +90,9 @@ fn lines(ex: &Extracted) -> Vec<Line<'_>> {
 /// Runs every text rule.
 pub fn analyze(ex: &Extracted, g: &Gazetteer, prefecture_hint: Option<&str>) -> TextHints {
     let lines = lines(ex);
-    let html_title = ex.html_title.as_deref().filter(|t| !t.trim().is_empty());
+    let doc_title = ex.doc_title.as_deref().filter(|t| !t.trim().is_empty());
     let segments =
-        html_title
+        doc_title
             .map(|t| (t, EARLY_WEIGHT))
             .into_iter()
             .chain(lines.iter().enumerate().map(|(i, l)| {
@@ -102,10 +111,10 @@ pub fn analyze(ex: &Extracted, g: &Gazetteer, prefecture_hint: Option<&str>) -> 
     };
     TextHints {
         cities,
-        year: year(&lines, html_title, is_statement),
+        year: year(&lines, doc_title, is_statement),
         department,
         head,
-        title: title(&lines, html_title),
+        title: title(&lines, doc_title),
         doc_type,
     }
 }
@@ -146,9 +155,9 @@ const NEXT_PLAN_WEIGHT: f64 = 2.0;
 
 /// The year the document is *for*, not every year it mentions: plans name
 /// past results and future schedules, so a bare count misleads.
-fn year(lines: &[Line], html_title: Option<&str>, statement: bool) -> Option<i64> {
+fn year(lines: &[Line], doc_title: Option<&str>, statement: bool) -> Option<i64> {
     // 1. A year in the title line (「令和2年度 政策推進部の運営方針」).
-    let titles = html_title.into_iter().chain(title_lines(lines));
+    let titles = doc_title.into_iter().chain(title_lines(lines));
     for t in titles.filter(|t| !PAGE_DATE_RE.is_match(t)) {
         if let Some(m) = wareki::find_years(t).into_iter().find(|m| !m.dated) {
             return Some(m.year);
@@ -271,8 +280,8 @@ static TITLE_WORDS_RE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"方針|計画|目標|所信|予算|定例会|臨時会|会議|報告").expect("title words regex")
 });
 
-fn title(lines: &[Line], html_title: Option<&str>) -> Option<String> {
-    if let Some(t) = html_title {
+fn title(lines: &[Line], doc_title: Option<&str>) -> Option<String> {
+    if let Some(t) = doc_title {
         return Some(t.to_string());
     }
     if let Some(h) = lines.iter().find(|l| l.heading) {
@@ -524,9 +533,10 @@ mod tests {
     fn doc(blocks: Vec<Block>) -> Extracted {
         Extracted {
             blocks,
-            html_title: None,
+            doc_title: None,
             encoding: "UTF-8",
             content_hash: String::new(),
+            ..Default::default()
         }
     }
 
@@ -674,7 +684,7 @@ mod tests {
         ]);
         assert_eq!(h.title.as_deref(), Some("令和3年度 こども未来部の運営方針"));
         let mut d = doc(vec![Block::Heading("見出し".into())]);
-        d.html_title = Some("ページ題名".into());
+        d.doc_title = Some("ページ題名".into());
         let h = analyze(&d, gazetteer(), None);
         assert_eq!(h.title.as_deref(), Some("ページ題名"));
     }

@@ -231,6 +231,7 @@ pub(super) fn items(blocks: &[Block]) -> Vec<Item> {
                 }
             }
             Block::Row(cells) => b.row(cells),
+            Block::Record { title, lines } => b.record(title, lines),
         }
         i += 1;
     }
@@ -333,6 +334,25 @@ impl Builder {
         if self.headers_seen.insert(cells.clone()) {
             self.items.push(Item::Row(cells));
         }
+    }
+
+    /// A data-table record: its own section, like an initiative row.
+    fn record(&mut self, title: &str, lines: &[String]) {
+        self.in_table = false;
+        self.in_header = false;
+        self.after_label = false;
+        self.items.push(Item::Head(Head {
+            line: title.to_string(),
+            title: title.to_string(),
+            style: Style::Row,
+            level: 0,
+        }));
+        self.items.extend(
+            lines
+                .iter()
+                .filter(|l| !l.trim().is_empty())
+                .map(|l| Item::Para(l.clone())),
+        );
     }
 
     /// A numbered row: its name becomes a heading, the rest its first text.

@@ -79,6 +79,7 @@ pub(super) fn assert_no_loss(blocks: &[Block], sections: &[Section]) {
             .flat_map(|c| c.split('\n'))
             .map(str::to_string)
             .collect::<Vec<_>>(),
+        Block::Record { title, lines } => std::iter::once(title).chain(lines).cloned().collect(),
     });
     for line in lines {
         let line = line.trim();
