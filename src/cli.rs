@@ -411,6 +411,7 @@ fn print_results(resp: &crate::search::SearchResponse) {
             h.section_title
         );
         println!("     {plain}");
-        println!("     {} [{}]", h.file, h.section_id);
+        let page = h.page.map(|p| format!(" p. {p}")).unwrap_or_default();
+        println!("     {}{page} [{}]", h.file, h.section_id);
     }
 }

@@ -197,7 +197,7 @@ fn csv_export_openapi_and_issue4_endpoints() {
     let mut lines = body.trim_start_matches('\u{feff}').lines();
     assert_eq!(
         lines.next(),
-        Some("city,year,department,title,section,snippet,file")
+        Some("city,year,department,title,section,snippet,file,page")
     );
     let rows: Vec<&str> = lines.collect();
     assert!(rows.len() >= 2, "{rows:?}");
@@ -257,5 +257,100 @@ fn csv_export_openapi_and_issue4_endpoints() {
     assert_eq!(status, 200);
     assert!(v["hits"].is_array());
     let (status, _) = get_json(&format!("{}/api/similar/..%2F..%2Fetc", base()));
+    assert_eq!(status, 404);
+}
+
+/// `/api/documents/{id}/original`: the file's bytes with its type and
+/// Japanese name; a JSON 404 once it is gone; never a file outside the
+/// archive, even through a link inside it.
+#[cfg(unix)]
+#[test]
+fn original_files_are_served_only_from_inside_the_archive() {
+    use plansearch::analysis::synonyms::Synonyms;
+    use plansearch::index::IndexHandle;
+    use plansearch::search::Engine;
+
+    let outside = tempfile::tempdir().unwrap();
+    std::fs::write(
+        outside.path().join("secret.txt"),
+        "架空市の秘密の計画書です。",
+    )
+    .unwrap();
+    let archive = tempfile::tempdir().unwrap();
+    let dir = archive.path().join("kakuu/2024");
+    std::fs::create_dir_all(&dir).unwrap();
+    let body = "令和6年度 架空市 企画部 運営方針\n1. 公共交通の再編\n地域交通を見直します。\n";
+    std::fs::write(dir.join("運営方針.txt"), body).unwrap();
+    std::os::unix::fs::symlink(
+        outside.path().join("secret.txt"),
+        archive.path().join("link.txt"),
+    )
+    .unwrap();
+    let index = tempfile::tempdir().unwrap();
+    common::index_into(archive.path(), index.path());
+    let handle = IndexHandle::open(index.path(), common::analyzer()).unwrap();
+    let base = serve(Engine::new(handle, Synonyms::builtin()));
+
+    let (_, list) = get_json(&format!("{base}/api/documents"));
+    let id_of = |file: &str| {
+        list["documents"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|d| d["file"] == file)
+            .unwrap_or_else(|| panic!("{file} in {list}"))["doc_id"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    let plan = id_of("kakuu/2024/運営方針.txt");
+    assert_eq!(
+        list["documents"][0]["format"], "txt",
+        "documents carry their format: {list}"
+    );
+
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .build()
+        .into();
+    let mut resp = agent
+        .get(&format!("{base}/api/documents/{plan}/original"))
+        .call()
+        .unwrap();
+    assert_eq!(resp.status().as_u16(), 200);
+    let header = |r: &ureq::http::Response<ureq::Body>, name: &str| {
+        r.headers()
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+            .to_string()
+    };
+    assert_eq!(header(&resp, "content-type"), "text/plain");
+    let disposition = header(&resp, "content-disposition");
+    assert!(
+        disposition.starts_with("inline;")
+            && disposition.contains("filename*=UTF-8''%E9%81%8B%E5%96%B6%E6%96%B9%E9%87%9D.txt"),
+        "{disposition}"
+    );
+    assert_eq!(resp.body_mut().read_to_string().unwrap(), body);
+
+    // A link inside the archive to a file outside it is never served.
+    let link = id_of("link.txt");
+    let (status, v) = get_json(&format!("{base}/api/documents/{link}/original"));
+    assert_eq!(status, 404, "{v}");
+    assert_eq!(v["error"]["code"], "not_found");
+
+    // A file deleted since indexing: JSON 404 that says so.
+    std::fs::remove_file(dir.join("運営方針.txt")).unwrap();
+    let (status, v) = get_json(&format!("{base}/api/documents/{plan}/original"));
+    assert_eq!(status, 404);
+    assert!(
+        v["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("no longer in the archive"),
+        "{v}"
+    );
+    let (status, _) = get_json(&format!("{base}/api/documents/0123456789abcdef/original"));
     assert_eq!(status, 404);
 }

@@ -20,6 +20,9 @@ pub struct IndexHandle {
     pub reader: IndexReader,
     pub fields: Fields,
     pub analyzer: Analyzer,
+    /// The archive folder the index was built from (originals are served
+    /// from there, never from anywhere else).
+    pub archive_root: Option<PathBuf>,
 }
 
 /// Registers our tokenizers under the names the schema refers to.
@@ -41,10 +44,39 @@ pub fn recorded_version(dir: &Path) -> Option<u32> {
 
 pub fn write_marker(dir: &Path) -> Result<()> {
     let body = serde_json::json!({ "schema_version": SCHEMA_VERSION, "tool": "plansearch" });
+    replace_marker(dir, &body)
+}
+
+/// Writes the marker atomically (temporary file, then rename).
+fn replace_marker(dir: &Path, body: &serde_json::Value) -> Result<()> {
     let tmp = dir.join(format!("{MARKER}.tmp"));
     std::fs::write(&tmp, body.to_string())?;
     std::fs::rename(tmp, dir.join(MARKER))?;
     Ok(())
+}
+
+/// Records the archive folder an index run read, so that a server can
+/// serve the original files without being told where they are.
+pub fn record_archive_root(dir: &Path, root: &Path) -> Result<()> {
+    let root = root.canonicalize()?;
+    let mut body: serde_json::Value = std::fs::read_to_string(dir.join(MARKER))
+        .ok()
+        .and_then(|t| serde_json::from_str(&t).ok())
+        .unwrap_or_else(
+            || serde_json::json!({ "schema_version": SCHEMA_VERSION, "tool": "plansearch" }),
+        );
+    if body.get("archive_root").and_then(|v| v.as_str()) == root.to_str() {
+        return Ok(());
+    }
+    body["archive_root"] = serde_json::Value::from(root.to_string_lossy().into_owned());
+    replace_marker(dir, &body)
+}
+
+/// The archive folder recorded by the last index run, if any.
+pub fn recorded_archive_root(dir: &Path) -> Option<PathBuf> {
+    let text = std::fs::read_to_string(dir.join(MARKER)).ok()?;
+    let v: serde_json::Value = serde_json::from_str(&text).ok()?;
+    v.get("archive_root")?.as_str().map(PathBuf::from)
 }
 
 impl IndexHandle {
@@ -89,6 +121,7 @@ impl IndexHandle {
             reader,
             fields,
             analyzer,
+            archive_root: recorded_archive_root(dir),
         })
     }
 
@@ -107,6 +140,7 @@ impl IndexHandle {
             reader,
             fields,
             analyzer,
+            archive_root: None,
         })
     }
 

@@ -9,7 +9,7 @@ use crate::analysis::{BIGRAM, MORPH};
 
 /// Bump when the schema or the analysis changes: an index with another
 /// version is rebuilt instead of being searched with mismatched terms.
-pub const SCHEMA_VERSION: u32 = 2;
+pub const SCHEMA_VERSION: u32 = 3;
 
 /// Handles to every field of the schema.
 #[derive(Debug, Clone, Copy)]
@@ -37,6 +37,15 @@ pub struct Fields {
     pub source_url: Field,
     /// The whole `DocMeta` as JSON (with sources), stored on every passage.
     pub meta_json: Field,
+    /// Source format (`pdf`, `xlsx`, `txt` …; `archive::Format::name`).
+    pub format: Field,
+    /// Physical pages of the document (PDF), on every passage.
+    pub pages: Field,
+    /// First physical page of the passage (PDF), 1-based.
+    pub page: Field,
+    /// Sheet of the passage (workbooks) and its first row, 1-based.
+    pub sheet: Field,
+    pub sheet_row: Field,
 }
 
 fn analyzed(tokenizer: &str, stored: bool) -> TextOptions {
@@ -83,6 +92,11 @@ pub fn build() -> (Schema, Fields) {
         doc_type: b.add_text_field("doc_type", keyword),
         source_url: b.add_text_field("source_url", STORED),
         meta_json: b.add_text_field("meta_json", STORED),
+        format: b.add_text_field("format", STRING | STORED | FAST),
+        pages: b.add_u64_field("pages", STORED),
+        page: b.add_u64_field("page", STORED),
+        sheet: b.add_text_field("sheet", STORED),
+        sheet_row: b.add_u64_field("sheet_row", STORED),
     };
     (b.build(), fields)
 }
@@ -112,6 +126,11 @@ impl Fields {
             doc_type: f("doc_type")?,
             source_url: f("source_url")?,
             meta_json: f("meta_json")?,
+            format: f("format")?,
+            pages: f("pages")?,
+            page: f("page")?,
+            sheet: f("sheet")?,
+            sheet_row: f("sheet_row")?,
         })
     }
 }

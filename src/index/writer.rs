@@ -19,7 +19,7 @@ use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, Searcher, TantivyDo
 use super::reader::{self, MARKER, register_tokenizers};
 use super::schema::{self, Fields, SCHEMA_VERSION};
 use crate::analysis::Analyzer;
-use crate::archive::{self, ArchiveFile, Skipped};
+use crate::archive::{self, ArchiveFile, Format, Place, Skipped};
 use crate::error::{Error, Result};
 use crate::meta::{self, DocMeta, Manifest, ManifestRow};
 use crate::sections::{self, Section};
@@ -79,6 +79,9 @@ pub struct PreparedDoc {
     pub fingerprint: String,
     pub meta: DocMeta,
     pub sections: Vec<Section>,
+    pub format: Format,
+    /// Physical pages (PDF).
+    pub pages: Option<u32>,
 }
 
 /// Stable document id derived from the archive-relative path.
@@ -137,6 +140,18 @@ pub fn to_tantivy_docs(fields: &Fields, doc: &PreparedDoc) -> Vec<TantivyDocumen
                 d.add_i64(fields.year, y.value);
             }
             d.add_text(fields.meta_json, &meta_json);
+            d.add_text(fields.format, doc.format.name());
+            if let Some(pages) = doc.pages {
+                d.add_u64(fields.pages, u64::from(pages));
+            }
+            match &section.place {
+                Some(Place::Page(page)) => d.add_u64(fields.page, u64::from(*page)),
+                Some(Place::Sheet { name, row }) => {
+                    d.add_text(fields.sheet, name);
+                    d.add_u64(fields.sheet_row, u64::from(*row));
+                }
+                None => {}
+            }
             d
         })
         .collect()
@@ -165,7 +180,7 @@ fn prepare(
     manifest: Option<&ManifestRow>,
 ) -> std::result::Result<PreparedDoc, String> {
     let extracted = archive::extract(file)?;
-    let sections = sections::split(&extracted.blocks);
+    let sections = sections::split_extracted(&extracted);
     if sections.is_empty() {
         return Err("no text after extraction".to_string());
     }
@@ -176,6 +191,8 @@ fn prepare(
         fingerprint,
         meta,
         sections,
+        format: file.format,
+        pages: extracted.pages,
     })
 }
 
@@ -465,6 +482,7 @@ pub fn index_archive(
         drop(writer);
     }
     report.skipped.sort_by(|a, b| a.rel.cmp(&b.rel));
+    reader::record_archive_root(index_dir, archive_dir)?;
 
     let searcher = reader.searcher();
     report.passages = searcher.num_docs();

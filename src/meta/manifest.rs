@@ -22,6 +22,9 @@ pub const COLUMNS: &[&str] = &[
     "source_url",
 ];
 
+/// Largest manifest read: ample for millions of rows.
+const MAX_BYTES: u64 = 256 * 1024 * 1024;
+
 fn error(path: &Path, message: impl Into<String>) -> crate::Error {
     crate::Error::Manifest {
         path: path.to_path_buf(),
@@ -32,11 +35,30 @@ fn error(path: &Path, message: impl Into<String>) -> crate::Error {
 /// Reads `root/manifest.csv`; `Ok(None)` when there is none.
 pub fn load(root: &Path) -> crate::Result<Option<Manifest>> {
     let path = root.join(FILE_NAME);
-    let bytes = match std::fs::read(&path) {
-        Ok(b) => b,
+    let file = match std::fs::File::open(&path) {
+        Ok(f) => f,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
         Err(e) => return Err(error(&path, format!("cannot read: {e}"))),
     };
+    // Bounded before reading: a manifest is a few bytes per document.
+    let too_large = || {
+        error(
+            &path,
+            format!(
+                "is larger than {} MiB; is this really the manifest?",
+                MAX_BYTES >> 20
+            ),
+        )
+    };
+    if file.metadata().map(|m| m.len()).unwrap_or(0) > MAX_BYTES {
+        return Err(too_large());
+    }
+    let mut bytes = Vec::new();
+    std::io::Read::read_to_end(&mut std::io::Read::take(file, MAX_BYTES + 1), &mut bytes)
+        .map_err(|e| error(&path, format!("cannot read: {e}")))?;
+    if bytes.len() as u64 > MAX_BYTES {
+        return Err(too_large());
+    }
     let text = String::from_utf8(bytes).map_err(|e| {
         error(
             &path,

@@ -8,7 +8,7 @@ use tantivy::query::{Query, TermQuery};
 use tantivy::schema::{IndexRecordOption, Value};
 use tantivy::{TantivyDocument, Term};
 
-use super::{Engine, Filters, stored_str};
+use super::{Engine, Filters, stored_str, stored_u32};
 use crate::error::{Error, Result};
 use crate::meta::{DocMeta, Source};
 
@@ -29,6 +29,10 @@ pub struct DocumentSummary {
     pub head: Option<String>,
     pub doc_type: Option<String>,
     pub source_url: Option<String>,
+    /// Source format (`pdf`, `xlsx`, `docx`, `csv`, `txt`, `md`, `html` …).
+    pub format: String,
+    /// Physical pages (PDF); `null` otherwise.
+    pub pages: Option<u32>,
     /// Field name → "manifest" | "path" | "text".
     #[schema(value_type = Object)]
     pub sources: BTreeMap<&'static str, Source>,
@@ -43,6 +47,10 @@ pub struct SectionOut {
     pub section_id: String,
     pub title: String,
     pub text: String,
+    /// First physical page (PDF); `null` otherwise.
+    pub page: Option<u32>,
+    /// Sheet (workbooks); `null` otherwise.
+    pub sheet: Option<String>,
 }
 
 /// A document with its passages.
@@ -52,6 +60,16 @@ pub struct DocumentDetail {
     pub summary: DocumentSummary,
     #[serde(rename = "sections")]
     pub section_list: Vec<SectionOut>,
+}
+
+/// An original file, resolved inside the archive.
+#[derive(Debug, Clone)]
+pub struct OriginalFile {
+    pub path: std::path::PathBuf,
+    /// The file's name as the user knows it (may be Japanese).
+    pub file_name: String,
+    /// `archive::Format::name` of the file.
+    pub format: String,
 }
 
 /// A page of documents.
@@ -107,6 +125,8 @@ impl Engine {
             head: stored_str(doc, f.head),
             doc_type: stored_str(doc, f.doc_type),
             source_url: stored_str(doc, f.source_url),
+            format: stored_str(doc, f.format).unwrap_or_default(),
+            pages: stored_u32(doc, f.pages),
             sources: sources(&meta),
             sections: Some(sections),
         }
@@ -129,6 +149,13 @@ impl Engine {
         if limit == 0 || limit > MAX_DOCUMENTS {
             return Err(Error::Query(format!(
                 "limit must be between 1 and {MAX_DOCUMENTS}"
+            )));
+        }
+        // The collector allocates room for offset + limit documents.
+        if offset.saturating_add(limit) > super::MAX_WINDOW {
+            return Err(Error::Query(format!(
+                "offset + limit must be at most {}",
+                super::MAX_WINDOW
             )));
         }
         let f = self.fields();
@@ -164,9 +191,13 @@ impl Engine {
         }
         let f = self.fields();
         let searcher = self.searcher();
+        // Counted first: the collector allocates room for its whole limit.
+        let query = self.doc_id_query(doc_id);
+        let count = searcher.search(query.as_ref(), &Count)?;
         let all = searcher.search(
-            self.doc_id_query(doc_id).as_ref(),
-            &TopDocs::with_limit(100_000).order_by_u64_field("section_no", tantivy::Order::Asc),
+            query.as_ref(),
+            &TopDocs::with_limit(count.max(1))
+                .order_by_u64_field("section_no", tantivy::Order::Asc),
         )?;
         if all.is_empty() {
             return Err(Error::NotFound(format!("no document with id {doc_id:?}")));
@@ -179,6 +210,8 @@ impl Engine {
                 section_id: stored_str(&doc, f.section_id).unwrap_or_default(),
                 title: stored_str(&doc, f.section_title).unwrap_or_default(),
                 text: stored_str(&doc, f.text).unwrap_or_default(),
+                page: stored_u32(&doc, f.page),
+                sheet: stored_str(&doc, f.sheet),
             });
             if first.is_none() {
                 first = Some(doc);
@@ -190,6 +223,53 @@ impl Engine {
         Ok(DocumentDetail {
             summary,
             section_list: sections,
+        })
+    }
+
+    /// The original file of a document, for download. Only a file inside
+    /// the archive folder the index was built from is ever returned: the
+    /// path is resolved (links included) and must stay under that folder.
+    pub fn original(&self, doc_id: &str) -> Result<OriginalFile> {
+        let gone = || Error::NotFound(format!("no document with id {doc_id:?}"));
+        if !valid_doc_id(doc_id) {
+            return Err(gone());
+        }
+        let f = self.fields();
+        let searcher = self.searcher();
+        let top = searcher.search(
+            self.doc_id_query(doc_id).as_ref(),
+            &TopDocs::with_limit(1).order_by_score(),
+        )?;
+        let (_, addr) = top.first().ok_or_else(gone)?;
+        let doc: TantivyDocument = searcher.doc(*addr)?;
+        let rel = stored_str(&doc, f.file).unwrap_or_default();
+        let format = stored_str(&doc, f.format).unwrap_or_default();
+        let root = self.handle.archive_root.as_ref().ok_or_else(|| {
+            Error::NotFound(
+                "this index does not record its archive folder; run `plansearch index` again \
+                 or start the server with --archive"
+                    .to_string(),
+            )
+        })?;
+        let missing = || {
+            Error::NotFound(format!(
+                "the original file {rel} is no longer in the archive (moved or deleted)"
+            ))
+        };
+        let root = root.canonicalize().map_err(|_| missing())?;
+        let path = rel
+            .split('/')
+            .fold(root.clone(), |p, part| p.join(part))
+            .canonicalize()
+            .map_err(|_| missing())?;
+        if !path.starts_with(&root) || !path.is_file() {
+            return Err(missing());
+        }
+        let file_name = rel.rsplit('/').next().unwrap_or(&rel).to_string();
+        Ok(OriginalFile {
+            path,
+            file_name,
+            format,
         })
     }
 

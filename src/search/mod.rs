@@ -106,6 +106,12 @@ pub struct Hit {
     pub year: Option<i64>,
     pub department: Option<String>,
     pub doc_type: Option<String>,
+    /// Source format of the document (`pdf`, `xlsx`, `txt` …).
+    pub format: String,
+    /// First physical page of the passage (PDF), 1-based; `null` otherwise.
+    pub page: Option<u32>,
+    /// Sheet of the passage (workbooks); `null` otherwise.
+    pub sheet: Option<String>,
     pub score: f32,
     /// HTML: escaped text with `<mark>` around matches.
     pub snippet: String,
@@ -163,6 +169,13 @@ pub struct Engine {
 /// How a plan loosened the query, for the response.
 fn loosened_label(plan: &Plan) -> Option<&'static str> {
     plan.loosened.and_then(Mode::label)
+}
+
+/// A stored small number (page, row).
+pub(crate) fn stored_u32(doc: &TantivyDocument, field: tantivy::schema::Field) -> Option<u32> {
+    doc.get_first(field)
+        .and_then(|v| v.as_u64())
+        .and_then(|n| u32::try_from(n).ok())
 }
 
 /// A stored passage with the fields every response uses.
@@ -313,7 +326,7 @@ impl Engine {
                 "limit must be between 1 and {MAX_LIMIT}"
             )));
         }
-        if req.offset + req.limit > MAX_WINDOW {
+        if req.offset.saturating_add(req.limit) > MAX_WINDOW {
             return Err(Error::Query(format!(
                 "offset + limit must be at most {MAX_WINDOW}; narrow the search with filters"
             )));
@@ -450,6 +463,9 @@ impl Engine {
             year: doc.get_first(f.year).and_then(|v| v.as_i64()),
             department: stored_str(&doc, f.department),
             doc_type: stored_str(&doc, f.doc_type),
+            format: stored_str(&doc, f.format).unwrap_or_default(),
+            page: stored_u32(&doc, f.page),
+            sheet: stored_str(&doc, f.sheet),
             score,
             snippet,
             text: include_text.then_some(text),

@@ -69,13 +69,17 @@ pub(super) struct Head {
     pub style: Style,
     /// Rank in this document: 0 is the outermost.
     pub level: usize,
+    /// Index of the block it came from (provenance: page, sheet).
+    pub at: usize,
 }
 
 #[derive(Debug, Clone)]
 pub(super) enum Item {
     Head(Head),
-    Para(String),
-    Row(Vec<String>),
+    /// A paragraph and the index of its block.
+    Para(String, usize),
+    /// A table row and the index of its block.
+    Row(Vec<String>, usize),
 }
 
 fn re(pattern: &str) -> Regex {
@@ -205,6 +209,7 @@ pub(super) fn items(blocks: &[Block]) -> Vec<Item> {
     let mut b = Builder::default();
     let mut i = 0;
     while i < blocks.len() {
+        b.at = i;
         match &blocks[i] {
             // Extraction never makes blank blocks; other callers might.
             Block::Heading(text) | Block::Para(text) if text.trim().is_empty() => {}
@@ -217,6 +222,7 @@ pub(super) fn items(blocks: &[Block]) -> Vec<Item> {
                             title,
                             style,
                             level: 0,
+                            at: i,
                         };
                         if let Some(Block::Para(next) | Block::Heading(next)) = blocks.get(i + 1)
                             && let Some(title) = continuation(&head, next)
@@ -276,6 +282,8 @@ struct Builder {
     after_label: bool,
     /// Header rows already kept: tables repeat them for every initiative.
     headers_seen: HashSet<Vec<String>>,
+    /// Index of the block being read.
+    at: usize,
 }
 
 impl Builder {
@@ -291,7 +299,7 @@ impl Builder {
         self.in_table = false;
         self.in_header = false;
         self.after_label = false;
-        self.items.push(Item::Para(text.to_string()));
+        self.items.push(Item::Para(text.to_string(), self.at));
     }
 
     fn row(&mut self, cells: &[String]) {
@@ -326,13 +334,13 @@ impl Builder {
         if self.in_header {
             self.keep_header(cells);
         } else {
-            self.items.push(Item::Row(cells));
+            self.items.push(Item::Row(cells, self.at));
         }
     }
 
     fn keep_header(&mut self, cells: Vec<String>) {
         if self.headers_seen.insert(cells.clone()) {
-            self.items.push(Item::Row(cells));
+            self.items.push(Item::Row(cells, self.at));
         }
     }
 
@@ -341,17 +349,19 @@ impl Builder {
         self.in_table = false;
         self.in_header = false;
         self.after_label = false;
+        let at = self.at;
         self.items.push(Item::Head(Head {
             line: title.to_string(),
             title: title.to_string(),
             style: Style::Row,
             level: 0,
+            at,
         }));
         self.items.extend(
             lines
                 .iter()
                 .filter(|l| !l.trim().is_empty())
-                .map(|l| Item::Para(l.clone())),
+                .map(|l| Item::Para(l.clone(), at)),
         );
     }
 
@@ -361,17 +371,19 @@ impl Builder {
         for cell in &cells[1..] {
             lines.extend(cell.split('\n').map(str::to_string));
         }
+        let at = self.at;
         self.items.push(Item::Head(Head {
             line: format!("{n} {title}"),
             title,
             style: Style::Row,
             level: 0,
+            at,
         }));
         self.items.extend(
             lines
                 .into_iter()
                 .filter(|l| !l.trim().is_empty())
-                .map(Item::Para),
+                .map(|l| Item::Para(l, at)),
         );
     }
 }

@@ -20,7 +20,7 @@ mod tests;
 use classify::{Head, Item, Style, chars};
 use window::Unit;
 
-use crate::archive::Block;
+use crate::archive::{Block, Extracted, Place};
 
 /// No section's text grows past this (in chars) unless one unit does.
 const CAP: usize = 2000;
@@ -35,7 +35,7 @@ const COMPOSED_MAX: usize = 60;
 const ROW_LINE: usize = 120;
 
 /// One passage: an initiative's name and its text.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Section {
     /// The initiative's name (one line). A window of free text is named by
     /// the heading before it or by its first sentence, trimmed with '…';
@@ -44,11 +44,31 @@ pub struct Section {
     /// Readable text: paragraphs separated by '\n', short table rows as
     /// one line with cells separated by " ", long cells one per line.
     pub text: String,
+    /// Where the passage starts in the original file (PDF page, sheet);
+    /// `None` for formats without pages.
+    pub place: Option<Place>,
 }
 
 /// Splits the blocks of one document. Never returns an empty list for a
 /// document with text.
 pub fn split(blocks: &[Block]) -> Vec<Section> {
+    split_at(blocks).into_iter().map(|(s, _)| s).collect()
+}
+
+/// Splits an extracted file, each section with the place (page, sheet) of
+/// the block its text starts at.
+pub fn split_extracted(extracted: &Extracted) -> Vec<Section> {
+    split_at(&extracted.blocks)
+        .into_iter()
+        .map(|(mut s, at)| {
+            s.place = extracted.place_of(at).cloned();
+            s
+        })
+        .collect()
+}
+
+/// Sections and the index of the block each starts at.
+fn split_at(blocks: &[Block]) -> Vec<(Section, usize)> {
     let items = classify::items(blocks);
     let mut drafts = Vec::new();
     segment(&items, None, &mut drafts);
@@ -71,6 +91,9 @@ struct Draft {
     /// Crumbs merged in from before the heading.
     before: Vec<Unit>,
     units: Vec<Unit>,
+    /// Index of the block the draft starts at (its heading's, or its
+    /// first line's).
+    at: usize,
 }
 
 impl Draft {
@@ -81,12 +104,14 @@ impl Draft {
             strong: head.style.is_strong(),
             before: Vec::new(),
             units,
+            at: head.at,
         }
     }
 
     /// A window without a heading of its own: titled by a heading line it
     /// starts with, else by its first sentence.
     fn untitled(mut units: Vec<Unit>) -> Self {
+        let at = units.first().map_or(0, |u| u.at);
         if let Some(title) = units.first().and_then(|u| u.head.clone()) {
             let line = units.remove(0).text;
             return Draft {
@@ -95,6 +120,7 @@ impl Draft {
                 strong: false,
                 before: Vec::new(),
                 units,
+                at,
             };
         }
         Draft {
@@ -103,6 +129,7 @@ impl Draft {
             strong: false,
             before: Vec::new(),
             units,
+            at,
         }
     }
 
@@ -112,7 +139,7 @@ impl Draft {
             .head_line
             .iter()
             .flat_map(|l| l.split('\n'))
-            .map(Unit::line);
+            .map(|l| Unit::line(l, self.at));
         self.before
             .into_iter()
             .chain(head)
@@ -124,7 +151,8 @@ impl Draft {
         window::size(&self.before) + window::size(&self.units)
     }
 
-    fn finish(mut self) -> Option<Section> {
+    fn finish(mut self) -> Option<(Section, usize)> {
+        let at = self.before.first().map_or(self.at, |u| u.at.min(self.at));
         self.before.append(&mut self.units);
         let mut text = window::render(&self.before);
         if text.is_empty() {
@@ -135,7 +163,14 @@ impl Draft {
         if title.is_empty() {
             title = window::sentence_title(text.lines().next().unwrap_or_default());
         }
-        (!text.is_empty()).then_some(Section { title, text })
+        (!text.is_empty()).then_some((
+            Section {
+                title,
+                text,
+                place: None,
+            },
+            at,
+        ))
     }
 }
 
@@ -232,19 +267,19 @@ fn units(items: &[Item]) -> Vec<Unit> {
         match item {
             Item::Head(h) => {
                 for (k, line) in h.line.split('\n').enumerate() {
-                    let mut u = Unit::line(line);
+                    let mut u = Unit::line(line, h.at);
                     if k == 0 {
                         u.head = Some(h.title.clone());
                     }
                     out.push(u);
                 }
             }
-            Item::Para(p) => out.extend(
+            Item::Para(p, at) => out.extend(
                 p.split('\n')
                     .filter(|l| !l.trim().is_empty())
-                    .map(Unit::line),
+                    .map(|l| Unit::line(l, *at)),
             ),
-            Item::Row(cells) => {
+            Item::Row(cells, at) => {
                 let lines = row_lines(cells);
                 match (out.last_mut(), lines.as_slice()) {
                     (Some(prev), [value]) if after_label => {
@@ -253,7 +288,7 @@ fn units(items: &[Item]) -> Vec<Unit> {
                     }
                     _ => {
                         label = cells.len() == 1 && classify::is_label(&cells[0]);
-                        out.extend(lines.iter().map(|l| Unit::line(l)));
+                        out.extend(lines.iter().map(|l| Unit::line(l, *at)));
                     }
                 }
             }

@@ -38,14 +38,17 @@ pub(super) struct Unit {
     /// Title of the heading this line is, when a heading stayed inside a
     /// section; a window starting with it takes it as title.
     pub head: Option<String>,
+    /// Index of the block the line came from (provenance).
+    pub at: usize,
 }
 
 impl Unit {
-    pub(super) fn line(text: &str) -> Self {
+    pub(super) fn line(text: &str, at: usize) -> Self {
         Unit {
             text: text.to_string(),
             joined: false,
             head: None,
+            at,
         }
     }
 
@@ -91,6 +94,7 @@ pub(super) fn explode(units: Vec<Unit>) -> Vec<Unit> {
                 text,
                 joined: if k == 0 { u.joined } else { true },
                 head: if k == 0 { u.head.clone() } else { None },
+                at: u.at,
             });
         }
     }
@@ -244,7 +248,7 @@ mod tests {
     fn para(n: usize, c: char) -> Unit {
         let mut s: String = std::iter::repeat_n(c, n - 1).collect();
         s.push('。');
-        Unit::line(&s)
+        Unit::line(&s, 0)
     }
 
     #[test]
@@ -264,7 +268,7 @@ mod tests {
     #[test]
     fn long_paragraph_is_cut_at_sentences() {
         let text = "長い文です。".repeat(400);
-        let out = explode(vec![Unit::line(&text)]);
+        let out = explode(vec![Unit::line(&text, 0)]);
         assert!(out.len() > 1);
         assert!(
             out.iter()
@@ -283,7 +287,7 @@ mod tests {
         // 6 million chars without a sentence end: quadratic took minutes.
         let text = "区切りのない文".repeat(1_000_000);
         let started = std::time::Instant::now();
-        let out = explode(vec![Unit::line(&text)]);
+        let out = explode(vec![Unit::line(&text, 0)]);
         assert!(started.elapsed() < std::time::Duration::from_secs(10));
         assert!(out.iter().all(|u| u.len() <= WIN_MAX));
         assert_eq!(render(&out), text);

@@ -25,6 +25,7 @@ pub fn routes() -> Router<AppState> {
         .route("/api/search.csv", get(search_csv))
         .route("/api/documents", get(documents))
         .route("/api/documents/{doc_id}", get(document))
+        .route("/api/documents/{doc_id}/original", get(original))
         .route("/api/compare", get(compare))
         .route("/api/trend", get(trend))
         .route("/api/similar/{section_id}", get(similar))
@@ -46,7 +47,8 @@ async fn not_found() -> ApiError {
                        `{\"error\": {\"code\", \"message\"}}` with a 4xx status."
     ),
     paths(
-        search, search_csv, documents, document, compare, trend, similar, suggest, healthz
+        search, search_csv, documents, document, original, compare, trend, similar, suggest,
+        healthz
     ),
     components(schemas(ErrorBody))
 )]
@@ -172,6 +174,7 @@ async fn search_csv(
             "section",
             "snippet",
             "file",
+            "page",
         ]);
         for h in rows {
             let snippet = crate::search::snippets::strip_marks(&h.snippet);
@@ -183,6 +186,7 @@ async fn search_csv(
                 h.section_title,
                 snippet,
                 h.file,
+                h.page.map(|p| p.to_string()).unwrap_or_default(),
             ]);
         }
         let _ = w.flush();
@@ -218,7 +222,7 @@ async fn documents(
     let p = Params::from_query(raw.as_deref());
     let filters = p.filters()?;
     let limit = p.limit(100, MAX_DOCUMENTS)?;
-    let offset = p.offset()?;
+    let offset = p.offset(limit)?;
     run_search(&state, move |e| e.documents(&filters, limit, offset))
         .await
         .map(Json)
@@ -239,6 +243,111 @@ async fn document(
     run_search(&state, move |e| e.document(&doc_id))
         .await
         .map(Json)
+}
+
+/// The document's original file (PDF, workbook, Word, text …) as it is in
+/// the archive. PDFs and text open in the browser (`#page=N` works for
+/// PDFs); office files and HTML pages are downloaded.
+#[utoipa::path(
+    get,
+    path = "/api/documents/{doc_id}/original",
+    params(("doc_id" = String, Path)),
+    responses(
+        (status = 200, description = "the file's bytes", content_type = "application/octet-stream"),
+        (status = 404, body = ErrorBody, description = "no such document, or its file is gone"),
+    )
+)]
+async fn original(
+    State(state): State<AppState>,
+    doc_id: Result<Path<String>, PathRejection>,
+) -> Result<axum::response::Response, ApiError> {
+    let Path(doc_id) = doc_id.map_err(|_| ApiError::not_found("no such document"))?;
+    let file = run_search(&state, move |e| e.original(&doc_id)).await?;
+    let gone = || {
+        ApiError::not_found(format!(
+            "the original file {} cannot be read",
+            file.file_name
+        ))
+    };
+    let len = tokio::fs::metadata(&file.path)
+        .await
+        .map_err(|_| gone())?
+        .len();
+    // Nothing larger was indexed; refusing here bounds the memory a request takes.
+    if len > 64 * 1024 * 1024 {
+        return Err(gone());
+    }
+    let bytes = tokio::fs::read(&file.path).await.map_err(|_| gone())?;
+    let (content_type, inline) = original_type(&file.format);
+    let disposition = content_disposition(
+        if inline { "inline" } else { "attachment" },
+        &file.file_name,
+    );
+    let mut resp = ([(header::CONTENT_TYPE, content_type.to_string())], bytes).into_response();
+    if let Ok(v) = axum::http::HeaderValue::from_str(&disposition) {
+        resp.headers_mut().insert(header::CONTENT_DISPOSITION, v);
+    }
+    Ok(resp)
+}
+
+/// Content type of an original, and whether it opens in the browser.
+/// HTML pages from the archive are downloaded, never rendered on this
+/// origin.
+fn original_type(format: &str) -> (&'static str, bool) {
+    match format {
+        "pdf" => ("application/pdf", true),
+        "txt" | "md" => ("text/plain", true),
+        "csv" => ("text/csv", true),
+        "tsv" => ("text/tab-separated-values", true),
+        "xlsx" => (
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            false,
+        ),
+        "xls" => ("application/vnd.ms-excel", false),
+        "ods" => ("application/vnd.oasis.opendocument.spreadsheet", false),
+        "docx" => (
+            "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+            false,
+        ),
+        _ => ("application/octet-stream", false),
+    }
+}
+
+/// `Content-Disposition` with the file's real (often Japanese) name:
+/// an ASCII fallback and the UTF-8 name per RFC 5987/6266.
+pub fn content_disposition(kind: &str, name: &str) -> String {
+    let fallback: String = name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_graphic() && c != '"' && c != '\\' && c != '%' || c == ' ' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    let encoded: String = name
+        .bytes()
+        .map(|b| match b {
+            b'A'..=b'Z'
+            | b'a'..=b'z'
+            | b'0'..=b'9'
+            | b'!'
+            | b'#'
+            | b'$'
+            | b'&'
+            | b'+'
+            | b'-'
+            | b'.'
+            | b'^'
+            | b'_'
+            | b'`'
+            | b'|'
+            | b'~' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect();
+    format!("{kind}; filename=\"{fallback}\"; filename*=UTF-8''{encoded}")
 }
 
 /// Best passages per city for one query: how each city approaches it.
@@ -274,7 +383,11 @@ async fn compare(
 #[utoipa::path(
     get,
     path = "/api/trend",
-    params(("q" = String, Query), ("city" = Option<Vec<String>>, Query, description = "a series per city; default: the 5 with most matches")),
+    params(
+        ("q" = String, Query), ("city" = Option<Vec<String>>, Query, description = "a series per city; default: the 5 with most matches"),
+        ("prefecture" = Option<Vec<String>>, Query), ("department" = Option<Vec<String>>, Query),
+        ("doc_type" = Option<Vec<String>>, Query), ("year_from" = Option<i64>, Query), ("year_to" = Option<i64>, Query),
+    ),
     responses((status = 200, body = Trend), (status = 400, body = ErrorBody))
 )]
 async fn trend(

@@ -1,7 +1,7 @@
 //! Query-string parsing with errors a user can act on. Repeated keys
 //! (`city=A&city=B`) are lists.
 
-use crate::search::{Filters, MAX_LIMIT, SearchRequest, Sort};
+use crate::search::{Filters, MAX_LIMIT, MAX_WINDOW, SearchRequest, Sort};
 
 use super::error::ApiError;
 
@@ -123,8 +123,22 @@ impl Params {
         Ok(limit)
     }
 
-    pub fn offset(&self) -> Result<usize, ApiError> {
-        Ok(self.int::<usize>("offset", "a whole number")?.unwrap_or(0))
+    /// `offset`, bounded so that `offset + limit` stays within
+    /// [`MAX_WINDOW`]: the engine allocates room for `offset + limit` hits,
+    /// so an unchecked value from a URL could ask for terabytes.
+    pub fn offset(&self, limit: usize) -> Result<usize, ApiError> {
+        let offset = self.int::<usize>("offset", "a whole number")?.unwrap_or(0);
+        if offset.saturating_add(limit) > MAX_WINDOW {
+            return Err(ApiError::bad_request(
+                "invalid_parameter",
+                format!(
+                    "offset must be at most {} with limit {limit} (offset + limit ≤ {MAX_WINDOW}); \
+                     narrow the search with filters instead of paging this deep",
+                    MAX_WINDOW.saturating_sub(limit)
+                ),
+            ));
+        }
+        Ok(offset)
     }
 
     pub fn flag(&self, key: &str) -> Result<Option<bool>, ApiError> {
@@ -171,12 +185,13 @@ impl Params {
                 ));
             }
         };
+        let limit = self.limit(default_limit, max_limit)?;
         Ok(SearchRequest {
             q,
             filters,
             sort,
-            limit: self.limit(default_limit, max_limit)?,
-            offset: self.offset()?,
+            limit,
+            offset: self.offset(limit)?,
             include_text,
             facets: true,
             force_mode: None,

@@ -71,8 +71,11 @@ pub fn doc(
             .map(|(t, x)| Section {
                 title: normalize_inline(t),
                 text: normalize(x),
+                place: None,
             })
             .collect(),
+        format: plansearch::archive::Format::Text,
+        pages: None,
     }
 }
 

@@ -738,13 +738,39 @@
     return h('li', { class: `chip${kind ? ` chip--${kind}` : ''}`, title: title || null }, text);
   }
 
+  /** Where a passage is in its original: 「p. 12」 for a PDF page, the sheet of a workbook. */
+  function placeLabel(hit) {
+    if (present(hit.page)) return `p. ${hit.page}`;
+    if (present(hit.sheet)) return `シート「${hit.sheet}」`;
+    return '';
+  }
+
+  /** The original file of a document; a PDF opens at the passage's page. */
+  function originalUrl(docId, page) {
+    return `/api/documents/${enc(docId)}/original${present(page) ? `#page=${Number(page)}` : ''}`;
+  }
+
+  function originalLink(hit) {
+    if (!present(hit.doc_id)) return null;
+    const place = present(hit.page) ? ` (p. ${hit.page})` : '';
+    return h('a', {
+      class: 'btn btn--link original-link',
+      href: originalUrl(hit.doc_id, hit.page),
+      target: '_blank',
+      rel: 'noopener',
+      'data-testid': 'original-link',
+    }, `原本を開く${place}`, h('span', { class: 'visually-hidden' }, '（新しいタブで開きます）'));
+  }
+
   function hitChips(hit) {
     const place = [hit.prefecture, hit.city].filter(present).join(' ');
+    const where = placeLabel(hit);
     return h('ul', { class: 'chips', 'aria-label': '属性' },
       present(place) ? chip(place, 'city') : null,
       present(hit.year) ? chip(yearLabel(hit.year), 'year', wareki(hit.year) ? `${wareki(hit.year)}年度` : null) : null,
       present(hit.department) ? chip(String(hit.department), 'dept') : null,
-      present(hit.doc_type) ? chip(String(hit.doc_type), 'type') : null);
+      present(hit.doc_type) ? chip(String(hit.doc_type), 'type') : null,
+      where ? h('li', { class: 'chip chip--place', 'data-testid': 'hit-place' }, where) : null);
   }
 
   function hitTitleText(hit) {
@@ -1286,6 +1312,7 @@
           h('div', { class: 'hit__foot' },
             docSourceLine(hit),
             h('div', { class: 'hit__actions' },
+              originalLink(hit),
               button,
               h('a', { class: 'btn btn--link', href: compareUrl(st.city.length >= 2 ? st.city : []) }, 'この語で比較'))),
           panel));
@@ -1453,6 +1480,7 @@
     ['head', '部局長'],
     ['doc_type', '文書種別'],
     ['file', 'ファイル'],
+    ['format', '形式'],
     ['source_url', '出典URL'],
   ];
   const WIDE_META = new Set(['source_url']);
@@ -1570,7 +1598,18 @@
 
       let totalMarks = 0;
       const tocItems = [];
-      const sectionEls = sections.map((sec, i) => {
+      let lastPage = null;
+      const sectionEls = sections.flatMap((sec, i) => {
+        // A page boundary is marked where a passage starts on a new page.
+        let pageMark = null;
+        if (present(sec.page) && sec.page !== lastPage) {
+          lastPage = sec.page;
+          pageMark = h('p', { class: 'page-mark', 'data-testid': 'page-mark' },
+            h('a', { href: originalUrl(doc.doc_id || '', sec.page), target: '_blank', rel: 'noopener' }, `p. ${sec.page}`));
+        } else if (present(sec.sheet) && sec.sheet !== lastPage) {
+          lastPage = sec.sheet;
+          pageMark = h('p', { class: 'page-mark', 'data-testid': 'page-mark' }, `シート「${sec.sheet}」`);
+        }
         const sid = present(sec.section_id) ? String(sec.section_id) : `section-${i + 1}`;
         const headingId = uid('sec-h');
         const secTitle = present(sec.title) ? String(sec.title) : `セクション ${i + 1}`;
@@ -1581,13 +1620,14 @@
           h('a', { href: `#${enc(sid)}`, class: 'toc__link' },
             h('span', { class: 'toc__text' }, secTitle),
             count ? h('span', { class: 'toc__count', title: `一致 ${count}件`, 'aria-label': `一致 ${count}件` }, String(count)) : null)));
-        return h('section', { class: 'doc-section', id: sid, 'data-testid': 'doc-section', 'aria-labelledby': headingId },
+        const sectionEl = h('section', { class: 'doc-section', id: sid, 'data-testid': 'doc-section', 'aria-labelledby': headingId },
           h('h2', { class: 'doc-section__title', id: headingId, tabindex: '-1' }, highlightText(secTitle, re).frag),
           h('div', { class: 'doc-section__text' }, frag),
           h('div', { class: 'doc-section__actions' },
             button,
             h('a', { class: 'btn btn--link', href: '#doc-top' }, 'ページの先頭へ')),
           panel);
+        return pageMark ? [pageMark, sectionEl] : [sectionEl];
       });
 
       const toc = h('nav', { class: 'toc', 'aria-label': '目次' },
@@ -1630,6 +1670,9 @@
           h('p', { class: 'breadcrumb' }, h('a', { href: backUrl(q) }, '← 検索結果に戻る')),
           h('h1', { class: 'doc__title', 'data-testid': 'doc-title', id: 'doc-top', tabindex: '-1' }, title),
           sub ? h('p', { class: 'doc__sub' }, sub) : null,
+          present(doc.doc_id) ? h('p', { class: 'doc__original' },
+            h('a', { class: 'btn btn--secondary btn--small', href: originalUrl(doc.doc_id, null), target: '_blank', rel: 'noopener', 'data-testid': 'doc-original' },
+              `原本を開く${present(doc.format) ? `（${String(doc.format).toUpperCase()}${present(doc.pages) ? `・${doc.pages}ページ` : ''}）` : ''}`)) : null,
           h('section', { class: 'doc__meta', 'aria-label': '文書の情報' }, metaTable)),
         h('aside', { class: 'doc-layout__toc' }, toc),
         h('div', { class: 'doc__body' },
