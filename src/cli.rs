@@ -232,7 +232,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 offset,
                 include_text: false,
                 facets: true,
-                force_mode: None,
+                partial: true,
             };
             let resp = engine.search(&req)?;
             if json {

@@ -228,9 +228,13 @@ pub fn run(engine: &Engine, queries: &[JudgedQuery], config: &str) -> Result<Rep
         req.include_text = true;
         req.facets = false;
         let resp = engine.search(&req)?;
+        // The list a user reads: strict matches, then the partial ones.
+        let partial = resp.partial.iter().flat_map(|p| p.hits.iter());
         let judged: Vec<Judged> = resp
             .hits
             .iter()
+            .chain(partial)
+            .take(K)
             .map(|h| Judged {
                 file: canonical(h.file.rsplit('/').next().unwrap_or(&h.file)),
                 text: canonical(&format!(

@@ -324,3 +324,168 @@ fn quality_harness_stays_above_the_floor() {
         );
     }
 }
+
+/// The server over the shared corpus (one per test binary).
+fn corpus_base(c: &'static Corpus) -> &'static str {
+    static BASE: OnceLock<String> = OnceLock::new();
+    BASE.get_or_init(|| common::serve(c.engine.clone()))
+}
+
+/// Numbers staff can cite: `total` is the strict matches; a facet value's
+/// count is the total after selecting it; the year facet sums to the
+/// total; every sort counts the same; every hit shows a mark.
+#[test]
+fn counts_agree_across_facets_filters_and_sorts_over_http() {
+    let Some(c) = corpus() else { return };
+    let base = corpus_base(c);
+    let api = |params: &str| {
+        let (status, v) = common::get_json(&format!("{base}/api/search?{params}"));
+        assert_eq!(status, 200, "{params}: {v}");
+        v
+    };
+    let mut checked = 0;
+    for q in [
+        "公民連携",
+        "避難所の停電対策",
+        "待機児童",
+        "人口減少 対策",
+        "DX",
+        "市民 協働",
+    ] {
+        let qp = format!("q={}", common::enc(q));
+        let r = api(&format!("{qp}&limit=100"));
+        let total = r["total"].as_u64().unwrap();
+        let year_sum: u64 = r["facets"]["year"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["count"].as_u64().unwrap())
+            .sum();
+        assert_eq!(year_sum, total, "{q}: year facet sums to the total");
+        for sort in ["year_desc", "year_asc"] {
+            let s = api(&format!("{qp}&sort={sort}"));
+            assert_eq!(s["total"], total, "{q} sorted {sort}");
+        }
+        for (facet, param) in [
+            ("city", "city"),
+            ("year", "year"),
+            ("department", "department"),
+        ] {
+            for f in r["facets"][facet].as_array().unwrap() {
+                let value = f["value"].as_str().unwrap();
+                let filtered = api(&format!("{qp}&{param}={}", common::enc(value)));
+                assert_eq!(
+                    filtered["total"], f["count"],
+                    "{q}: {facet}={value} count vs filtered total"
+                );
+                checked += 1;
+            }
+        }
+        for hit in r["hits"].as_array().unwrap() {
+            let snippet = hit["snippet"].as_str().unwrap();
+            assert!(snippet.contains("<mark>"), "{q}: unmarked hit {hit}");
+        }
+        if let Some(p) = r["partial"].as_object() {
+            assert!(total < 10, "{q}: partial only when strict matches are few");
+            let strict: std::collections::HashSet<&str> = r["hits"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|h| h["section_id"].as_str().unwrap())
+                .collect();
+            for h in p["hits"].as_array().unwrap() {
+                assert!(!strict.contains(h["section_id"].as_str().unwrap()));
+            }
+        }
+    }
+    assert!(checked > 20, "{checked}");
+    // A one-term query never falls back to any of its parts.
+    let r = api(&format!("q={}", common::enc("公民連携")));
+    assert_eq!(
+        r["partial"]["mode"].as_str().unwrap_or("bigram"),
+        "bigram",
+        "{r}"
+    );
+    // A quoted phrase that does not occur says so: nothing counted.
+    let r = api(&format!("q={}", common::enc("\"待機児童の除雪\"")));
+    assert_eq!(
+        (r["total"].as_u64(), r["partial"].is_null()),
+        (Some(0), true),
+        "{r}"
+    );
+}
+
+/// `/api/archive`: what the index holds, and what the last run skipped.
+#[test]
+fn archive_overview_matches_the_index_run() {
+    let Some(c) = corpus() else { return };
+    let (status, v) = common::get_json(&format!("{}/api/archive", corpus_base(c)));
+    assert_eq!(status, 200);
+    assert_eq!(v["documents"], c.report.documents as u64, "{v}");
+    assert_eq!(v["passages"], c.report.passages, "{v}");
+    let sum = |key: &str| -> u64 {
+        v["documents_by"][key]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["count"].as_u64().unwrap())
+            .sum()
+    };
+    assert_eq!(
+        sum("format"),
+        c.report.documents as u64,
+        "every document has a format"
+    );
+    assert!(sum("city") > 0 && sum("year") > 0);
+    let formats: Vec<&str> = v["documents_by"]["format"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["value"].as_str().unwrap())
+        .collect();
+    assert!(
+        formats.contains(&"html") && formats.contains(&"txt"),
+        "{formats:?}"
+    );
+    assert!(v["updated_at"].as_u64().unwrap() > 1_700_000_000);
+    assert_eq!(
+        v["skipped"].as_array().unwrap().len(),
+        c.report.skipped.len(),
+        "{v}"
+    );
+}
+
+/// The CSV export: Japanese headers, every strict match, formulas defused.
+#[test]
+fn csv_export_has_japanese_headers_and_every_strict_match() {
+    let Some(c) = corpus() else { return };
+    let base = corpus_base(c);
+    let q = common::enc("市民");
+    let (_, v) = common::get_json(&format!("{base}/api/search?q={q}"));
+    let total = v["total"].as_u64().unwrap();
+    assert!(total > 100, "{total}: more than the old 100-row cut");
+    let (status, body, _) = common::get(&format!("{base}/api/search.csv?q={q}"));
+    assert_eq!(status, 200);
+    let mut rdr = csv::Reader::from_reader(body.trim_start_matches('\u{feff}').as_bytes());
+    let headers = rdr.headers().unwrap().clone();
+    assert_eq!(&headers[0], "市区町村");
+    assert!(headers.iter().any(|h| h == "和暦年度") && headers.iter().any(|h| h == "ページ"));
+    let rows: Vec<csv::StringRecord> = rdr.records().map(|r| r.unwrap()).collect();
+    assert_eq!(rows.len() as u64, total);
+    for row in &rows {
+        for cell in row.iter() {
+            assert!(
+                !cell.starts_with(['=', '+', '-', '@']),
+                "formula-like cell left as is: {cell}"
+            );
+        }
+        assert!(row[11].contains("/documents/"), "{row:?}");
+    }
+    // Capped exports say so in a last row.
+    let (_, body, _) = common::get(&format!("{base}/api/search.csv?q={q}&limit=5"));
+    let last = body.lines().last().unwrap();
+    assert!(
+        last.contains(&format!("{total}件のうち先頭の5件")),
+        "{last}"
+    );
+}

@@ -191,7 +191,7 @@ fn browser_walkthrough() {
         ("document", step_document),
         ("compare", step_compare),
         ("trend", step_trend),
-        ("escalated", step_escalated),
+        ("partial", step_partial),
         ("pages-sort-csv", step_pages_sort_csv),
         ("escaping", step_escaping),
         ("api-error", step_api_error),
@@ -255,8 +255,8 @@ fn step_search(c: &Ctx) {
     assert!(marked >= hits, "{marked} marks in {hits} hits");
     let titles = c.texts("[data-testid=hit-title]");
     assert!(titles.iter().all(|t| !t.is_empty()), "{titles:?}");
-    // Every term was found: no loosening notice.
-    assert_eq!(c.count("[data-testid=escalated-notice]"), 0);
+    // Every term was found: no partial section.
+    assert_eq!(c.count("[data-testid=partial]"), 0);
     // Facets for the real cities of the sample archive.
     let cities = c.texts("[data-testid=facet-city] .facet__text");
     for city in ["架空市", "試験市", "見本市"] {
@@ -424,32 +424,50 @@ fn step_trend(c: &Ctx) {
     c.shot_full("08-trend-full");
 }
 
-/// The loosening notice says whether some results had every term.
-fn step_escalated(c: &Ctx) {
-    // 3 passages have both terms; looser ones follow them.
+/// Partial matches are a collapsed section of their own, never counted.
+fn step_partial(c: &Ctx) {
+    // A few passages have both terms; passages with one of them come apart.
     let q = "待機児童 保育";
     let api = c.api(&format!("/api/search?q={}", common::enc(q)));
-    let strict = api["strict_total"].as_u64().unwrap();
-    assert!(strict > 0 && api["escalated"].is_string(), "{api}");
+    let strict = api["total"].as_u64().unwrap();
+    let partial = api["partial"]["total"].as_u64().expect("partial matches");
+    assert!(strict > 0 && strict < 10 && partial > 0, "{api}");
     c.d.goto(&c.url(&format!("/?q={}", common::enc(q))));
-    c.wait_results("a partly loosened search", |_| true);
-    let notice = c.d.wait_el("[data-testid=escalated-notice]").text();
-    assert!(
-        notice.contains(&format!("すべての語を含む結果（{strict}件）の後に")),
-        "{notice}"
+    let shown = c.wait_results("a search with few strict matches", |_| true);
+    assert_eq!(shown, strict, "the count is the strict matches only");
+    assert_eq!(
+        c.count("ol.hits:not(.hits--partial) > [data-testid=hit]") as u64,
+        strict
     );
-    c.shot("09-escalated-some");
+    let summary = c.d.wait_el("[data-testid=partial-summary]").text();
+    assert!(
+        summary.starts_with(&format!("一部の語に一致する結果（{partial}件）")),
+        "{summary}"
+    );
+    let open = c.d.js(
+        "return document.querySelector('[data-testid=partial]').open;",
+        json!([]),
+    );
+    assert_eq!(open, json!(false), "collapsed until asked for");
+    c.shot("09-partial-collapsed");
+    c.d.wait_el("[data-testid=partial-summary]").click();
+    c.d.wait_js(
+        "the partial section opens",
+        "const d = document.querySelector('[data-testid=partial]');
+         return d && d.open && d.querySelectorAll('[data-testid=hit]').length > 0;",
+        json!([]),
+    );
+    c.shot("10-partial-open");
 
-    // No passage has both: only looser matches.
+    // No passage has both: 0件, and the partial section still offers them.
     let q = "待機児童 防災";
     c.d.goto(&c.url(&format!("/?q={}", common::enc(q))));
-    c.wait_results("a loosened search", |_| true);
-    let notice = c.d.wait_el("[data-testid=escalated-notice]").text();
-    assert!(
-        notice.contains("すべての語を含む結果がないため"),
-        "{notice}"
+    assert_eq!(
+        c.wait_results("a search without strict matches", |_| true),
+        0
     );
-    c.shot("10-escalated-none");
+    c.d.wait_el("[data-testid=empty]");
+    c.d.wait_el("[data-testid=partial-summary]");
 }
 
 /// Pages, sort order, and the CSV link of the current search.

@@ -197,7 +197,9 @@ fn csv_export_openapi_and_issue4_endpoints() {
     let mut lines = body.trim_start_matches('\u{feff}').lines();
     assert_eq!(
         lines.next(),
-        Some("city,year,department,title,section,snippet,file,page")
+        Some(
+            "市区町村,都道府県,年度,和暦年度,部局,文書種別,文書名,見出し,抜粋,ファイル,ページ,リンク"
+        )
     );
     let rows: Vec<&str> = lines.collect();
     assert!(rows.len() >= 2, "{rows:?}");

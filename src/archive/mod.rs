@@ -66,7 +66,7 @@ pub struct ArchiveFile {
 }
 
 /// A file that was not indexed, with the reason a user can act on.
-#[derive(Debug, Clone, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
 pub struct Skipped {
     pub rel: String,
     pub reason: String,

@@ -54,7 +54,7 @@ impl Default for IndexOptions {
 }
 
 /// What an indexing run did.
-#[derive(Debug, Default, Clone, Serialize)]
+#[derive(Debug, Default, Clone, Serialize, serde::Deserialize)]
 pub struct IndexReport {
     /// Documents in the index after the run.
     pub documents: usize,
@@ -69,6 +69,9 @@ pub struct IndexReport {
     pub elapsed_ms: u128,
     /// Bytes of the files that were (re)processed.
     pub bytes_processed: u64,
+    /// When the run finished (seconds since the Unix epoch).
+    #[serde(default)]
+    pub finished_at: u64,
 }
 
 /// One document ready to be written.
@@ -494,7 +497,29 @@ pub fn index_archive(
         &Count,
     )?;
     report.elapsed_ms = started.elapsed().as_millis();
+    report.finished_at = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0);
+    save_last_run(index_dir, &report)?;
     Ok(report)
+}
+
+/// File beside the index holding the last run's report (skipped files,
+/// manifest problems, when it finished), for `/api/archive`.
+pub const LAST_RUN: &str = "last_run.json";
+
+fn save_last_run(dir: &Path, report: &IndexReport) -> Result<()> {
+    let tmp = dir.join(format!("{LAST_RUN}.tmp"));
+    std::fs::write(&tmp, serde_json::to_vec(report).unwrap_or_default())?;
+    std::fs::rename(tmp, dir.join(LAST_RUN))?;
+    Ok(())
+}
+
+/// The report of the last index run into `dir`, if one was saved.
+pub fn last_run(dir: &Path) -> Option<IndexReport> {
+    let bytes = std::fs::read(dir.join(LAST_RUN)).ok()?;
+    serde_json::from_slice(&bytes).ok()
 }
 
 fn progress_bar(enabled: bool, len: u64) -> indicatif::ProgressBar {

@@ -54,6 +54,24 @@ impl Era {
     }
 }
 
+/// The 和暦 label of a (fiscal) western year: 2019 → `令和元年度`,
+/// 2020 → `令和2年度`, 1990 → `平成2年度`. `None` before 昭和.
+pub fn era_label(year: i64) -> Option<String> {
+    let (name, era) = [
+        ("令和", Era::Reiwa),
+        ("平成", Era::Heisei),
+        ("昭和", Era::Showa),
+    ]
+    .into_iter()
+    .find(|(_, era)| year > era.offset())?;
+    let n = year - era.offset();
+    Some(if n == 1 {
+        format!("{name}元年度")
+    } else {
+        format!("{name}{n}年度")
+    })
+}
+
 /// Converts an era year to the western year; `None` when out of range.
 pub fn to_western(era: Era, n: u32) -> Option<i64> {
     (1..=era.last())
@@ -218,6 +236,17 @@ pub fn parse_year_value(s: &str) -> Option<i64> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn era_labels_of_fiscal_years() {
+        use super::era_label;
+        assert_eq!(era_label(2019).as_deref(), Some("令和元年度"));
+        assert_eq!(era_label(2020).as_deref(), Some("令和2年度"));
+        assert_eq!(era_label(2018).as_deref(), Some("平成30年度"));
+        assert_eq!(era_label(1989).as_deref(), Some("平成元年度"));
+        assert_eq!(era_label(1960).as_deref(), Some("昭和35年度"));
+        assert_eq!(era_label(1900), None);
+    }
+
     use super::*;
 
     fn years(text: &str) -> Vec<i64> {

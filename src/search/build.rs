@@ -160,11 +160,9 @@ impl QueryBuilder<'_> {
         }
         let mut alternatives: Vec<Box<dyn Query>> = literal.into_iter().collect();
         for syn in self.synonyms.expand(atom.text()) {
-            let syn_atom = match atom {
-                Atom::Word(_) => Atom::Word(syn),
-                Atom::Phrase(_) => Atom::Phrase(syn),
-            };
-            if let Some(q) = self.atom(&syn_atom, mode) {
+            // A synonym is a fixed expression: its words in sequence, not
+            // anywhere in the passage (官民 … 協働 is not 官民協働).
+            if let Some(q) = self.atom(&Atom::Phrase(syn), mode) {
                 alternatives.push(boost(q, W_SYNONYM));
             }
         }

@@ -24,7 +24,6 @@ pub struct CityColumn {
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Comparison {
     pub query: String,
-    pub escalated: Option<&'static str>,
     pub cities: Vec<CityColumn>,
 }
 
@@ -42,12 +41,12 @@ impl Engine {
                 "compare at most {MAX_CITIES} cities at once"
             )));
         }
-        // One overview decides the strictness for every column, so a city
-        // with no strict match shows nothing rather than loosely related text.
+        // Every column counts strict matches, as a search does.
         let mut overview = req.clone();
         overview.limit = 1;
         overview.offset = 0;
         overview.facets = true;
+        overview.partial = false;
         let overview = self.search(&overview)?;
         let cities: Vec<String> = if req.filters.cities.is_empty() {
             overview
@@ -73,7 +72,7 @@ impl Engine {
             one.limit = per_city;
             one.offset = 0;
             one.facets = false;
-            one.force_mode = Some(overview.mode);
+            one.partial = false;
             let resp = self.search(&one)?;
             let prefecture = resp.hits.first().and_then(|h| h.prefecture.clone());
             columns.push(CityColumn {
@@ -85,8 +84,6 @@ impl Engine {
         }
         Ok(Comparison {
             query: req.q.clone(),
-            // Columns are strict whenever any passage has every term.
-            escalated: overview.mode.label(),
             cities: columns,
         })
     }

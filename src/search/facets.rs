@@ -24,8 +24,17 @@ pub struct Facets {
     pub year: Vec<FacetValue>,
 }
 
-/// Collects facet counts; combine with a top-docs collector in a tuple.
-pub struct FacetCollector;
+/// Collects counts per value of keyword columns and per year; combine
+/// with a top-docs collector in a tuple.
+pub struct FacetCollector {
+    /// Keyword fast fields counted, in order.
+    pub columns: &'static [&'static str],
+}
+
+/// The facets of a search.
+pub const SEARCH_FACETS: FacetCollector = FacetCollector {
+    columns: &["city", "prefecture", "department"],
+};
 
 pub struct FacetSegmentCollector {
     strs: Vec<(Option<StrColumn>, Vec<u64>)>,
@@ -35,11 +44,9 @@ pub struct FacetSegmentCollector {
 
 #[derive(Default)]
 pub struct FacetFruit {
-    strs: [HashMap<String, u64>; 3],
+    strs: Vec<HashMap<String, u64>>,
     years: HashMap<i64, u64>,
 }
-
-const STR_FACETS: [&str; 3] = ["city", "prefecture", "department"];
 
 impl Collector for FacetCollector {
     type Fruit = FacetFruit;
@@ -51,8 +58,8 @@ impl Collector for FacetCollector {
         segment: &SegmentReader,
     ) -> tantivy::Result<FacetSegmentCollector> {
         let ff = segment.fast_fields();
-        let mut strs = Vec::with_capacity(STR_FACETS.len());
-        for name in STR_FACETS {
+        let mut strs = Vec::with_capacity(self.columns.len());
+        for name in self.columns {
             let col = ff.str(name)?;
             let n = col.as_ref().map(|c| c.num_terms()).unwrap_or(0);
             strs.push((col, vec![0u64; n]));
@@ -69,7 +76,10 @@ impl Collector for FacetCollector {
     }
 
     fn merge_fruits(&self, fruits: Vec<FacetFruit>) -> tantivy::Result<FacetFruit> {
-        let mut out = FacetFruit::default();
+        let mut out = FacetFruit {
+            strs: vec![HashMap::new(); self.columns.len()],
+            years: HashMap::new(),
+        };
         for f in fruits {
             for (i, m) in f.strs.into_iter().enumerate() {
                 for (k, v) in m {
@@ -102,8 +112,8 @@ impl SegmentCollector for FacetSegmentCollector {
 
     fn harvest(self) -> FacetFruit {
         let mut fruit = FacetFruit {
+            strs: vec![HashMap::new(); self.strs.len()],
             years: self.years,
-            ..Default::default()
         };
         for (i, (col, counts)) in self.strs.into_iter().enumerate() {
             let Some(col) = col else { continue };
@@ -133,23 +143,33 @@ fn sorted(map: HashMap<String, u64>, limit: usize) -> Vec<FacetValue> {
 }
 
 impl FacetFruit {
-    /// Final facets, each list cut to `limit` values.
-    pub fn into_facets(self, limit: usize) -> Facets {
-        let [city, prefecture, department] = self.strs;
+    /// Counts per column (in the collector's order), most frequent first,
+    /// each cut to `limit` values; then years, newest first.
+    pub fn into_counts(self, limit: usize) -> (Vec<Vec<FacetValue>>, Vec<FacetValue>) {
+        let columns = self.strs.into_iter().map(|m| sorted(m, limit)).collect();
         let mut year: Vec<(i64, u64)> = self.years.into_iter().collect();
         year.sort_by_key(|y| std::cmp::Reverse(y.0));
+        let years = year
+            .into_iter()
+            .take(limit)
+            .map(|(y, count)| FacetValue {
+                value: y.to_string(),
+                count,
+            })
+            .collect();
+        (columns, years)
+    }
+
+    /// The facets of a search ([`SEARCH_FACETS`]), each cut to `limit`.
+    pub fn into_facets(self, limit: usize) -> Facets {
+        let (columns, year) = self.into_counts(limit);
+        let mut columns = columns.into_iter();
+        let mut next = || columns.next().unwrap_or_default();
         Facets {
-            city: sorted(city, limit),
-            prefecture: sorted(prefecture, limit),
-            department: sorted(department, limit),
-            year: year
-                .into_iter()
-                .take(limit)
-                .map(|(y, count)| FacetValue {
-                    value: y.to_string(),
-                    count,
-                })
-                .collect(),
+            city: next(),
+            prefecture: next(),
+            department: next(),
+            year,
         }
     }
 }

@@ -1,6 +1,7 @@
 //! Search over the index: query building, filters, facets, snippets,
 //! document lookup. Independent of HTTP; the server and CLI call [`Engine`].
 
+pub mod archive;
 pub mod build;
 pub mod compare;
 pub mod documents;
@@ -16,7 +17,7 @@ use std::time::Instant;
 
 use serde::Serialize;
 use tantivy::collector::{Count, TopDocs};
-use tantivy::query::{BooleanQuery, ConstScoreQuery, Occur, Query};
+use tantivy::query::{BooleanQuery, Occur, Query};
 use tantivy::schema::Value;
 use tantivy::{DocAddress, Searcher, TantivyDocument};
 
@@ -28,13 +29,15 @@ use crate::analysis::synonyms::Synonyms;
 use crate::error::{Error, Result};
 use crate::index::{Fields, IndexHandle};
 use build::QueryBuilder;
-use facets::FacetCollector;
+use facets::SEARCH_FACETS;
 use snippets::Highlighter;
 
 /// Most hits one request may ask for.
 pub const MAX_LIMIT: usize = 100;
 /// Deepest page one request may reach (offset + limit).
 pub const MAX_WINDOW: usize = 10_000;
+/// Most rows one export may hold.
+pub const MAX_EXPORT: usize = 10_000;
 /// Facet values returned per facet.
 pub const FACET_LIMIT: usize = 50;
 
@@ -72,9 +75,9 @@ pub struct SearchRequest {
     pub include_text: bool,
     /// Compute facets (the compare and eval paths skip them).
     pub facets: bool,
-    /// Use this strictness instead of escalating (compare keeps every
-    /// column at the strictness of the overall query).
-    pub force_mode: Option<Mode>,
+    /// Offer looser matches apart when strict ones are few (exports and
+    /// counts skip them).
+    pub partial: bool,
 }
 
 impl SearchRequest {
@@ -87,7 +90,7 @@ impl SearchRequest {
             offset: 0,
             include_text: false,
             facets: true,
-            force_mode: None,
+            partial: true,
         }
     }
 }
@@ -113,47 +116,52 @@ pub struct Hit {
     /// Sheet of the passage (workbooks); `null` otherwise.
     pub sheet: Option<String>,
     pub score: f32,
-    /// HTML: escaped text with `<mark>` around matches.
+    /// HTML: escaped text with `<mark>` around matches (the marked title
+    /// first when only the title matched).
     pub snippet: String,
+    /// Typed terms found only in another form (synonyms), to show next
+    /// to the hit.
+    pub via: Vec<snippets::MatchedVia>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,
 }
 
-/// A page of results.
+/// A page of results. `total`, `hits` and `facets` are strict matches:
+/// passages with every term (or its synonyms); looser matches never mix in.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct SearchResponse {
+    /// Passages with every term; every facet value's count is the `total`
+    /// of the search filtered by it, whatever the sort.
     pub total: usize,
     pub took_ms: f64,
-    /// The strictness used (for follow-up requests).
-    #[serde(skip)]
-    pub mode: Mode,
-    /// `null`, or how the query was loosened when fewer than a page of
-    /// passages had every term: `"bigram"` (most characters of each term) or
-    /// `"any"` (any term). Passages with every term still rank first.
+    /// `null`, or the mode of `partial` when there are looser matches
+    /// (`"bigram"`: most characters of each term; `"any"`: any term).
     pub escalated: Option<&'static str>,
-    /// Passages with every term.
+    /// The same as `total` (kept for clients of the earlier API).
     pub strict_total: usize,
     /// The words searched for, after analysis (for highlighting).
     pub query_terms: Vec<String>,
     pub hits: Vec<Hit>,
     pub facets: Facets,
+    /// Passages with only part of the query, when strict matches are
+    /// fewer than a page; ranked on their own, never counted in `total`.
+    pub partial: Option<Partial>,
 }
 
-/// Below this many strict matches, looser matches fill the page after them.
+/// Looser matches, kept apart from the strict ones.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct Partial {
+    /// Passages matching the looser query and not the strict one.
+    pub total: usize,
+    /// `"bigram"` (most characters of each term) or `"any"` (any term).
+    pub mode: &'static str,
+    pub hits: Vec<Hit>,
+}
+
+/// Below this many strict matches, looser ones are offered apart.
 pub const BACKFILL_BELOW: usize = 10;
-/// Score bonus that ranks strict matches above looser ones.
-const STRICT_TIER: f32 = 1000.0;
-
-/// The query to run and how it was loosened.
-pub struct Plan {
-    pub query: Box<dyn Query>,
-    /// Strict when any strict match exists; else the looser level used.
-    pub mode: Mode,
-    /// Passages with every term (`None` when the mode was forced).
-    pub strict_total: Option<usize>,
-    /// The looser level whose matches are included, if any.
-    pub loosened: Option<Mode>,
-}
+/// Partial matches listed at most.
+pub const PARTIAL_LIMIT: usize = 10;
 
 /// Top hits, total count and (when asked) facets of one query.
 type Collected = (Vec<(f32, DocAddress)>, usize, Option<Facets>);
@@ -164,11 +172,6 @@ pub struct Engine {
     pub handle: IndexHandle,
     pub synonyms: Synonyms,
     pub features: Features,
-}
-
-/// How a plan loosened the query, for the response.
-fn loosened_label(plan: &Plan) -> Option<&'static str> {
-    plan.loosened.and_then(Mode::label)
 }
 
 /// A stored small number (page, row).
@@ -183,6 +186,10 @@ pub(crate) fn stored_str(doc: &TantivyDocument, field: tantivy::schema::Field) -
     doc.get_first(field)
         .and_then(|v| v.as_str())
         .map(str::to_string)
+}
+
+fn no_words() -> Error {
+    Error::Query("the query has no searchable words; try other words".to_string())
 }
 
 impl Engine {
@@ -211,97 +218,76 @@ impl Engine {
         }
     }
 
-    /// The strictness levels to try, in order.
-    fn modes(&self) -> Vec<Mode> {
-        if !self.features.escalation {
-            return vec![Mode::Strict];
+    /// The strict query (every term) under the filters: what `total`,
+    /// facets, trend, compare and exports count.
+    pub fn strict_query(
+        &self,
+        parsed: &query::ParsedQuery,
+        filters: &Filters,
+    ) -> Result<Box<dyn Query>> {
+        let q = self
+            .builder()
+            .build(parsed, Mode::Strict)
+            .ok_or_else(no_words)?;
+        Ok(filters.apply(self.fields(), q))
+    }
+
+    /// The looser levels to offer when strict matches are few. A phrase
+    /// that does not occur is not loosened (the response says it is not
+    /// there), and a one-term query never falls back to any of its parts.
+    fn loose_modes(&self, parsed: &query::ParsedQuery) -> Vec<Mode> {
+        let mut modes = Vec::new();
+        if !self.features.escalation || parsed.atoms().all(|a| matches!(a, query::Atom::Phrase(_)))
+        {
+            return modes;
         }
-        let mut modes = vec![Mode::Strict];
         if self.features.bigram {
             modes.push(Mode::Bigram);
         }
-        modes.push(Mode::Any);
+        if parsed.groups.len() > 1 {
+            modes.push(Mode::Any);
+        }
         modes
     }
 
-    /// Builds the final query. The strict query when it matches at least a
-    /// page; otherwise the first looser level that matches anything, and
-    /// (with `backfill`) the strict matches ranked above the looser ones.
-    pub fn plan(
+    /// Passages of the first looser level that has any, excluding the
+    /// strict matches; ranked on their own.
+    fn partial(
         &self,
         searcher: &Searcher,
         parsed: &query::ParsedQuery,
         filters: &Filters,
-        force_mode: Option<Mode>,
-        backfill: bool,
-    ) -> Result<Plan> {
-        let builder = self.builder();
-        let no_words =
-            || Error::Query("the query has no searchable words; try other words".to_string());
-        let build = |mode| {
-            builder
-                .build(parsed, mode)
-                .map(|q| filters.apply(self.fields(), q))
-        };
-        if let Some(mode) = force_mode {
-            let query = build(mode).ok_or_else(no_words)?;
-            return Ok(Plan {
-                query,
-                mode,
-                strict_total: None,
-                loosened: (mode != Mode::Strict).then_some(mode),
-            });
-        }
-        let strict = build(Mode::Strict);
-        let strict_total = match &strict {
-            Some(q) => searcher.search(q.as_ref(), &Count)?,
-            None => 0,
-        };
-        let modes = self.modes();
-        if strict_total >= BACKFILL_BELOW || modes.len() == 1 || (strict_total > 0 && !backfill) {
-            let query = strict.ok_or_else(no_words)?;
-            return Ok(Plan {
-                query,
-                mode: Mode::Strict,
-                strict_total: Some(strict_total),
-                loosened: None,
-            });
-        }
-        for &mode in &modes[1..] {
-            let Some(loose) = build(mode) else { continue };
-            // A level that adds nothing to the strict matches is no help.
-            if searcher.search(loose.as_ref(), &Count)? <= strict_total {
+        strict: &dyn Query,
+        highlighter: &Highlighter,
+        include_text: bool,
+    ) -> Result<Option<Partial>> {
+        for mode in self.loose_modes(parsed) {
+            let Some(loose) = self.builder().build(parsed, mode) else {
+                continue;
+            };
+            let loose = filters.apply(self.fields(), loose);
+            let only_loose = BooleanQuery::new(vec![
+                (Occur::Must, loose),
+                (Occur::MustNot, strict.box_clone()),
+            ]);
+            let (top, total) = searcher.search(
+                &only_loose,
+                &(TopDocs::with_limit(PARTIAL_LIMIT).order_by_score(), Count),
+            )?;
+            if total == 0 {
                 continue;
             }
-            let query: Box<dyn Query> = match strict {
-                Some(strict) if strict_total > 0 => {
-                    // Strict matches first: a constant tier bonus on top of
-                    // their own score keeps them above every looser match.
-                    Box::new(BooleanQuery::new(vec![
-                        (Occur::Should, strict.box_clone()),
-                        (
-                            Occur::Should,
-                            Box::new(ConstScoreQuery::new(strict, STRICT_TIER)),
-                        ),
-                        (Occur::Should, loose),
-                    ]))
-                }
-                _ => loose,
-            };
-            return Ok(Plan {
-                query,
-                mode: if strict_total > 0 { Mode::Strict } else { mode },
-                strict_total: Some(strict_total),
-                loosened: Some(mode),
-            });
+            let hits = top
+                .into_iter()
+                .map(|(score, addr)| self.hit(searcher, addr, score, highlighter, include_text))
+                .collect::<Result<Vec<_>>>()?;
+            return Ok(Some(Partial {
+                total,
+                mode: mode.label().unwrap_or("any"),
+                hits,
+            }));
         }
-        let query = strict.ok_or_else(no_words)?;
-        Ok(Plan {
-            query,
-            mode: Mode::Strict,
-            strict_total: Some(strict_total),
-            loosened: None,
-        })
+        Ok(None)
     }
 
     /// The highlighter for a parsed query: the words of what was typed, and
@@ -310,15 +296,21 @@ impl Engine {
     pub fn highlighter(&self, parsed: &query::ParsedQuery) -> Highlighter {
         let texts: Vec<String> = parsed.atoms().map(|a| a.text().to_string()).collect();
         let mut h = Highlighter::new(&self.handle.analyzer, texts.iter().map(String::as_str));
-        if self.features.synonyms {
-            for syn in texts.iter().flat_map(|t| self.synonyms.expand(t)) {
-                h.add_literal(&syn);
+        for text in &texts {
+            let mut forms = snippets::TermForms::new(&self.handle.analyzer, text);
+            if self.features.synonyms {
+                for syn in self.synonyms.expand(text) {
+                    h.add_literal(&syn);
+                    forms.add(&syn, "synonym");
+                }
             }
+            h.forms.push(forms);
         }
         h
     }
 
-    /// Runs a search.
+    /// Runs a search: strict matches (page, total, facets), and partial
+    /// matches apart when strict ones are fewer than a page.
     pub fn search(&self, req: &SearchRequest) -> Result<SearchResponse> {
         let started = Instant::now();
         if req.limit == 0 || req.limit > MAX_LIMIT {
@@ -333,50 +325,25 @@ impl Engine {
         }
         let parsed = query::parse(&req.q)?;
         let searcher = self.searcher();
-        // Most queries have a page of strict matches: run the strict query
-        // once, and plan a looser one only when it falls short.
-        let mut first = None;
-        if req.force_mode.is_none()
-            && let Some(strict) = self.builder().build(&parsed, Mode::Strict)
-        {
-            let strict = req.filters.apply(self.fields(), strict);
-            let collected = self.collect(&searcher, strict.as_ref(), req)?;
-            if collected.1 >= BACKFILL_BELOW || self.modes().len() == 1 {
-                let plan = Plan {
-                    query: strict,
-                    mode: Mode::Strict,
-                    strict_total: Some(collected.1),
-                    loosened: None,
-                };
-                first = Some((plan, collected));
-            }
-        }
-        let (plan, (top, total, facets)) = match first {
-            Some(done) => done,
-            None => {
-                let plan = self.plan(
-                    &searcher,
-                    &parsed,
-                    &req.filters,
-                    req.force_mode,
-                    req.sort == Sort::Relevance,
-                )?;
-                let collected = self.collect(&searcher, plan.query.as_ref(), req)?;
-                (plan, collected)
-            }
-        };
+        let strict = self.strict_query(&parsed, &req.filters)?;
+        let (top, total, facets) = self.collect(&searcher, strict.as_ref(), req)?;
         let highlighter = self.highlighter(&parsed);
         let hits = top
             .into_iter()
-            .map(|(score, addr)| {
-                let score = if score >= STRICT_TIER {
-                    score - STRICT_TIER
-                } else {
-                    score
-                };
-                self.hit(&searcher, addr, score, &highlighter, req.include_text)
-            })
+            .map(|(score, addr)| self.hit(&searcher, addr, score, &highlighter, req.include_text))
             .collect::<Result<Vec<_>>>()?;
+        let partial = if total < BACKFILL_BELOW && req.offset == 0 && req.partial {
+            self.partial(
+                &searcher,
+                &parsed,
+                &req.filters,
+                strict.as_ref(),
+                &highlighter,
+                req.include_text,
+            )?
+        } else {
+            None
+        };
         // What the UI marks in a document: the words typed and whole synonyms.
         let mut query_terms: Vec<String> = highlighter
             .terms
@@ -389,13 +356,32 @@ impl Engine {
         Ok(SearchResponse {
             total,
             took_ms: started.elapsed().as_secs_f64() * 1000.0,
-            mode: plan.mode,
-            escalated: loosened_label(&plan),
-            strict_total: plan.strict_total.unwrap_or(total),
+            escalated: partial.as_ref().map(|p| p.mode),
+            strict_total: total,
             query_terms,
             hits,
             facets: facets.unwrap_or_default(),
+            partial,
         })
+    }
+
+    /// Every strict match up to `cap`, in the request's order, for an
+    /// export: one collection, snippets included, no facets.
+    pub fn export(&self, req: &SearchRequest, cap: usize) -> Result<(usize, Vec<Hit>)> {
+        let parsed = query::parse(&req.q)?;
+        let searcher = self.searcher();
+        let strict = self.strict_query(&parsed, &req.filters)?;
+        let mut all = req.clone();
+        all.limit = cap.clamp(1, MAX_EXPORT);
+        all.offset = 0;
+        all.facets = false;
+        let (top, total, _) = self.collect(&searcher, strict.as_ref(), &all)?;
+        let highlighter = self.highlighter(&parsed);
+        let hits = top
+            .into_iter()
+            .map(|(score, addr)| self.hit(&searcher, addr, score, &highlighter, false))
+            .collect::<Result<Vec<_>>>()?;
+        Ok((total, hits))
     }
 
     fn collect(
@@ -410,7 +396,7 @@ impl Engine {
             ($collector:expr, $map:expr) => {{
                 if req.facets {
                     let (top, count, f) =
-                        searcher.search(query, &($collector, Count, FacetCollector))?;
+                        searcher.search(query, &($collector, Count, SEARCH_FACETS))?;
                     (top.into_iter().map($map).collect(), count, Some(facet(f)))
                 } else {
                     let (top, count) = searcher.search(query, &($collector, Count))?;
@@ -450,13 +436,16 @@ impl Engine {
         let f = self.fields();
         let doc: TantivyDocument = searcher.doc(addr)?;
         let text = stored_str(&doc, f.text).unwrap_or_default();
-        let snippet = highlighter.snippet(&text);
+        let section_title = stored_str(&doc, f.section_title).unwrap_or_default();
+        let title = stored_str(&doc, f.title).unwrap_or_default();
+        let snippet = highlighter.hit_snippet(&[&section_title, &title], &text);
+        let via = highlighter.via(&[&section_title, &text]);
         Ok(Hit {
             doc_id: stored_str(&doc, f.doc_id).unwrap_or_default(),
             file: stored_str(&doc, f.file).unwrap_or_default(),
             section_id: stored_str(&doc, f.section_id).unwrap_or_default(),
-            section_title: stored_str(&doc, f.section_title).unwrap_or_default(),
-            title: stored_str(&doc, f.title).unwrap_or_default(),
+            section_title,
+            title,
             city: stored_str(&doc, f.city),
             prefecture: stored_str(&doc, f.prefecture),
             city_code: stored_str(&doc, f.city_code),
@@ -468,6 +457,7 @@ impl Engine {
             sheet: stored_str(&doc, f.sheet),
             score,
             snippet,
+            via,
             text: include_text.then_some(text),
         })
     }

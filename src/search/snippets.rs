@@ -50,6 +50,49 @@ pub struct Highlighter {
     pub terms: HashSet<String>,
     /// Literal strings (folded, lowercased), at least two characters long.
     pub literals: Vec<String>,
+    /// Each typed term with the other forms it is searched by, to tell a
+    /// hit that matched only through one of them.
+    pub forms: Vec<TermForms>,
+}
+
+/// A typed term and the other forms that find it.
+#[derive(Debug, Clone, Default)]
+pub struct TermForms {
+    pub term: String,
+    /// The term's own words and surface.
+    typed: Highlighter,
+    /// (form as listed, folded form, kind of equality).
+    others: Vec<(String, String, &'static str)>,
+}
+
+/// A typed term a hit contains only in another form
+/// (「公民連携 → 官民連携（同義語）」).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
+pub struct MatchedVia {
+    /// The term as typed.
+    pub term: String,
+    /// The form found in the passage.
+    pub form: String,
+    /// `"synonym"`.
+    pub kind: &'static str,
+}
+
+impl TermForms {
+    pub fn new(analyzer: &Analyzer, term: &str) -> Self {
+        TermForms {
+            term: term.to_string(),
+            typed: Highlighter::new(analyzer, [term]),
+            others: Vec::new(),
+        }
+    }
+
+    /// Adds a form that finds the term (a synonym).
+    pub fn add(&mut self, form: &str, kind: &'static str) {
+        let folded = fold_for_match(form);
+        if !folded.is_empty() {
+            self.others.push((form.to_string(), folded, kind));
+        }
+    }
 }
 
 /// Folds for literal matching without changing byte offsets.
@@ -66,6 +109,13 @@ impl Highlighter {
         for text in texts {
             for part in text.split_whitespace() {
                 h.push_literal(part);
+                // A one-character term typed on its own (森, 市) is what
+                // the user asked for: marked, unlike one-character words
+                // of longer terms.
+                let folded = fold_for_match(part);
+                if folded.chars().count() == 1 && !h.literals.contains(&folded) {
+                    h.literals.push(folded);
+                }
             }
             for w in analyzer.words(text) {
                 h.push_literal(&w.surface);
@@ -129,6 +179,50 @@ impl Highlighter {
     pub fn snippet(&self, text: &str) -> String {
         let ranges = self.ranges(text);
         render(text, &ranges, FRAGMENT_CHARS, MAX_FRAGMENTS)
+    }
+
+    /// The snippet of a hit: from its text, or — when the words matched
+    /// only its title — the marked title followed by the start of the
+    /// text, so that every hit shows why it is there.
+    pub fn hit_snippet(&self, titles: &[&str], text: &str) -> String {
+        let ranges = self.ranges(text);
+        if !ranges.is_empty() {
+            return render(text, &ranges, FRAGMENT_CHARS, MAX_FRAGMENTS);
+        }
+        for title in titles {
+            let in_title = self.ranges(title);
+            if !in_title.is_empty() {
+                let mut out = String::from("【");
+                write_marked(title, 0, title.len(), &in_title, &mut out);
+                out.push_str("】");
+                out.push_str(&render(text, &[], FRAGMENT_CHARS, 1));
+                return out;
+            }
+        }
+        render(text, &ranges, FRAGMENT_CHARS, MAX_FRAGMENTS)
+    }
+
+    /// Typed terms that `texts` contain only in another form.
+    pub fn via(&self, texts: &[&str]) -> Vec<MatchedVia> {
+        let mut out = Vec::new();
+        for forms in &self.forms {
+            if texts.iter().any(|t| !forms.typed.ranges(t).is_empty()) {
+                continue;
+            }
+            let folded: Vec<String> = texts.iter().map(|t| fold_for_match(t)).collect();
+            if let Some((form, _, kind)) = forms
+                .others
+                .iter()
+                .find(|(_, f, _)| folded.iter().any(|t| t.contains(f.as_str())))
+            {
+                out.push(MatchedVia {
+                    term: forms.term.clone(),
+                    form: form.clone(),
+                    kind,
+                });
+            }
+        }
+        out
     }
 
     /// `text` with every match marked (document view).

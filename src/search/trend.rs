@@ -31,7 +31,6 @@ pub struct Series {
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Trend {
     pub query: String,
-    pub escalated: Option<&'static str>,
     pub series: Vec<Series>,
 }
 
@@ -123,9 +122,9 @@ impl Engine {
         // Count over every city; the per-city series are cut out afterwards.
         let mut all_cities = req.filters.clone();
         all_cities.cities.clear();
-        // Counting wants one strictness, never strict and loose mixed.
-        let plan = self.plan(&searcher, &parsed, &all_cities, req.force_mode, false)?;
-        let cells = searcher.search(plan.query.as_ref(), &TrendCollector)?;
+        // The same strict matches a search counts.
+        let strict = self.strict_query(&parsed, &all_cities)?;
+        let cells = searcher.search(strict.as_ref(), &TrendCollector)?;
 
         let series_for = |city: Option<&str>| -> Series {
             // Every year from the series' first to its last match, zeros
@@ -178,7 +177,6 @@ impl Engine {
         series.extend(cities.iter().map(|c| series_for(Some(c))));
         Ok(Trend {
             query: req.q.clone(),
-            escalated: plan.loosened.and_then(|m| m.label()),
             series,
         })
     }

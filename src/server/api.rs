@@ -11,18 +11,20 @@ use utoipa::OpenApi;
 use super::AppState;
 use super::error::{ApiError, ErrorBody};
 use super::params::Params;
+use crate::search::archive::ArchiveOverview;
 use crate::search::compare::{Comparison, MAX_PER_CITY};
 use crate::search::documents::{DocumentDetail, DocumentList, MAX_DOCUMENTS};
 use crate::search::similar::Similar;
 use crate::search::suggest::Suggestions;
 use crate::search::trend::Trend;
-use crate::search::{Engine, MAX_LIMIT, SearchResponse};
+use crate::search::{Engine, MAX_EXPORT, MAX_LIMIT, SearchResponse};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/healthz", get(healthz))
         .route("/api/search", get(search))
         .route("/api/search.csv", get(search_csv))
+        .route("/api/archive", get(archive))
         .route("/api/documents", get(documents))
         .route("/api/documents/{doc_id}", get(document))
         .route("/api/documents/{doc_id}/original", get(original))
@@ -47,8 +49,8 @@ async fn not_found() -> ApiError {
                        `{\"error\": {\"code\", \"message\"}}` with a 4xx status."
     ),
     paths(
-        search, search_csv, documents, document, original, compare, trend, similar, suggest,
-        healthz
+        search, search_csv, archive, documents, document, original, compare, trend, similar,
+        suggest, healthz
     ),
     components(schemas(ErrorBody))
 )]
@@ -130,77 +132,67 @@ async fn search(
     run_search(&state, move |e| e.search(&req)).await.map(Json)
 }
 
-/// The current search as CSV (UTF-8 with BOM, for Excel).
+/// The current search as CSV (UTF-8 with BOM, for Excel): every strict
+/// match up to `limit` (default and most 10,000), Japanese headers, 和暦,
+/// page, a link per passage; a last row says when the cap cut it short.
 #[utoipa::path(
     get,
     path = "/api/search.csv",
-    params(("q" = String, Query, description = "same parameters as /api/search; limit up to 1000")),
+    params(
+        ("q" = String, Query, description = "same parameters as /api/search"),
+        ("city" = Option<Vec<String>>, Query), ("prefecture" = Option<Vec<String>>, Query),
+        ("department" = Option<Vec<String>>, Query), ("doc_type" = Option<Vec<String>>, Query),
+        ("year" = Option<i64>, Query), ("year_from" = Option<i64>, Query), ("year_to" = Option<i64>, Query),
+        ("sort" = Option<String>, Query, description = "relevance | year_desc | year_asc"),
+        ("limit" = Option<usize>, Query, description = "1..10000, default 10000"),
+    ),
     responses((status = 200, content_type = "text/csv"), (status = 400, body = ErrorBody))
 )]
 async fn search_csv(
     State(state): State<AppState>,
+    headers: axum::http::HeaderMap,
     RawQuery(raw): RawQuery,
 ) -> Result<impl IntoResponse, ApiError> {
     let p = Params::from_query(raw.as_deref());
-    let mut req = p.search_request_with_limit(100, 1000)?;
-    req.facets = false;
-    let rows = run_search(&state, move |e| {
-        // Pages of MAX_LIMIT so the engine's own limit stays in force.
-        let wanted = req.limit;
-        let mut hits = Vec::new();
-        let mut page = req.clone();
-        page.limit = wanted.min(MAX_LIMIT);
-        while hits.len() < wanted {
-            let resp = e.search(&page)?;
-            let n = resp.hits.len();
-            hits.extend(resp.hits);
-            if n < page.limit {
-                break;
-            }
-            page.offset += n;
-            page.limit = (wanted - hits.len()).min(MAX_LIMIT);
-        }
-        Ok(hits)
-    })
-    .await?;
-    let mut out = Vec::from("\u{feff}".as_bytes());
-    {
-        let mut w = csv::Writer::from_writer(&mut out);
-        let _ = w.write_record([
-            "city",
-            "year",
-            "department",
-            "title",
-            "section",
-            "snippet",
-            "file",
-            "page",
-        ]);
-        for h in rows {
-            let snippet = crate::search::snippets::strip_marks(&h.snippet);
-            let _ = w.write_record([
-                h.city.unwrap_or_default(),
-                h.year.map(|y| y.to_string()).unwrap_or_default(),
-                h.department.unwrap_or_default(),
-                h.title,
-                h.section_title,
-                snippet,
-                h.file,
-                h.page.map(|p| p.to_string()).unwrap_or_default(),
-            ]);
-        }
-        let _ = w.flush();
-    }
+    let req = p.search_request_with_limit(MAX_EXPORT, MAX_EXPORT)?;
+    let q = req.q.clone();
+    let cap = req.limit;
+    let (total, hits) = run_search(&state, move |e| e.export(&req, cap)).await?;
+    let host = headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .filter(|h| {
+            h.chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | ':' | '-' | '[' | ']'))
+        })
+        .unwrap_or("127.0.0.1:8080");
+    let body = super::export::csv(hits, total, &q, &format!("http://{host}"));
+    let name = super::export::file_name(&q, std::time::SystemTime::now());
     Ok((
         [
-            (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
             (
                 header::CONTENT_DISPOSITION,
-                "attachment; filename=\"plansearch.csv\"",
+                content_disposition("attachment", &name),
+            ),
+            (
+                header::HeaderName::from_static("x-total-count"),
+                total.to_string(),
             ),
         ],
-        out,
+        body,
     ))
+}
+
+/// What the archive holds: documents and passages, documents per city,
+/// year, type, department and format, the last update and what it skipped.
+#[utoipa::path(
+    get,
+    path = "/api/archive",
+    responses((status = 200, body = ArchiveOverview))
+)]
+async fn archive(State(state): State<AppState>) -> Result<Json<ArchiveOverview>, ApiError> {
+    run_search(&state, |e| e.archive()).await.map(Json)
 }
 
 /// Documents matching the filters, newest first.

@@ -3,6 +3,7 @@
 pub mod admin;
 pub mod api;
 pub mod error;
+pub mod export;
 pub mod metrics;
 pub mod params;
 pub mod ui;

@@ -194,7 +194,7 @@ impl Params {
             offset: self.offset(limit)?,
             include_text,
             facets: true,
-            force_mode: None,
+            partial: true,
         })
     }
 }

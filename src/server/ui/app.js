@@ -35,10 +35,10 @@
     path: 'ファイルの保存場所（パス）から判定した値です',
     text: '本文の記載から推定した値です。誤りを含む可能性があります',
   };
-  const ESCALATED_TEXT = 'すべての語を含む結果がないため、一部の語に一致する結果を表示しています';
-  const escalatedText = (strict) => (strict > 0
-    ? `すべての語を含む結果（${Number(strict).toLocaleString('ja-JP')}件）の後に、一部の語に一致する結果も表示しています`
-    : ESCALATED_TEXT);
+  const PARTIAL_MODES = {
+    bigram: '語の大部分の文字を含む結果',
+    any: 'いずれかの語を含む結果',
+  };
   const QUERY_HINT = 'スペースで区切ると全ての語を含む結果、"…" で語句検索、-語 で除外、OR でいずれか';
   // Okabe–Ito palette (colour-blind safe) + dash patterns for the trend chart.
   const SERIES_COLORS = ['#1b1b1f', '#0072b2', '#d55e00', '#009e73', '#cc79a7', '#e69f00', '#56b4e9', '#7a5c00'];
@@ -90,6 +90,8 @@
 
   const present = (v) => v !== null && v !== undefined && String(v).trim() !== '';
   const fmt = (n) => (Number.isFinite(Number(n)) ? Number(n).toLocaleString('ja-JP') : '—');
+  /** Search time as staff read it: milliseconds are not worth "0.00秒". */
+  const tookLabel = (ms) => (ms < 1000 ? '（1秒未満）' : `（${(ms / 1000).toFixed(1)}秒）`);
 
   let uidCounter = 0;
   const uid = (prefix) => `${prefix}-${++uidCounter}`;
@@ -762,6 +764,16 @@
     }, `原本を開く${place}`, h('span', { class: 'visually-hidden' }, '（新しいタブで開きます）'));
   }
 
+  const VIA_KINDS = { synonym: '同義語', reading: '読み', variant: '表記ゆれ' };
+
+  /** Typed words this hit holds only in another form: 「公民連携 → 官民連携（同義語）」. */
+  function viaNote(hit) {
+    const via = Array.isArray(hit.via) ? hit.via.filter((v) => v && present(v.term) && present(v.form)) : [];
+    if (!via.length) return null;
+    return h('p', { class: 'hit__via', 'data-testid': 'hit-via' },
+      via.map((v) => `${v.term} → ${v.form}（${VIA_KINDS[v.kind] || '別の表記'}）`).join('、'));
+  }
+
   function hitChips(hit) {
     const place = [hit.prefecture, hit.city].filter(present).join(' ');
     const where = placeLabel(hit);
@@ -1308,6 +1320,7 @@
           h('h3', { class: 'hit__title' },
             h('a', { href: docUrl(hit.doc_id, st.q, hit.section_id), 'data-testid': 'hit-title' }, hitTitleText(hit))),
           hitChips(hit),
+          viaNote(hit),
           snippetEl(hit),
           h('div', { class: 'hit__foot' },
             docSourceLine(hit),
@@ -1343,16 +1356,19 @@
       return h('nav', { class: 'pager', 'aria-label': 'ページ送り', 'data-testid': 'pagination' }, h('ul', { class: 'pager__list' }, items));
     }
 
-    function emptyState() {
+    function emptyState(partial) {
       const tips = [
         '語の数を減らすか、より一般的な言い方に変えてみてください（例：「放課後児童クラブ」→「児童クラブ」）。',
         '漢字・ひらがな・カタカナの表記ゆれを試してみてください（例：「子ども」「子供」）。',
         'OR でつなぐと、いずれかの語を含む結果を探せます（例：空き家 OR 空家）。',
       ];
-      const box = h('div', { class: 'empty', role: 'status' },
+      const phrase = /^\s*"[^"]+"?\s*$/.test(st.q || '');
+      const box = h('div', { class: 'empty', role: 'status', 'data-testid': 'empty' },
         h('h2', { class: 'empty__title' }, '該当なし'),
-        h('p', null, present(st.q) ? `「${st.q}」に一致する記載は見つかりませんでした。` : '条件に一致する記載は見つかりませんでした。'),
-        h('ul', { class: 'tips' }, tips.map((t) => h('li', null, t))));
+        h('p', null, phrase
+          ? `語句 ${st.q.trim()} はそのままの形では見つかりませんでした。引用符を外すと、語を別々に探します。`
+          : present(st.q) ? `「${st.q}」のすべての語を含む記載は見つかりませんでした。` : '条件に一致する記載は見つかりませんでした。'),
+        partial ? null : h('ul', { class: 'tips' }, tips.map((t) => h('li', null, t))));
       if (hasFilters(st)) {
         const b = h('button', { type: 'button', class: 'btn btn--secondary' }, '絞り込み条件をクリアして探す');
         b.addEventListener('click', () => go({ city: [], prefecture: '', department: [], year_from: '', year_to: '', doc_type: '' }));
@@ -1368,31 +1384,36 @@
       const bar = h('div', { class: 'results__bar' },
         h('h2', { id: 'results-heading', class: 'results__heading', tabindex: '-1' },
           h('span', { class: 'result-count', 'data-testid': 'result-count', 'data-total': String(total) }, `${fmt(total)}件`),
-          Number.isFinite(took) ? h('span', { class: 'results__took' }, `（${(took / 1000).toFixed(2)}秒）`) : null),
+          Number.isFinite(took) ? h('span', { class: 'results__took' }, tookLabel(took)) : null),
         h('div', { class: 'results__tools' }, sortSelect(), total > 0 ? csvLink() : null));
       const kids = [bar, activeFilters()];
-      const strict = Number(data.strict_total) || 0;
-      if (present(data.escalated)) {
-        kids.push(h('p', { class: 'notice', role: 'status', 'data-testid': 'escalated-notice' }, escalatedText(strict)));
-      }
+      const partial = data.partial && Array.isArray(data.partial.hits) && data.partial.hits.length ? data.partial : null;
       if (!hits.length) {
-        kids.push(total > 0
-          ? h('div', { class: 'empty' }, h('h2', { class: 'empty__title' }, 'このページには結果がありません'),
-            h('p', null, h('a', { href: searchUrl({ ...st, page: 1 }) }, '最初のページへ戻る')))
-          : emptyState());
+        if (total > 0) {
+          kids.push(h('div', { class: 'empty' }, h('h2', { class: 'empty__title' }, 'このページには結果がありません'),
+            h('p', null, h('a', { href: searchUrl({ ...st, page: 1 }) }, '最初のページへ戻る'))));
+        } else {
+          kids.push(emptyState(partial));
+        }
       } else {
         const start = (st.page - 1) * PAGE_SIZE;
-        const items = hits.map(hitCard);
-        // Strict matches rank first: mark where the looser ones begin.
-        const firstLoose = strict - start;
-        if (present(data.escalated) && strict > 0 && st.sort === 'relevance' && firstLoose >= 0 && firstLoose < items.length) {
-          items.splice(firstLoose, 0, h('li', { class: 'hits__divider', role: 'separator', 'data-testid': 'loose-divider' },
-            h('span', null, 'ここから下は、一部の語に一致する結果です')));
-        }
-        kids.push(h('ol', { class: 'hits', start: String(start + 1), 'aria-label': '検索結果一覧' }, items));
+        kids.push(h('ol', { class: 'hits', start: String(start + 1), 'aria-label': '検索結果一覧' }, hits.map(hitCard)));
         kids.push(pagination(total));
       }
+      if (partial) kids.push(partialSection(partial));
       results.replaceChildren(...kids.filter(Boolean));
+    }
+
+    /** Looser matches, never counted in the total: a collapsed section after the strict ones. */
+    function partialSection(partial) {
+      const n = Number(partial.total) || partial.hits.length;
+      const how = PARTIAL_MODES[partial.mode] || '一部の語に一致する結果';
+      return h('details', { class: 'partial', 'data-testid': 'partial' },
+        h('summary', { class: 'partial__summary', 'data-testid': 'partial-summary' },
+          `一部の語に一致する結果（${fmt(n)}件）`,
+          h('span', { class: 'partial__how' }, `：${how}。件数には含めていません`)),
+        h('ol', { class: 'hits hits--partial', 'aria-label': '一部の語に一致する結果' }, partial.hits.map(hitCard)),
+        n > partial.hits.length ? h('p', { class: 'muted' }, `上位${fmt(partial.hits.length)}件を表示しています。`) : null);
     }
 
     /** Filters without words: the matching documents (from /api/documents). */
@@ -2094,9 +2115,6 @@
       metricSel.value = st.metric;
       metricSel.addEventListener('change', () => navigate(cityStateUrl('/trend', { ...st, metric: metricSel.value }), { replace: true, keepScroll: true }));
       out.replaceChildren(
-        present(data.escalated)
-          ? h('p', { class: 'notice', role: 'status', 'data-testid': 'escalated-notice' }, ESCALATED_TEXT)
-          : '',
         h('figure', { class: 'chartbox', 'data-testid': 'trend-chart' },
           h('div', { class: 'chartbox__head' },
             h('figcaption', { class: 'chartbox__caption' },
