@@ -192,9 +192,9 @@ impl Highlighter {
         for title in titles {
             let in_title = self.ranges(title);
             if !in_title.is_empty() {
-                let mut out = String::from("【");
+                let mut out = String::from('【');
                 write_marked(title, 0, title.len(), &in_title, &mut out);
-                out.push_str("】");
+                out.push('】');
                 out.push_str(&render(text, &[], FRAGMENT_CHARS, 1));
                 return out;
             }
