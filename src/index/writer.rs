@@ -26,7 +26,7 @@ use crate::sections::{self, Section};
 
 /// Changes to text extraction, metadata or sectioning bump this so that
 /// documents are reprocessed even when their bytes did not change.
-const PIPELINE_VERSION: &str = "pipeline-1";
+const PIPELINE_VERSION: &str = "pipeline-2";
 
 /// How to run an indexing job.
 #[derive(Debug, Clone)]

@@ -100,9 +100,7 @@ pub fn infer(rel: &str, extracted: &Extracted, manifest: Option<&ManifestRow>) -
         department: sourced(m.department, Source::Manifest)
             .or_else(|| sourced(text.department, Source::Text)),
         head: sourced(text.head, Source::Text),
-        title: sourced(m.title, Source::Manifest)
-            .or_else(|| sourced(text.title, Source::Text))
-            .or_else(|| sourced(Some(path.stem).filter(|s| !s.is_empty()), Source::Path)),
+        title: sourced(m.title, Source::Manifest).or_else(|| sourced(text.title, Source::Text)),
         doc_type: sourced(m.doc_type, Source::Manifest)
             .or_else(|| sourced(text.doc_type, Source::Text)),
         source_url: sourced(m.source_url, Source::Manifest),
@@ -131,7 +129,33 @@ pub fn infer(rel: &str, extracted: &Extracted, manifest: Option<&ManifestRow>) -
     if let Some(p) = m.prefecture {
         meta.prefecture = sourced(Some(p), Source::Manifest);
     }
+    // Without a title in the text, what is known of the document names it
+    // (豊中市 都市経営部 令和2年度 部局運営方針); a file name only as a last resort.
+    if meta.title.is_none() {
+        meta.title = sourced(composed_title(&meta), Source::Text)
+            .or_else(|| sourced(Some(path.stem).filter(|s| !s.is_empty()), Source::Path));
+    }
     meta
+}
+
+/// `city department 和暦年度 doc_type` from what is known, when at least
+/// two of them are.
+fn composed_title(meta: &DocMeta) -> Option<String> {
+    let value = |v: &Option<Sourced<String>>| v.as_ref().map(|v| v.value.clone());
+    let year = meta
+        .year
+        .as_ref()
+        .map(|y| wareki::era_label(y.value).unwrap_or_else(|| format!("{}年度", y.value)));
+    let parts: Vec<String> = [
+        value(&meta.city),
+        value(&meta.department),
+        year,
+        value(&meta.doc_type),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    (parts.len() >= 2).then(|| parts.join(" "))
 }
 
 fn sourced<T>(value: Option<T>, source: Source) -> Option<Sourced<T>> {

@@ -280,17 +280,39 @@ static TITLE_WORDS_RE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"方針|計画|目標|所信|予算|定例会|臨時会|会議|報告").expect("title words regex")
 });
 
+/// A working file name standing where a title should (`28-01_市長冒頭発言
+/// コピペ`, `小樽市r2_市長1日目冒頭`, `000_7ac73259abb03be3`): an underscore
+/// joining a code of Latin letters or digits to the rest.
+static FILE_LABEL_RE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^[^\s]*[A-Za-z0-9][-A-Za-z0-9.]*_|_[A-Za-z0-9][-A-Za-z0-9.]*$|\.(?:docx?|xlsx?|pdf|txt|html?)$")
+        .expect("file label regex")
+});
+
+/// `会議名:令和8年第1回定例会`: a labelled field of a record, not a title.
+static FIELD_LABEL_RE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^[^:：\s]{1,8}[:：]").expect("field label regex"));
+
+/// A title a person gave the document, not a file label or a field.
+fn is_real_title(t: &str) -> bool {
+    let t = t.trim();
+    !t.is_empty() && !FILE_LABEL_RE.is_match(t) && !FIELD_LABEL_RE.is_match(t)
+}
+
 fn title(lines: &[Line], doc_title: Option<&str>) -> Option<String> {
-    if let Some(t) = doc_title {
+    if let Some(t) = doc_title.filter(|t| is_real_title(t)) {
         return Some(t.to_string());
     }
-    if let Some(h) = lines.iter().find(|l| l.heading) {
+    if let Some(h) = lines
+        .iter()
+        .filter(|l| l.heading)
+        .find(|l| is_real_title(&l.text))
+    {
         return Some(h.text.clone());
     }
     lines
         .iter()
         .take(TITLE_BLOCKS)
-        .filter(|l| l.cells.is_none() && is_title_like(&l.text))
+        .filter(|l| l.cells.is_none() && is_title_like(&l.text) && is_real_title(&l.text))
         .find(|l| TITLE_WORDS_RE.is_match(&l.text))
         .map(|l| l.text.clone())
 }
@@ -527,6 +549,28 @@ fn head(lines: &[Line]) -> Option<String> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn file_labels_are_not_titles() {
+        for label in [
+            "28-01_市長冒頭発言コピペ",
+            "R04-01_市長冒頭発言コピペ",
+            "小樽市r2_市長1日目冒頭",
+            "000_7ac73259abb03be3",
+            "計画案_v2",
+            "運営方針.docx",
+            "会議名:令和 8年第24回定例会(第1号 2月16日)",
+        ] {
+            assert!(!super::is_real_title(label), "{label}");
+        }
+        for title in [
+            "令和2年度 政策推進部の運営方針",
+            "企画部の「運営方針と目標」(令和元年度)",
+            "DX推進計画",
+        ] {
+            assert!(super::is_real_title(title), "{title}");
+        }
+    }
+
     use super::*;
     use crate::meta::gazetteer::gazetteer;
 

@@ -246,11 +246,25 @@ fn emit(head: Option<Head>, body: &[Item], out: &mut Vec<Draft>) {
         }
         head => {
             // Free text: a document title or page heading names only the
-            // first window; the others are named by their own first lines.
+            // first window. A window that opens a topic (「次に、第4のテーマ
+            // …についてであります」) is named by it; one that continues a
+            // topic by the topic in force, not by a sentence cut mid-way.
+            let mut topic: Option<String> = None;
             for (k, w) in window::windows(units).into_iter().enumerate() {
+                let opens = w.first().is_some_and(window::Unit::opens_topic);
                 match &head {
                     Some(h) if k == 0 => out.push(Draft::headed(h, w)),
-                    _ => out.push(Draft::untitled(w)),
+                    _ => {
+                        let mut d = Draft::untitled(w);
+                        match &topic {
+                            Some(t) if !opens && d.head_line.is_none() => {
+                                d.title = format!("{t}（続き）");
+                            }
+                            _ if opens => topic = Some(d.title.clone()),
+                            _ => {}
+                        }
+                        out.push(d);
+                    }
                 }
             }
         }

@@ -57,7 +57,7 @@ impl Unit {
     }
 
     /// Starts a new topic: a window may close before it.
-    fn opens_topic(&self) -> bool {
+    pub(super) fn opens_topic(&self) -> bool {
         self.head.is_some()
             || (chars(&self.text) <= OPENER_MAX && TOPIC_OPENER.is_match(&self.text))
     }
