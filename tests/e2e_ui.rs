@@ -185,7 +185,8 @@ fn browser_walkthrough() {
     );
     let c = Ctx { d, base, started };
 
-    let steps: [(&str, Step); 11] = [
+    let steps: [(&str, Step); 14] = [
+        ("overview", step_overview),
         ("search", step_search),
         ("facet", step_city_facet),
         ("document", step_document),
@@ -197,6 +198,8 @@ fn browser_walkthrough() {
         ("api-error", step_api_error),
         ("filters-only", step_filters_only),
         ("not-found", step_not_found),
+        ("back-keeps-place", step_back_keeps_place),
+        ("phone-document", step_phone_document),
     ];
     for (name, step) in steps {
         let t = Instant::now();
@@ -223,6 +226,31 @@ fn browser_walkthrough() {
 // -------------------------------------------------------------------------
 // Steps (each starts from whatever page the previous one left open)
 // -------------------------------------------------------------------------
+
+/// Before typing anything, the home page shows what can be searched: how
+/// many documents, which cities and years, each a link to those documents.
+fn step_overview(c: &Ctx) {
+    c.d.goto(&c.url("/"));
+    let archive = c.api("/api/archive");
+    let documents = archive["documents"].as_u64().unwrap();
+    let totals = c.d.wait_el("[data-testid=overview-totals]").text();
+    assert!(totals.starts_with(&format!("{documents}文書")), "{totals}");
+    let cities = c.texts("[data-testid=overview-city] a");
+    assert!(cities.iter().any(|t| t.starts_with("架空市")), "{cities:?}");
+    let years = c.texts("[data-testid=overview-year] a");
+    assert!(!years.is_empty(), "{years:?}");
+    c.shot("00-overview");
+    let n = c.api("/api/documents?city=%E6%9E%B6%E7%A9%BA%E5%B8%82")["total"]
+        .as_u64()
+        .unwrap();
+    c.d.js(
+        "[...document.querySelectorAll('[data-testid=overview-city] a')]
+           .find((a) => a.textContent.startsWith('架空市')).click();",
+        json!([]),
+    );
+    let shown = c.wait_results("the documents of 架空市", |u| u.contains("city="));
+    assert_eq!(shown, n);
+}
 
 /// Type a query (suggestions appear), submit: hits with marked snippets.
 fn step_search(c: &Ctx) {
@@ -306,10 +334,7 @@ fn step_document(c: &Ctx) {
     assert!(meta.contains("試験市") && meta.contains("静岡県"), "{meta}");
     // Source badges ("出典：" is for screen readers only).
     let badges = c.texts("[data-testid=doc-meta] .badge");
-    assert!(
-        badges.iter().any(|b| b.ends_with("マニフェスト")),
-        "{badges:?}"
-    );
+    assert!(badges.iter().any(|b| b.ends_with("目録")), "{badges:?}");
     assert!(
         badges.iter().any(|b| b.ends_with("本文から推定")),
         "{badges:?}"
@@ -468,6 +493,76 @@ fn step_partial(c: &Ctx) {
     );
     c.d.wait_el("[data-testid=empty]");
     c.d.wait_el("[data-testid=partial-summary]");
+}
+
+/// 「← 検索結果に戻る」 returns to the results where the user left them.
+fn step_back_keeps_place(c: &Ctx) {
+    c.d.cmd(
+        "POST",
+        "/window/rect",
+        Some(json!({"width": 1366, "height": 700})),
+    );
+    c.d.goto(&c.url("/?q=%E5%85%AC%E6%B0%91%E9%80%A3%E6%90%BA"));
+    c.wait_results("公民連携", |_| true);
+    let y = c.d.js(
+        "const hits = document.querySelectorAll('[data-testid=hit]');
+         const last = hits[hits.length - 1];
+         last.scrollIntoView({ block: 'center' });
+         return window.scrollY;",
+        json!([]),
+    );
+    let y = y.as_f64().unwrap();
+    assert!(y > 200.0, "the page scrolled: {y}");
+    c.d.js(
+        "const hits = document.querySelectorAll('[data-testid=hit-title]');
+         hits[hits.length - 1].click();",
+        json!([]),
+    );
+    c.d.wait_el("[data-testid=doc-title]");
+    c.d.wait_el("[data-testid=back-link]").click();
+    c.wait_results("公民連携 again", |u| u.contains("?q="));
+    let back = c.d.wait_js(
+        "the scroll position restored",
+        "return Math.abs(window.scrollY - arguments[0]) < 40 ? window.scrollY : null;",
+        json!([y]),
+    );
+    assert!(back.as_f64().is_some(), "{back}");
+}
+
+/// On a 390 px phone the sticky highlight bar never covers the heading of
+/// the passage a hit links to.
+fn step_phone_document(c: &Ctx) {
+    c.d.cmd(
+        "POST",
+        "/window/rect",
+        Some(json!({"width": 390, "height": 844})),
+    );
+    let api = c.api("/api/search?q=%E5%85%AC%E6%B0%91%E9%80%A3%E6%90%BA&limit=10");
+    let hit = api["hits"].as_array().unwrap().last().unwrap().clone();
+    let url = format!(
+        "/documents/{}?q=%E5%85%AC%E6%B0%91%E9%80%A3%E6%90%BA#{}",
+        hit["doc_id"].as_str().unwrap(),
+        hit["section_id"].as_str().unwrap()
+    );
+    c.d.goto(&c.url(&url));
+    c.d.wait_el("[data-testid=doc-title]");
+    let gap = c.d.wait_js(
+        "the linked passage below the highlight bar",
+        "const bar = document.querySelector('.hlbar');
+         const sec = document.getElementById(arguments[0]);
+         if (!bar || !sec) return null;
+         const h2 = sec.querySelector('h2').getBoundingClientRect();
+         const b = bar.getBoundingClientRect();
+         return h2.top >= b.bottom - 1 ? h2.top - b.bottom : null;",
+        json!([hit["section_id"]]),
+    );
+    assert!(gap.as_f64().is_some(), "{gap}");
+    c.shot("20-phone-document");
+    c.d.cmd(
+        "POST",
+        "/window/rect",
+        Some(json!({"width": 1366, "height": 900})),
+    );
 }
 
 /// Pages, sort order, and the CSV link of the current search.

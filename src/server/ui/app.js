@@ -29,10 +29,10 @@
     ['year_desc', '新しい順'],
     ['year_asc', '古い順'],
   ];
-  const SOURCE_LABELS = { manifest: 'マニフェスト', path: 'パス', text: '本文から推定' };
+  const SOURCE_LABELS = { manifest: '目録', path: 'ファイル名', text: '本文から推定' };
   const SOURCE_TITLES = {
-    manifest: '文書一覧（マニフェスト）に記載された値です',
-    path: 'ファイルの保存場所（パス）から判定した値です',
+    manifest: '文書の目録（manifest.csv）に記載された値です',
+    path: 'ファイル名や保存フォルダの名前から判定した値です',
     text: '本文の記載から推定した値です。誤りを含む可能性があります',
   };
   const PARTIAL_MODES = {
@@ -411,6 +411,8 @@
   // ---------------------------------------------------------------------
   const APP_PATH = /^\/($|documents\/.+|compare\/?$|trend\/?$)/;
   let lastSearchUrl = null;
+  /** The page navigated from (for 「検索結果に戻る」 to go back in history). */
+  let previousUrl = null;
   let pendingScroll = null;
   let firstRender = true;
 
@@ -435,6 +437,7 @@
   /** Navigate inside the app (pushState) and render. */
   function navigate(url, opts = {}) {
     rememberScroll();
+    previousUrl = location.pathname + location.search;
     const same = url === location.pathname + location.search + location.hash;
     if (opts.replace || same) history.replaceState({}, '', url);
     else history.pushState({}, '', url);
@@ -1178,7 +1181,7 @@
         const id = uid(name);
         const select = h('select', { id, name, class: 'select', 'data-focus-key': name },
           h('option', { value: '' }, '指定なし'),
-          asc.map((y) => h('option', { value: y.value }, `${y.value}年度${wareki(y.value) ? `（${wareki(y.value)}）` : ''}`)));
+          asc.map((y) => h('option', { value: y.value }, `${y.value}${wareki(y.value) ? `（${wareki(y.value)}）` : '年度'}`)));
         select.value = value || '';
         select.addEventListener('change', () => {
           let from = name === 'year_from' ? select.value : st.year_from;
@@ -1306,7 +1309,7 @@
 
     function csvLink() {
       const p = toParams({ q: st.q, ...filterParams(st), sort: st.sort !== 'relevance' ? st.sort : '' });
-      return h('a', { class: 'btn btn--secondary btn--small', href: withQuery('/api/search.csv', p), download: 'plansearch.csv', 'data-testid': 'csv-download' }, 'CSVダウンロード');
+      return h('a', { class: 'btn btn--secondary btn--small', href: withQuery('/api/search.csv', p), download: '', 'data-testid': 'csv-download', title: 'すべての該当箇所（最大10,000件）をCSVで保存します' }, 'CSVダウンロード');
     }
 
     function compareUrl(extraCities) {
@@ -1462,6 +1465,7 @@
         h('h2', { class: 'welcome__title' }, '自治体の計画・方針文書を横断して探せます'),
         h('p', { class: 'welcome__lead' },
           '部局運営方針・施政方針・市政執行方針などから、過去の取り組みや他の自治体の考え方を検索できます。'),
+        archiveOverview(),
         h('div', { class: 'welcome__grid' },
           h('section', { class: 'welcome__card' },
             h('h3', null, '検索'),
@@ -1475,6 +1479,46 @@
         h('h3', { class: 'welcome__sub' }, '検索の例'),
         h('ul', { class: 'examples' }, examples.map((q) => h('li', null,
           h('a', { class: 'example', href: searchUrl({ ...readSearchState(new URLSearchParams()), q }) }, q)))));
+    }
+
+    /**
+     * What the archive holds, before anything is typed: documents and
+     * passages, and the documents by city, year, type and department —
+     * each value a link to the list of those documents.
+     */
+    function archiveOverview() {
+      const box = h('section', { class: 'overview', 'aria-labelledby': 'overview-title', 'data-testid': 'overview' },
+        h('h3', { class: 'welcome__sub', id: 'overview-title' }, '収録されている文書'),
+        h('p', { class: 'muted' }, '読み込んでいます…'));
+      const blank = readSearchState(new URLSearchParams());
+      const list = (title, values, toState, label, testid) => (values && values.length
+        ? h('div', { class: 'overview__group', 'data-testid': testid },
+          h('h4', { class: 'overview__heading' }, title),
+          h('ul', { class: 'overview__list' }, values.slice(0, 24).map((v) => h('li', null,
+            h('a', { class: 'overview__link', href: searchUrl({ ...blank, ...toState(String(v.value)) }) },
+              label(String(v.value)), h('span', { class: 'overview__count' }, `${fmt(v.count)}文書`))))))
+        : null);
+      api('/api/archive').then((a) => {
+        const by = a.documents_by || {};
+        const updated = Number(a.updated_at) ? new Date(Number(a.updated_at) * 1000) : null;
+        const skipped = Array.isArray(a.skipped) ? a.skipped : [];
+        box.replaceChildren(
+          h('h3', { class: 'welcome__sub', id: 'overview-title' }, '収録されている文書'),
+          h('p', { class: 'overview__totals', 'data-testid': 'overview-totals' },
+            `${fmt(a.documents)}文書・${fmt(a.passages)}箇所`,
+            updated ? h('span', { class: 'muted' }, `（${updated.toLocaleString('ja-JP')} 更新）`) : null),
+          h('div', { class: 'overview__grid' },
+            list('市区町村', by.city, (v) => ({ city: [v] }), (v) => v, 'overview-city'),
+            list('年度', by.year, (v) => ({ year_from: v, year_to: v }), (v) => yearLabel(v), 'overview-year'),
+            list('文書種別', by.doc_type, (v) => ({ doc_type: v }), (v) => v, 'overview-type'),
+            list('部局', by.department, (v) => ({ department: [v] }), (v) => v, 'overview-department')),
+          skipped.length
+            ? h('details', { class: 'overview__skipped' },
+              h('summary', null, `読み込めなかったファイル（${fmt(skipped.length)}件）`),
+              h('ul', null, skipped.slice(0, 200).map((s) => h('li', null, h('code', null, String(s.rel)), `：${s.reason}`))))
+            : null);
+      }).catch(() => box.replaceChildren());
+      return box;
     }
 
     return {
@@ -1567,6 +1611,20 @@
     function backUrl(q) {
       if (lastSearchUrl) return lastSearchUrl;
       return present(q) ? `/?q=${enc(q)}` : '/';
+    }
+
+    /** Back to the results where the user left them: history.back() restores the scroll position. */
+    function backLink(q) {
+      const href = backUrl(q);
+      const a = h('a', { href, 'data-testid': 'back-link' }, '← 検索結果に戻る');
+      a.addEventListener('click', (e) => {
+        if (previousUrl === href && history.length > 1) {
+          e.preventDefault();
+          e.stopPropagation();
+          history.back();
+        }
+      });
+      return a;
     }
 
     function sourceBadge(src) {
@@ -1688,7 +1746,7 @@
       // the text on narrow ones.
       const article = h('article', { class: 'doc-layout' },
         h('div', { class: 'doc__head' },
-          h('p', { class: 'breadcrumb' }, h('a', { href: backUrl(q) }, '← 検索結果に戻る')),
+          h('p', { class: 'breadcrumb' }, backLink(q)),
           h('h1', { class: 'doc__title', 'data-testid': 'doc-title', id: 'doc-top', tabindex: '-1' }, title),
           sub ? h('p', { class: 'doc__sub' }, sub) : null,
           present(doc.doc_id) ? h('p', { class: 'doc__original' },
@@ -1701,6 +1759,13 @@
           h('div', { class: 'doc__sections' }, sectionEls.length ? sectionEls : h('p', { class: 'muted' }, '本文がありません。'))));
 
       root.replaceChildren(article);
+      if (highlightBar) {
+        // A section jumped to must start below the sticky bar, whose height
+        // depends on the screen (two or three lines on a phone).
+        const keepClear = () => root.style.setProperty('--hlbar-h', `${highlightBar.offsetHeight}px`);
+        keepClear();
+        if (typeof ResizeObserver === 'function') new ResizeObserver(keepClear).observe(highlightBar);
+      }
       if (!location.hash) {
         const h1 = root.querySelector('h1');
         if (h1 && document.activeElement === main) h1.focus({ preventScroll: true });
