@@ -489,3 +489,38 @@ fn csv_export_has_japanese_headers_and_every_strict_match() {
         "{last}"
     );
 }
+
+/// Trend points know how many documents each year has: a year without any
+/// is a gap, not a zero; the share of documents that mention the term can
+/// be drawn from it.
+#[test]
+fn trend_points_carry_the_documents_of_their_year() {
+    let Some(c) = corpus() else { return };
+    let (status, v) = common::get_json(&format!(
+        "{}/api/trend?q={}",
+        corpus_base(c),
+        common::enc("市民")
+    ));
+    assert_eq!(status, 200, "{v}");
+    let all = v["series"][0]["points"].as_array().unwrap();
+    let list = c.engine.documents(&Filters::default(), 1000, 0).unwrap();
+    for p in all {
+        let year = p["year"].as_i64().unwrap();
+        let in_year = list
+            .documents
+            .iter()
+            .filter(|d| d.year == Some(year))
+            .count() as u64;
+        assert_eq!(p["documents_in_year"], in_year, "{year}: {p}");
+        assert!(p["documents"].as_u64().unwrap() <= in_year, "{p}");
+    }
+    // 2023–2025: nothing in the archive between Otaru and Nobeoka.
+    let gap = all
+        .iter()
+        .find(|p| p["year"] == 2024)
+        .expect("2024 in the span");
+    assert_eq!(
+        (gap["documents_in_year"].as_u64(), gap["passages"].as_u64()),
+        (Some(0), Some(0))
+    );
+}

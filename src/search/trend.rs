@@ -17,8 +17,13 @@ pub const DEFAULT_SERIES: usize = 5;
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct TrendPoint {
     pub year: i64,
+    /// Passages with every term.
     pub passages: u64,
+    /// Documents with such a passage.
     pub documents: u64,
+    /// All documents of the year under the filters, matching or not: 0
+    /// means the archive has nothing for that year (a gap, not a zero).
+    pub documents_in_year: u64,
 }
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -125,6 +130,23 @@ impl Engine {
         // The same strict matches a search counts.
         let strict = self.strict_query(&parsed, &all_cities)?;
         let cells = searcher.search(strict.as_ref(), &TrendCollector)?;
+        // Every document under the filters (its first passage), to tell a
+        // year without documents from a year without matches.
+        let first = all_cities.apply(
+            self.fields(),
+            Box::new(tantivy::query::TermQuery::new(
+                tantivy::Term::from_field_u64(self.fields().section_no, 0),
+                tantivy::schema::IndexRecordOption::Basic,
+            )),
+        );
+        let archive = searcher.search(first.as_ref(), &TrendCollector)?;
+        let in_year = |year: i64, city: Option<&str>| -> u64 {
+            archive
+                .iter()
+                .filter(|((y, c), _)| *y == year && city.is_none_or(|want| want == c))
+                .map(|(_, (n, _))| *n)
+                .sum()
+        };
 
         let series_for = |city: Option<&str>| -> Series {
             // Every year from the series' first to its last match, zeros
@@ -153,6 +175,7 @@ impl Engine {
                         year,
                         passages,
                         documents: docs.len() as u64,
+                        documents_in_year: in_year(year, city),
                     })
                     .collect(),
             }

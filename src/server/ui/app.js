@@ -126,6 +126,13 @@
     return '';
   }
 
+  /** 2020 → R2, 2019 → R1, 2018 → H30: the short form used on axes and selects. */
+  function warekiShort(y) {
+    const w = wareki(y);
+    const letter = { 令和: 'R', 平成: 'H', 昭和: 'S' }[w.slice(0, 2)];
+    return letter ? `${letter}${w.slice(2).replace('元', '1')}` : '';
+  }
+
   const yearLabel = (y) => (present(y) ? `${y}年度` : '');
 
   // ---------------------------------------------------------------------
@@ -1181,7 +1188,7 @@
         const id = uid(name);
         const select = h('select', { id, name, class: 'select', 'data-focus-key': name },
           h('option', { value: '' }, '指定なし'),
-          asc.map((y) => h('option', { value: y.value }, `${y.value}${wareki(y.value) ? `（${wareki(y.value)}）` : '年度'}`)));
+          asc.map((y) => h('option', { value: y.value }, `${y.value}${warekiShort(y.value) ? `（${warekiShort(y.value)}）` : '年度'}`)));
         select.value = value || '';
         select.addEventListener('change', () => {
           let from = name === 'year_from' ? select.value : st.year_from;
@@ -1798,7 +1805,7 @@
         year_to: params.get('year_to') || '',
         doc_type: params.get('doc_type') || '',
       },
-      metric: params.get('metric') === 'documents' ? 'documents' : 'passages',
+      metric: METRIC_NAMES[params.get('metric')] ? params.get('metric') : 'passages',
     };
   }
 
@@ -1807,7 +1814,7 @@
       q: st.q,
       city: st.city,
       ...st.filters,
-      metric: st.metric === 'documents' ? 'documents' : '',
+      metric: st.metric !== 'passages' ? st.metric : '',
     }));
   }
 
@@ -1963,12 +1970,25 @@
     return ticks;
   }
 
+  const METRIC_NAMES = { passages: '該当箇所数', documents: '文書数', share: '言及した文書の割合' };
+  const METRIC_UNITS = { passages: '箇所', documents: '文書', share: '%' };
+
   function trendSeries(data) {
     const series = (Array.isArray(data.series) ? data.series : []).map((sr) => {
       const map = new Map();
       for (const p of Array.isArray(sr.points) ? sr.points : []) {
         const y = Number(p && p.year);
-        if (Number.isInteger(y)) map.set(y, { passages: Number(p.passages) || 0, documents: Number(p.documents) || 0 });
+        if (!Number.isInteger(y)) continue;
+        const inYear = Number(p.documents_in_year);
+        // A year without any document is a gap (資料なし), not a zero.
+        if (Number.isFinite(inYear) && inYear === 0) continue;
+        const documents = Number(p.documents) || 0;
+        map.set(y, {
+          passages: Number(p.passages) || 0,
+          documents,
+          share: inYear > 0 ? Math.round((documents / inYear) * 1000) / 10 : 0,
+          inYear: Number.isFinite(inYear) ? inYear : null,
+        });
       }
       return { name: present(sr.city) ? String(sr.city) : '全体', overall: !present(sr.city), map };
     });
@@ -2015,7 +2035,7 @@
     const band = pw / years.length;
     const x = (i) => M.l + band * (i + 0.5);
     const y = (v) => M.t + ph - (v / top) * ph;
-    const unit = metric === 'documents' ? '文書' : '箇所';
+    const unit = METRIC_UNITS[metric] || '箇所';
     // Year labels at least ~44px apart; values only where they fit.
     const labelEvery = Math.max(1, Math.ceil(years.length / Math.max(2, Math.floor(pw / 44))));
     const showValues = series.length <= 4 && years.length <= 30 && band >= 26;
@@ -2028,7 +2048,7 @@
       preserveAspectRatio: 'xMidYMid meet',
     });
     svg.append(s('title', { id: 'trend-chart-title' },
-      `「${st.q}」の年度別${metric === 'documents' ? '文書数' : '該当箇所数'}の折れ線グラフ（詳細は下の表を参照）`));
+      `「${st.q}」の年度別${METRIC_NAMES[metric] || '該当箇所数'}の折れ線グラフ（詳細は下の表を参照）`));
 
     // grid + y axis
     const grid = s('g', { class: 'chart__grid' });
@@ -2053,7 +2073,9 @@
         s('rect', { x: M.l + band * i, y: M.t, width: band, height: ph, class: 'chart__yearrect' }),
         // Evenly spaced, counted back from the newest year (always labelled).
         (years.length - 1 - i) % labelEvery === 0
-          ? s('text', { x: x(i), y: H - M.b + 22, class: 'chart__xlabel', 'text-anchor': 'middle' }, String(yr))
+          ? s('text', { x: x(i), y: H - M.b + 20, class: 'chart__xlabel', 'text-anchor': 'middle' },
+            s('tspan', { x: x(i) }, String(yr)),
+            warekiShort(yr) ? s('tspan', { x: x(i), dy: '1.15em', class: 'chart__xlabel-era' }, `（${warekiShort(yr)}）`) : null)
           : null);
       areas.append(a);
     });
@@ -2120,20 +2142,21 @@
   }
 
   function trendTable({ series, years }, metric, st) {
-    const other = metric === 'documents' ? 'passages' : 'documents';
-    const otherUnit = metric === 'documents' ? '箇所' : '文書';
+    const other = metric === 'passages' ? 'documents' : 'passages';
+    const otherUnit = metric === 'passages' ? '文書' : '箇所';
+    const value = (p) => (metric === 'share' ? `${p.share}%` : fmt(p[metric]));
     return h('div', { class: 'table-wrap', role: 'region', 'aria-label': '年度別の数値', tabindex: '0' },
       h('table', { class: 'datatable', 'data-testid': 'trend-table' },
-        h('caption', null, `年度別の${metric === 'documents' ? '文書数' : '該当箇所数'}（括弧内は${otherUnit === '文書' ? '文書数' : '該当箇所数'}）`),
+        h('caption', null, `年度別の${METRIC_NAMES[metric] || '該当箇所数'}（括弧内は${otherUnit === '文書' ? '文書数' : '該当箇所数'}）。「資料なし」はその年度の文書がないことを示します`),
         h('thead', null, h('tr', null, h('th', { scope: 'col' }, '年度'), series.map((sr) => h('th', { scope: 'col' }, sr.name)))),
         h('tbody', null, [...years].reverse().map((yr) => h('tr', null,
           h('th', { scope: 'row' },
-            h('a', { href: searchUrl({ ...readSearchState(new URLSearchParams()), q: st.q, city: st.city, year_from: String(yr), year_to: String(yr) }) }, `${yr}年度`)),
+            h('a', { href: searchUrl({ ...readSearchState(new URLSearchParams()), q: st.q, city: st.city, year_from: String(yr), year_to: String(yr) }) }, `${yr}年度${wareki(yr) ? `（${wareki(yr)}）` : ''}`)),
           series.map((sr) => {
             const p = sr.map.get(yr);
             return h('td', { class: 'num' }, p
-              ? [fmt(p[metric]), h('span', { class: 'datatable__sub' }, `（${fmt(p[other])}${otherUnit}）`)]
-              : h('span', { class: 'muted', title: 'データなし' }, '—'));
+              ? [value(p), h('span', { class: 'datatable__sub' }, `（${fmt(p[other])}${otherUnit}${p.inYear ? `／全${fmt(p.inYear)}文書` : ''}）`)]
+              : h('span', { class: 'muted', title: 'この年度の文書は収録されていません', 'data-testid': 'trend-gap' }, '資料なし'));
           }))))));
   }
 
@@ -2176,14 +2199,15 @@
       const metricId = uid('metric');
       const metricSel = h('select', { id: metricId, class: 'select' },
         h('option', { value: 'passages' }, '該当箇所数'),
-        h('option', { value: 'documents' }, '文書数'));
+        h('option', { value: 'documents' }, '文書数'),
+        h('option', { value: 'share' }, '言及した文書の割合'));
       metricSel.value = st.metric;
       metricSel.addEventListener('change', () => navigate(cityStateUrl('/trend', { ...st, metric: metricSel.value }), { replace: true, keepScroll: true }));
       out.replaceChildren(
         h('figure', { class: 'chartbox', 'data-testid': 'trend-chart' },
           h('div', { class: 'chartbox__head' },
             h('figcaption', { class: 'chartbox__caption' },
-              `「${st.q}」の年度別の${st.metric === 'documents' ? '文書数' : '該当箇所数'}`),
+              `「${st.q}」の年度別の${METRIC_NAMES[st.metric] || '該当箇所数'}`),
             h('div', { class: 'sortbox' }, h('label', { for: metricId, class: 'sortbox__label' }, '指標'), metricSel)),
           legend(ts.series),
           h('div', { class: 'chartbox__svg' }, trendChart(ts, st.metric, st, out.clientWidth - 50)),
