@@ -524,3 +524,29 @@ fn trend_points_carry_the_documents_of_their_year() {
         (Some(0), Some(0))
     );
 }
+
+/// Compare takes the same year filters as search, and counts the same
+/// strict matches per city.
+#[test]
+fn compare_honours_year_filters_and_strict_counts() {
+    let Some(c) = corpus() else { return };
+    let base = corpus_base(c);
+    let q = common::enc("市民");
+    let (status, v) = common::get_json(&format!(
+        "{base}/api/compare?q={q}&year_from=2020&year_to=2020&per_city=5"
+    ));
+    assert_eq!(status, 200, "{v}");
+    let columns = v["cities"].as_array().unwrap();
+    assert!(!columns.is_empty(), "{v}");
+    for col in columns {
+        for hit in col["hits"].as_array().unwrap() {
+            assert_eq!(hit["year"], 2020, "{hit}");
+        }
+        let city = col["city"].as_str().unwrap();
+        let (_, s) = common::get_json(&format!(
+            "{base}/api/search?q={q}&year_from=2020&year_to=2020&city={}",
+            common::enc(city)
+        ));
+        assert_eq!(col["total"], s["total"], "{city}");
+    }
+}

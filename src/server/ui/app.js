@@ -1320,7 +1320,7 @@
     }
 
     function compareUrl(extraCities) {
-      return withQuery('/compare', toParams({ q: st.q, city: extraCities || [] }));
+      return withQuery('/compare', toParams({ q: st.q, city: extraCities || [], year_from: st.year_from, year_to: st.year_to }));
     }
 
     function hitCard(hit) {
@@ -1824,6 +1824,33 @@
       h('p', { class: 'page-head__lead' }, lead));
   }
 
+  /** 年度 from/to for compare and trend: the same year filters as a search. */
+  function yearRangeFilter(st, onChange) {
+    const mk = (name, label) => {
+      const id = uid(name);
+      const select = h('select', { id, class: 'select', 'data-testid': `cityview-${name}` },
+        h('option', { value: '' }, '指定なし'));
+      select.addEventListener('change', () => {
+        const from = name === 'year_from' ? select.value : st.filters.year_from;
+        const to = name === 'year_to' ? select.value : st.filters.year_to;
+        const swap = present(from) && present(to) && Number(from) > Number(to);
+        onChange(swap ? { year_from: to, year_to: from } : { year_from: from, year_to: to });
+      });
+      return { select, el: h('label', { for: id, class: 'cityview__year' }, h('span', null, label), select) };
+    };
+    const from = mk('year_from', '年度（から）');
+    const to = mk('year_to', '年度（まで）');
+    api('/api/archive').then((a) => {
+      const years = ((a.documents_by && a.documents_by.year) || []).map((v) => String(v.value)).sort();
+      for (const { select } of [from, to]) {
+        select.append(...years.map((y) => h('option', { value: y }, `${y}${warekiShort(y) ? `（${warekiShort(y)}）` : '年度'}`)));
+      }
+      from.select.value = st.filters.year_from || '';
+      to.select.value = st.filters.year_to || '';
+    }).catch(() => {});
+    return h('div', { class: 'cityview__years' }, from.el, to.el);
+  }
+
   function cityViewBase({ path, title, lead, legend, buttonText, onData }) {
     let st = null;
     let qb = null;
@@ -1843,7 +1870,7 @@
         });
         out = h('div', { class: 'cityview__out' });
         root.append(pageHead(title, lead),
-          h('div', { class: 'cityview__form' }, qb.form, picker.el),
+          h('div', { class: 'cityview__form' }, qb.form, yearRangeFilter(st, (years) => navigate(cityStateUrl(path, { ...st, filters: { ...st.filters, ...years } }), { keepScroll: true })), picker.el),
           out);
         if (firstRender && !present(st.q)) qb.input.focus();
         this.update(params);
