@@ -395,11 +395,22 @@ fn serve(
 }
 
 fn print_results(resp: &crate::search::SearchResponse) {
-    if let Some(how) = resp.escalated {
-        println!("(no passage has every word; showing a looser match: {how})");
+    println!(
+        "{} passages with every word ({:.1} ms)",
+        resp.total, resp.took_ms
+    );
+    print_hits(&resp.hits);
+    if let Some(p) = &resp.partial {
+        println!(
+            "\n{} more passages with only part of the query ({}), not counted above:",
+            p.total, p.mode
+        );
+        print_hits(&p.hits);
     }
-    println!("{} passages ({:.1} ms)", resp.total, resp.took_ms);
-    for (i, h) in resp.hits.iter().enumerate() {
+}
+
+fn print_hits(hits: &[crate::search::Hit]) {
+    for (i, h) in hits.iter().enumerate() {
         let plain = h.snippet.replace("<mark>", "[").replace("</mark>", "]");
         let plain = crate::search::snippets::unescape_html(&plain);
         println!(
