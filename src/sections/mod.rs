@@ -13,8 +13,6 @@ mod classify;
 mod window;
 
 #[cfg(test)]
-mod corpus;
-#[cfg(test)]
 mod tests;
 
 use classify::{Head, Item, Style, chars};

@@ -578,8 +578,10 @@ proptest! {
     }
 }
 
+/// A web page without headings: its lead lines name the sections, and the
+/// points under 「以下のことについて」 stay together under it.
 #[test]
-fn dbg_case() {
+fn lead_lines_of_a_web_page_name_its_sections() {
     let blocks = vec![
         p("このページの先頭です"),
         p("架空局"),
@@ -594,5 +596,15 @@ fn dbg_case() {
         p("本文ここまで"),
     ];
     let s = split(&blocks);
-    eprintln!("{s:#?}");
+    assert_no_loss(&blocks, &s);
+    let titles: Vec<&str> = s.iter().map(|s| s.title.as_str()).collect();
+    assert_eq!(
+        titles,
+        [
+            "このような考え方で組織を運営します",
+            "今年度は特に以下のことについて重点的に取り組みます"
+        ]
+    );
+    assert!(s[0].text.contains("人口減少が進む中でも"));
+    assert!(s[1].text.contains("第一に") && s[1].text.contains("第二に"));
 }
