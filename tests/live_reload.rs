@@ -331,22 +331,36 @@ fn no_search_fails_while_a_reindex_commits_under_load() {
     assert!(files_with(&base, &docs[155].marker).is_empty());
 }
 
+/// `plansearch_requests_in_flight` from `/metrics` (the scrape included).
+fn in_flight(agent: &ureq::Agent, base: &str) -> Option<u64> {
+    let body = agent
+        .get(&format!("{base}/metrics"))
+        .call()
+        .ok()?
+        .body_mut()
+        .read_to_string()
+        .ok()?;
+    body.lines()
+        .find_map(|l| l.strip_prefix("plansearch_requests_in_flight "))
+        .and_then(|v| v.trim().parse().ok())
+}
+
 #[test]
 fn sigterm_stops_serve_cleanly_without_breaking_requests_in_flight() {
     let archive = tempfile::tempdir().unwrap();
     let index = tempfile::tempdir().unwrap();
-    fictional::generate(archive.path(), 0..40, 3);
+    fictional::generate(archive.path(), 0..60, 3);
     common::index_into(archive.path(), index.path());
     let port = TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()
         .unwrap()
         .port();
-    let mut server = spawn_serve(index.path(), port);
+    let mut server = KillOnDrop(spawn_serve(index.path(), port));
     let base = format!("http://127.0.0.1:{port}");
     let agent: ureq::Agent = ureq::Agent::config_builder()
         .http_status_as_error(false)
-        .timeout_global(Some(Duration::from_secs(10)))
+        .timeout_global(Some(Duration::from_secs(30)))
         .build()
         .into();
     wait_until(Duration::from_secs(60), "the server is up", || {
@@ -355,57 +369,79 @@ fn sigterm_stops_serve_cleanly_without_breaking_requests_in_flight() {
             .call()
             .is_ok_and(|r| r.status() == 200)
     });
-    // Clients keep searching (CSV exports are the slowest requests) while
-    // SIGTERM arrives: every answer that starts must be a whole 200.
-    let stop = Arc::new(AtomicBool::new(false));
-    let completed = Arc::new(AtomicUsize::new(0));
-    let clients: Vec<_> = (0..3)
-        .map(|_| {
-            let (stop, completed, base, agent) =
-                (stop.clone(), completed.clone(), base.clone(), agent.clone());
-            std::thread::spawn(move || {
-                let url = format!("{base}/api/search.csv?q={}&limit=1000", common::enc("計画"));
-                while !stop.load(Ordering::Relaxed) {
-                    match agent.get(&url).call() {
-                        Ok(mut r) => {
-                            assert_eq!(
-                                r.status().as_u16(),
-                                200,
-                                "a request in flight was answered with an error"
-                            );
-                            let body = r.body_mut().read_to_string().expect("a complete body");
-                            assert!(body.starts_with('\u{feff}'));
-                            completed.fetch_add(1, Ordering::Relaxed);
-                        }
-                        // After shutdown new connections are refused: fine.
-                        Err(_) => break,
-                    }
-                }
+    let url = format!("{base}/api/search.csv?q={}", common::enc("計画"));
+    let expected_rows = {
+        let body = agent
+            .get(&url)
+            .call()
+            .unwrap()
+            .body_mut()
+            .read_to_string()
+            .unwrap();
+        body.lines().count()
+    };
+    assert!(expected_rows > 10, "{expected_rows}");
+    // Batches of slow requests (full CSV exports), each client sending one,
+    // until SIGTERM is sent while at least one of them is being answered.
+    // Every request sent before the signal must come back whole.
+    let mut results = Vec::new();
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let mut signalled = false;
+    while !signalled {
+        assert!(
+            Instant::now() < deadline,
+            "never caught a request in flight"
+        );
+        let clients: Vec<_> = (0..4)
+            .map(|_| {
+                let (agent, url) = (agent.clone(), url.clone());
+                std::thread::spawn(move || {
+                    let mut r = agent.get(&url).call().map_err(|e| e.to_string())?;
+                    let status = r.status().as_u16();
+                    let body = r.body_mut().read_to_string().map_err(|e| e.to_string())?;
+                    Ok::<_, String>((status, body))
+                })
             })
-        })
-        .collect();
-    std::thread::sleep(Duration::from_millis(500));
-    let sent = Command::new("kill")
-        .arg("-TERM")
-        .arg(server.id().to_string())
-        .status()
-        .unwrap();
-    assert!(sent.success());
+            .collect();
+        let batch_started = Instant::now();
+        while batch_started.elapsed() < Duration::from_secs(5) {
+            // The scrape itself is one; more means a client request.
+            if in_flight(&agent, &base).is_some_and(|n| n >= 2) {
+                let sent = Command::new("kill")
+                    .arg("-TERM")
+                    .arg(server.0.id().to_string())
+                    .status()
+                    .unwrap();
+                assert!(sent.success());
+                signalled = true;
+                break;
+            }
+            if clients.iter().all(|c| c.is_finished()) {
+                break;
+            }
+        }
+        results.extend(clients.into_iter().map(|c| c.join().unwrap()));
+    }
     let started = Instant::now();
     let status = loop {
-        if let Some(s) = server.try_wait().unwrap() {
+        if let Some(s) = server.0.try_wait().unwrap() {
             break s;
         }
         assert!(
             started.elapsed() < Duration::from_secs(15),
             "serve did not stop after SIGTERM"
         );
-        std::thread::sleep(Duration::from_millis(50));
+        std::thread::sleep(Duration::from_millis(20));
     };
-    stop.store(true, Ordering::Relaxed);
-    for c in clients {
-        c.join().expect("no client saw a broken response");
+    for r in &results {
+        let (status, body) = r
+            .as_ref()
+            .expect("a request sent before SIGTERM was dropped");
+        assert_eq!(*status, 200);
+        assert!(body.starts_with('\u{feff}'));
+        assert_eq!(body.lines().count(), expected_rows, "a complete export");
     }
     assert!(status.success(), "serve exits 0 on SIGTERM: {status:?}");
-    assert!(completed.load(Ordering::Relaxed) > 0);
+    // Stopped: nothing answers any more.
+    assert!(agent.get(&format!("{base}/healthz")).call().is_err());
 }

@@ -33,6 +33,24 @@ pub struct Metrics {
     /// route → latency histogram.
     latency: Mutex<BTreeMap<String, Histogram>>,
     pub overloaded: AtomicU64,
+    /// Requests being answered right now.
+    pub in_flight: AtomicU64,
+}
+
+/// Counts a request in flight until dropped (also when it is cancelled).
+struct InFlight<'a>(&'a AtomicU64);
+
+impl<'a> InFlight<'a> {
+    fn start(counter: &'a AtomicU64) -> Self {
+        counter.fetch_add(1, Ordering::Relaxed);
+        InFlight(counter)
+    }
+}
+
+impl Drop for InFlight<'_> {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::Relaxed);
+    }
 }
 
 impl Metrics {
@@ -66,6 +84,7 @@ pub async fn track(State(state): State<AppState>, req: Request, next: Next) -> R
         .map(|p| p.as_str().to_string())
         .unwrap_or_else(|| "unmatched".to_string());
     let started = Instant::now();
+    let _in_flight = InFlight::start(&state.metrics.in_flight);
     let resp = next.run(req).await;
     state.metrics.observe(
         &route,
@@ -146,7 +165,13 @@ pub async fn render(State(state): State<AppState>) -> impl IntoResponse {
         .documents(&crate::search::Filters::default(), 1, 0)
         .map(|d| d.total)
         .unwrap_or(0);
-    let scalars: [(&str, &str, &str, u64); 4] = [
+    let scalars: [(&str, &str, &str, u64); 5] = [
+        (
+            "plansearch_requests_in_flight",
+            "gauge",
+            "Requests being answered (this one included).",
+            m.in_flight.load(Ordering::Relaxed),
+        ),
         (
             "plansearch_searches_rejected_total",
             "counter",
