@@ -11,7 +11,7 @@
 use std::collections::HashMap;
 use std::sync::LazyLock;
 
-use regex::{Regex, RegexBuilder};
+use aho_corasick::{AhoCorasick, MatchKind};
 
 use super::kana::{self, is_han, is_hiragana};
 
@@ -105,10 +105,10 @@ pub struct Gazetteer {
     by_reading: HashMap<String, Vec<usize>>,
     by_romaji: HashMap<String, Vec<usize>>,
     prefectures: HashMap<String, usize>,
-    /// Prefectures, full names and bare names, longest first so that the
-    /// leftmost match is also the longest (東大和市 over 大和市).
-    names_re: Regex,
-    readings_re: Regex,
+    /// Prefectures, full names and bare names, matched leftmost-longest
+    /// (東大和市 over 大和市).
+    names: AhoCorasick,
+    readings: AhoCorasick,
 }
 
 static GAZETTEER: LazyLock<Gazetteer> = LazyLock::new(|| Gazetteer::parse(DATA));
@@ -121,29 +121,25 @@ pub fn gazetteer() -> &'static Gazetteer {
 /// Readings shorter than this are too often ordinary words (なら, つ).
 const MIN_READING_CHARS: usize = 3;
 
-fn alternation(mut words: Vec<&str>) -> Regex {
-    words.sort_by(|a, b| b.chars().count().cmp(&a.chars().count()).then(a.cmp(b)));
-    words.dedup();
-    let pattern = words
-        .iter()
-        .map(|w| regex::escape(w))
-        .collect::<Vec<_>>()
-        .join("|");
-    RegexBuilder::new(&pattern)
-        .size_limit(64 << 20)
-        .build()
-        .expect("gazetteer alternation")
+/// One automaton over thousands of names: at each position the longest
+/// name wins, scanning in linear time.
+fn matcher(words: Vec<&str>) -> AhoCorasick {
+    AhoCorasick::builder()
+        .match_kind(MatchKind::LeftmostLongest)
+        .build(words)
+        .expect("gazetteer names build an automaton")
 }
 
 impl Gazetteer {
     fn parse(data: &str) -> Gazetteer {
-        let entries: Vec<Entry> = data
-            .lines()
-            .skip(1)
-            .filter(|l| !l.trim().is_empty())
-            .map(|line| {
-                let f: Vec<&str> = line.split(',').collect();
-                let field = |i: usize| f.get(i).copied().unwrap_or("").trim().to_string();
+        let entries: Vec<Entry> = csv::ReaderBuilder::new()
+            .flexible(true)
+            .from_reader(data.as_bytes())
+            .records()
+            .filter_map(|r| r.ok())
+            .filter(|r| r.iter().any(|f| !f.trim().is_empty()))
+            .map(|r| {
+                let field = |i: usize| r.get(i).unwrap_or("").trim().to_string();
                 Entry {
                     code: field(0),
                     prefecture: field(1),
@@ -159,8 +155,8 @@ impl Gazetteer {
             by_reading: HashMap::new(),
             by_romaji: HashMap::new(),
             prefectures: HashMap::new(),
-            names_re: Regex::new("$^").expect("empty regex"),
-            readings_re: Regex::new("$^").expect("empty regex"),
+            names: matcher(Vec::new()),
+            readings: matcher(Vec::new()),
             entries: Vec::new(),
         };
         let pref_stems: Vec<String> = entries
@@ -212,8 +208,8 @@ impl Gazetteer {
             .chain(g.by_bare.keys())
             .map(String::as_str)
             .collect();
-        g.names_re = alternation(names);
-        g.readings_re = alternation(g.by_reading.keys().map(String::as_str).collect());
+        g.names = matcher(names);
+        g.readings = matcher(g.by_reading.keys().map(String::as_str).collect());
         g.entries = entries;
         g
     }
@@ -252,8 +248,9 @@ impl Gazetteer {
     /// forms that are also ordinary words.
     pub fn scan(&self, text: &str) -> Vec<Hit> {
         let mut hits = Vec::new();
-        for m in self.names_re.find_iter(text) {
-            let (s, before, after) = (m.as_str(), &text[..m.start()], &text[m.end()..]);
+        for m in self.names.find_iter(text) {
+            let s = &text[m.start()..m.end()];
+            let (before, after) = (&text[..m.start()], &text[m.end()..]);
             let (kind, candidates) = if let Some(&p) = self.prefectures.get(s) {
                 (HitKind::Prefecture, vec![p])
             } else if let Some(c) = self.by_name.get(s) {
@@ -286,7 +283,7 @@ impl Gazetteer {
                 end: m.end(),
             });
         }
-        for m in self.readings_re.find_iter(text) {
+        for m in self.readings.find_iter(text) {
             let before = text[..m.start()].chars().next_back();
             let after = text[m.end()..].chars().next();
             if before.is_some_and(is_hiragana) || after.is_some_and(is_hiragana) {
@@ -294,7 +291,7 @@ impl Gazetteer {
             }
             hits.push(Hit {
                 kind: HitKind::Reading,
-                candidates: self.by_reading[m.as_str()].clone(),
+                candidates: self.by_reading[&text[m.start()..m.end()]].clone(),
                 start: m.start(),
                 end: m.end(),
             });
