@@ -66,7 +66,10 @@ fn index(dir: &Path) -> (tempfile::TempDir, Engine, IndexReport) {
 }
 
 fn expected_rows(dir: &Path) -> Vec<csv::StringRecord> {
-    let mut rdr = csv::Reader::from_path(dir.join("expected.csv")).unwrap();
+    let mut rdr = csv::ReaderBuilder::new()
+        .flexible(true)
+        .from_path(dir.join("expected.csv"))
+        .unwrap();
     rdr.records().map(Result::unwrap).collect()
 }
 
@@ -181,6 +184,12 @@ fn format_files_yield_the_passages_of_their_text_twins() {
             let hits = engine.search(&req).unwrap().hits;
             let in_twin = hits.iter().find(|h| &h.file == twin_copy);
             let in_format = hits.iter().find(|h| &h.file == copy);
+            if in_twin.is_none() {
+                // The twin's title line is the document title, not passage
+                // text: a sentence the twin does not find tests nothing.
+                tried -= 1;
+                continue;
+            }
             match in_format {
                 Some(h) => {
                     found += 1;

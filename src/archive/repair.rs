@@ -174,9 +174,13 @@ pub(super) fn unspace(line: &str) -> String {
             i += 1;
             tokens[i - 1].to_owned()
         };
+        // A number opening the line is an item number: 「1 政策目標」 stays.
+        let item_number =
+            !out.is_empty() && out.len() <= 3 && out.bytes().all(|b| b.is_ascii_digit());
         if let (Some(prev), Some(next)) = (out.chars().last(), piece.chars().next()) {
-            let glued = (is_cjk(prev) && next.is_ascii_alphanumeric())
-                || (prev.is_ascii_alphanumeric() && is_cjk(next));
+            let glued = !item_number
+                && ((is_cjk(prev) && next.is_ascii_alphanumeric())
+                    || (prev.is_ascii_alphanumeric() && is_cjk(next)));
             if !glued {
                 out.push(' ');
             }
@@ -222,18 +226,19 @@ fn continues(prev: &str, next: &str) -> bool {
     let Some(first) = next.chars().next() else {
         return false;
     };
-    // Closing punctuation and hiragana never start a line of their own.
+    if prev.ends_with([
+        '。', '．', '！', '？', '!', '?', '：', ':', '」', '』', ')', '）', '】',
+    ]) {
+        return false;
+    }
+    // Inside a sentence, closing punctuation and hiragana never start a
+    // line of their own (a new sentence may: 「また、」).
     if matches!(
         first,
         '、' | '。' | '，' | '．' | ')' | '）' | '」' | '』' | '】'
     ) || ('\u{3041}'..='\u{309f}').contains(&first)
     {
         return true;
-    }
-    if prev.ends_with([
-        '。', '．', '！', '？', '!', '?', '：', ':', '」', '』', ')', '）', '】',
-    ]) {
-        return false;
     }
     // A middle dot after a full line is a word break (「消防\n・防災」), after a
     // bullet line it is the next bullet.
@@ -282,6 +287,10 @@ mod tests {
         assert_eq!(unspace("Adobe Acrobat Reader"), "Adobe Acrobat Reader");
         assert_eq!(unspace("A B C"), "A B C");
         assert_eq!(unspace("1 2 3"), "1 2 3");
+        assert_eq!(
+            unspace("1 政策目標 (5) 健全なまち"),
+            "1 政策目標 (5) 健全なまち"
+        );
         assert_eq!(unspace("4,168,178 0 4,168,178"), "4,168,178 0 4,168,178");
     }
 
@@ -290,6 +299,7 @@ mod tests {
         let page = "架空市では、市の政策をまとめ、実行するための施策についての企画をはじめ、市民からの情報\n\
                     を受け止め、市民への情報発信を行うなど、市民との情報交流、市を動かすための人事管理等\n\
                     を行っています。\n\
+                    また、次の段落が始まります。\n\
                     また、地域防災の要である消防団の災害対応力の向上を図り、近隣の消防組合と連携して、消防\n\
                     ・防災体制を強化します。\n\
                     【重点課題】\n\
@@ -301,6 +311,7 @@ mod tests {
             texts(&[page]),
             [
                 "架空市では、市の政策をまとめ、実行するための施策についての企画をはじめ、市民からの情報を受け止め、市民への情報発信を行うなど、市民との情報交流、市を動かすための人事管理等を行っています。",
+                "また、次の段落が始まります。",
                 "また、地域防災の要である消防団の災害対応力の向上を図り、近隣の消防組合と連携して、消防・防災体制を強化します。",
                 "【重点課題】",
                 "(1) 目指すべき方向",

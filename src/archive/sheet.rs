@@ -9,8 +9,9 @@ use super::blocks::BlockSink;
 use super::{Block, Format, Place, PlaceMark, unzip};
 
 /// Extracts every sheet of the workbook in `bytes`: one [`Block::Row`] per
-/// spreadsheet row, a cell's line breaks kept as separate cell lines, and a
-/// place mark per row giving its sheet and 1-based row number.
+/// spreadsheet row, a cell's line breaks kept as separate cell lines (a row
+/// with a single filled cell gives paragraphs instead), and a place mark per
+/// row giving its sheet and 1-based row number.
 pub(super) fn extract(
     bytes: &[u8],
     format: Format,
@@ -42,7 +43,15 @@ pub(super) fn extract(
                 name: name.clone(),
                 row,
             });
-            sink.row(cells);
+            // A row with one filled cell is a line of text, as a line
+            // without tabs is in a text file: a title, a heading, a note.
+            let mut filled = cells
+                .iter()
+                .filter(|c| c.iter().any(|l| !l.trim().is_empty()));
+            match (filled.next(), filled.next()) {
+                (Some(only), None) => only.iter().for_each(|l| sink.para(l)),
+                _ => sink.row(cells),
+            }
         }
     }
     Ok(sink.finish_with_places())

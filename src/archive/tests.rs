@@ -105,5 +105,9 @@ fn walk_then_extract() {
     // A damaged Word file is its own error, read without a panic.
     let mut docx = w.files[1].clone();
     docx.format = Format::Docx;
-    assert!(extract(&docx).unwrap_err().contains("not a valid Office file"));
+    assert!(
+        extract(&docx)
+            .unwrap_err()
+            .contains("not a valid Office file")
+    );
 }
