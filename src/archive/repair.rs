@@ -155,7 +155,7 @@ fn is_spread_char(token: &str) -> bool {
 /// (「市川 信行」, table cells), and so do spaces between Latin words.
 pub(super) fn unspace(line: &str) -> String {
     let tokens: Vec<&str> = line
-        .split([' ', '\u{3000}'])
+        .split(char::is_whitespace)
         .filter(|t| !t.is_empty())
         .collect();
     let mut out = String::with_capacity(line.len());

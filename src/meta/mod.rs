@@ -164,8 +164,21 @@ fn composed_title(meta: &DocMeta) -> Option<String> {
 
 /// The gazetteer entry of the city a file declares (「神奈川県厚木市」, 「厚木市」).
 fn declared_city(g: &Gazetteer, extracted: &Extracted, hint: Option<&str>) -> Option<usize> {
+    use gazetteer::HitKind;
     let name = extracted.declared.city.as_deref()?;
-    gazetteer::CityScores::from_segments(g, std::iter::once((name, 1.0)), hint).best(g)
+    let hits = g.scan(name);
+    // 「神奈川県厚木市」: the prefecture in the value settles homonyms.
+    let prefecture = hits
+        .iter()
+        .filter(|h| h.kind == HitKind::Prefecture)
+        .find_map(|h| h.candidates.first())
+        .map(|&i| g.entry(i).prefecture.clone());
+    let hint = prefecture.as_deref().or(hint);
+    [HitKind::Name, HitKind::Bare].into_iter().find_map(|kind| {
+        hits.iter()
+            .filter(|h| h.kind == kind)
+            .find_map(|h| g.resolve(&h.candidates, None, hint))
+    })
 }
 
 fn sourced<T>(value: Option<T>, source: Source) -> Option<Sourced<T>> {
