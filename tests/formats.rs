@@ -182,7 +182,7 @@ fn format_files_yield_the_passages_of_their_text_twins() {
         let mut missed = Vec::new();
         for sentence in sentences(&twin).iter().step_by(SENTENCE_STEP) {
             tried += 1;
-            let mut req = SearchRequest::new(&format!("\"{sentence}\""));
+            let mut req = SearchRequest::new(format!("\"{sentence}\""));
             req.limit = 50;
             let hits = engine.search(&req).unwrap().hits;
             let in_twin = hits.iter().find(|h| &h.file == twin_copy);

@@ -112,10 +112,10 @@ fn heading_styles(xml: &str) -> Result<HashMap<String, bool>, String> {
                         }
                     }
                     "outlineLvl" => {
-                        if let (Some(id), Some(level)) = (&current, val(e)) {
-                            if level.parse::<u8>().is_ok_and(|l| l < 9) {
-                                out.insert(id.clone(), true);
-                            }
+                        if let (Some(id), Some(level)) = (&current, val(e))
+                            && level.parse::<u8>().is_ok_and(|l| l < 9)
+                        {
+                            out.insert(id.clone(), true);
                         }
                     }
                     _ => {}
