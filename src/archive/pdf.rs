@@ -14,6 +14,7 @@ use super::blocks::BlockSink;
 use super::repair;
 use super::title::real_title;
 use super::{Block, Place, PlaceMark};
+use crate::analysis::normalize::normalize_inline;
 
 /// Longest a PDF may take to extract; poppler needs 2–3 ms a page, so
 /// this is only reached by a hostile or pathological file.
@@ -79,6 +80,11 @@ pub(super) fn extract(path: &Path, head: &[u8]) -> Result<Pdf, String> {
         );
     }
 
+    // Word keeps the title property of the template a document was made
+    // from (「議案委員会審査付託表」 on a council's decision results): a title
+    // the first page does not bear out is not this document's.
+    let title = title.filter(|t| borne_out(t, &page_texts[0]));
+
     let mut sink = BlockSink::default();
     let mut page = 0;
     for para in repair::paragraphs(&page_texts) {
@@ -95,6 +101,23 @@ pub(super) fn extract(path: &Path, head: &[u8]) -> Result<Pdf, String> {
         title,
         pages,
     })
+}
+
+/// Whether most character pairs of `title` occur in `page` (spaces and
+/// NFKC differences aside).
+fn borne_out(title: &str, page: &str) -> bool {
+    let squeeze = |s: &str| -> Vec<char> {
+        normalize_inline(s)
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .collect()
+    };
+    let (title, page) = (squeeze(title), squeeze(page));
+    let page: std::collections::HashSet<(char, char)> =
+        page.windows(2).map(|w| (w[0], w[1])).collect();
+    let pairs: Vec<(char, char)> = title.windows(2).map(|w| (w[0], w[1])).collect();
+    let found = pairs.iter().filter(|p| page.contains(p)).count();
+    !pairs.is_empty() && found * 2 >= pairs.len()
 }
 
 /// PDF files start with `%PDF-` (readers accept it within the first KiB).
@@ -223,6 +246,14 @@ mod tests {
         assert!(check_signature(b"\r\n%PDF-1.4").is_ok());
         let png = check_signature(b"\x89PNG\r\n\x1a\n").unwrap_err();
         assert!(png.contains("PNG image"), "{png}");
+    }
+
+    #[test]
+    fn a_title_property_needs_the_first_page_to_bear_it_out() {
+        let page = "第12回架空市議会(定例会)での議案審議等結果\n会期:令和6年6月14日~7月8日";
+        assert!(!borne_out("議案委員会審査付託表", page));
+        assert!(borne_out("架空市議会 議案審議等結果", page));
+        assert!(borne_out("第１２回 架空市議会（定例会）", page));
     }
 
     #[test]
