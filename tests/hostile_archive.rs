@@ -445,7 +445,7 @@ fn hostile_archive_is_indexed_without_losing_anything() {
     assert_skipped(&report, "bad/zero.html", "empty file");
     assert_skipped(&report, "bad/image.txt", "binary file");
     assert_skipped(&report, "bad/blob.html", "binary file");
-    assert_skipped(&report, "bad/report.pdf", "unsupported file type .pdf");
+    assert_skipped(&report, "bad/report.pdf", "broken or truncated PDF");
     assert_skipped(&report, "links/a.txt", "symlink loop");
     assert_skipped(&report, "links/b.txt", "symlink loop");
     assert_skipped(&report, "links/parent", "symlink loop");

@@ -4,8 +4,12 @@
 //! The work is split by stage: [`walk`](walk()) finds files (`walk.rs`),
 //! [`extract`] reads them (`read.rs`), decodes bytes to text (`decode.rs`),
 //! turns text into blocks per format (`html.rs`, `text.rs`, with inline HTML
-//! fragments handled by `inline.rs`), and every block goes through one sink
-//! (`blocks.rs`) that normalizes it and drops page furniture (`furniture.rs`).
+//! fragments handled by `inline.rs`; PDFs through poppler in `pdf.rs` with
+//! layout repair in `repair.rs`; workbooks in `sheet.rs`, Word in `docx.rs`,
+//! both zips read with caps by `unzip.rs`; CSV/TSV tables in `table.rs`;
+//! title properties judged by `title.rs`), and every block goes through one
+//! sink (`blocks.rs`) that normalizes it and drops page furniture
+//! (`furniture.rs`).
 //!
 //! INTERFACE (used by meta, sections and index; keep it stable):
 
@@ -13,11 +17,18 @@ use std::path::PathBuf;
 
 mod blocks;
 mod decode;
+mod docx;
 mod furniture;
 mod html;
 mod inline;
+mod pdf;
 mod read;
+mod repair;
+mod sheet;
+mod table;
 mod text;
+mod title;
+mod unzip;
 mod walk;
 
 /// Source format, from the file extension.
@@ -165,29 +176,70 @@ pub fn walk(root: &std::path::Path) -> crate::Result<Walk> {
 pub fn extract(file: &ArchiveFile) -> Result<Extracted, String> {
     let bytes = read::read_capped(&file.path)?;
     let content_hash = blake3::hash(&bytes).to_hex().to_string();
-    let decoded = decode::decode_vec(bytes)?;
-    if decoded
-        .text
-        .chars()
-        .all(|c| c.is_whitespace() || c == '\u{feff}')
-    {
-        return Err("empty file".to_owned());
-    }
-    let (blocks, doc_title) = match file.format {
-        Format::Html => html::extract(&decoded.text),
-        Format::Text | Format::Markdown => (text::extract(&decoded.text, file.format), None),
-        // Extractors for these formats are not wired yet.
-        _ => return Err(format!("unsupported file type .{}", file.format.name())),
-    };
-    Ok(Extracted {
-        blocks,
-        places: Vec::new(),
-        doc_title,
-        declared: Declared::default(),
-        pages: None,
-        encoding: decoded.encoding,
+    let mut out = Extracted {
+        encoding: "UTF-8",
         content_hash,
-    })
+        ..Extracted::default()
+    };
+    match file.format {
+        Format::Html | Format::Text | Format::Markdown | Format::Csv | Format::Tsv => {
+            let decoded = decode::decode_vec(bytes)?;
+            if decoded
+                .text
+                .chars()
+                .all(|c| c.is_whitespace() || c == '\u{feff}')
+            {
+                return Err("empty file".to_owned());
+            }
+            out.encoding = decoded.encoding;
+            match file.format {
+                Format::Html => (out.blocks, out.doc_title) = html::extract(&decoded.text),
+                Format::Csv | Format::Tsv => {
+                    let delimiter = if file.format == Format::Csv {
+                        b','
+                    } else {
+                        b'\t'
+                    };
+                    let t = table::extract(&decoded.text, delimiter)?;
+                    (out.blocks, out.declared) = (t.blocks, t.declared);
+                }
+                _ => out.blocks = text::extract(&decoded.text, file.format),
+            }
+        }
+        Format::Pdf | Format::Xlsx | Format::Xls | Format::Ods | Format::Docx => {
+            if bytes.is_empty() {
+                return Err("empty file".to_owned());
+            }
+            // Parsers of binary formats are the code most exposed to hostile
+            // files: a panic in one is this file's error, not the run's.
+            let run = std::panic::AssertUnwindSafe(|| extract_binary(file, bytes, &mut out));
+            std::panic::catch_unwind(run).unwrap_or_else(|_| {
+                Err(format!(
+                    "the .{} reader failed on this file (damaged?); open and save it again",
+                    file.format.name()
+                ))
+            })?;
+        }
+    }
+    Ok(out)
+}
+
+/// PDF, workbook and Word extraction into `out`.
+fn extract_binary(file: &ArchiveFile, bytes: Vec<u8>, out: &mut Extracted) -> Result<(), String> {
+    match file.format {
+        Format::Pdf => {
+            let head = &bytes[..bytes.len().min(1024)];
+            let pdf = pdf::extract(&file.path, head)?;
+            (out.blocks, out.places) = (pdf.blocks, pdf.places);
+            (out.doc_title, out.pages) = (pdf.title, Some(pdf.pages));
+        }
+        Format::Docx => {
+            let docx = docx::extract(&bytes)?;
+            (out.blocks, out.doc_title) = (docx.blocks, docx.title);
+        }
+        _ => (out.blocks, out.places) = sheet::extract(&bytes, file.format)?,
+    }
+    Ok(())
 }
 
 impl Extracted {

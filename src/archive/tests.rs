@@ -96,9 +96,18 @@ fn walk_then_extract() {
     fs::create_dir(dir.path().join("2024")).unwrap();
     file_with(dir.path(), "2024/a.txt", "架空町の予算".as_bytes());
     file_with(dir.path(), "2024/b.docx", b"PK\x03\x04");
+    file_with(dir.path(), "2024/c.doc", b"\xd0\xcf\x11\xe0");
     let w = walk(dir.path()).unwrap();
-    assert_eq!(w.files.len(), 1);
-    assert_eq!(w.skipped[0].reason, "unsupported file type .docx");
+    assert_eq!(w.files.len(), 2);
+    assert!(w.skipped[0].reason.contains("save it as .docx or PDF"));
     let ex = extract(&w.files[0]).unwrap();
     assert_eq!(ex.plain_text(), "架空町の予算\n");
+    // A damaged Word file is its own error, read without a panic.
+    let mut docx = w.files[1].clone();
+    docx.format = Format::Docx;
+    assert!(
+        extract(&docx)
+            .unwrap_err()
+            .contains("not a valid Office file")
+    );
 }

@@ -113,6 +113,19 @@ fn format_of(path: &Path) -> Result<Format, String> {
         "txt" => Ok(Format::Text),
         "md" | "markdown" => Ok(Format::Markdown),
         "html" | "htm" => Ok(Format::Html),
+        "pdf" => Ok(Format::Pdf),
+        "xlsx" | "xlsm" => Ok(Format::Xlsx),
+        "xls" => Ok(Format::Xls),
+        "ods" => Ok(Format::Ods),
+        "docx" => Ok(Format::Docx),
+        "csv" => Ok(Format::Csv),
+        "tsv" | "tab" => Ok(Format::Tsv),
+        "doc" | "odt" | "rtf" => Err(format!(
+            "unsupported file type .{ext}: save it as .docx or PDF to index it"
+        )),
+        "ppt" | "pptx" | "odp" => Err(format!(
+            "unsupported file type .{ext}: save it as PDF to index it"
+        )),
         _ => Err(format!("unsupported file type .{ext}")),
     }
 }
@@ -205,6 +218,7 @@ mod tests {
             "c.Html",
             "z.markdown",
             "report.pdf",
+            "old.doc",
             "README",
             "manifest.csv",
             "b/manifest.csv",
@@ -220,21 +234,27 @@ mod tests {
             rels,
             [
                 "a.md",
+                "b/manifest.csv",
                 "b/nested/deep/page.htm",
                 "b/計画.TXT",
                 "c.Html",
+                "report.pdf",
                 "z.markdown"
             ]
         );
         let formats: Vec<_> = w.files.iter().map(|f| f.format).collect();
         use Format::*;
-        assert_eq!(formats, [Markdown, Html, Text, Html, Markdown]);
+        assert_eq!(formats, [Markdown, Csv, Html, Text, Html, Pdf, Markdown]);
         assert!(w.files.iter().all(|f| f.size == "架空市".len() as u64));
-        assert!(w.files[2].path.ends_with("b/計画.TXT"));
+        assert!(w.files[3].path.ends_with("b/計画.TXT"));
 
         let skipped: Vec<_> = w.skipped.iter().map(|s| s.rel.as_str()).collect();
-        assert_eq!(skipped, ["README", "b/manifest.csv", "report.pdf"]);
-        assert_eq!(reason(&w, "report.pdf"), "unsupported file type .pdf");
+        // Only the root manifest.csv is the archive's own; a nested one is data.
+        assert_eq!(skipped, ["README", "old.doc"]);
+        assert_eq!(
+            reason(&w, "old.doc"),
+            "unsupported file type .doc: save it as .docx or PDF to index it"
+        );
         assert_eq!(reason(&w, "README"), "unsupported file type (no extension)");
     }
 

@@ -86,7 +86,9 @@ impl Manifest {
 }
 
 /// Infers the metadata of one document. Each field independently takes
-/// the manifest row, else the path conventions, else the text.
+/// the manifest row, else the path conventions, else the text. What the file
+/// declares (a data table's city and year columns) is text evidence that
+/// comes before inference from the running text.
 pub fn infer(rel: &str, extracted: &Extracted, manifest: Option<&ManifestRow>) -> DocMeta {
     let g = gazetteer();
     let m = manifest.cloned().unwrap_or_default();
@@ -96,6 +98,7 @@ pub fn infer(rel: &str, extracted: &Extracted, manifest: Option<&ManifestRow>) -
     let mut meta = DocMeta {
         year: sourced(m.year, Source::Manifest)
             .or_else(|| sourced(path.year, Source::Path))
+            .or_else(|| sourced(extracted.declared.year, Source::Text))
             .or_else(|| sourced(text.year, Source::Text)),
         department: sourced(m.department, Source::Manifest)
             .or_else(|| sourced(text.department, Source::Text)),
@@ -113,6 +116,7 @@ pub fn infer(rel: &str, extracted: &Extracted, manifest: Option<&ManifestRow>) -
         None => g
             .resolve(&path.cities, Some(&text.cities), hint)
             .map(|i| City::Known(i, Source::Path))
+            .or_else(|| declared_city(g, extracted, hint).map(|i| City::Known(i, Source::Text)))
             .or_else(|| text.cities.best(g).map(|i| City::Known(i, Source::Text))),
     };
     match city {
@@ -156,6 +160,25 @@ fn composed_title(meta: &DocMeta) -> Option<String> {
     .flatten()
     .collect();
     (parts.len() >= 2).then(|| parts.join(" "))
+}
+
+/// The gazetteer entry of the city a file declares (「神奈川県厚木市」, 「厚木市」).
+fn declared_city(g: &Gazetteer, extracted: &Extracted, hint: Option<&str>) -> Option<usize> {
+    use gazetteer::HitKind;
+    let name = extracted.declared.city.as_deref()?;
+    let hits = g.scan(name);
+    // 「神奈川県厚木市」: the prefecture in the value settles homonyms.
+    let prefecture = hits
+        .iter()
+        .filter(|h| h.kind == HitKind::Prefecture)
+        .find_map(|h| h.candidates.first())
+        .map(|&i| g.entry(i).prefecture.clone());
+    let hint = prefecture.as_deref().or(hint);
+    [HitKind::Name, HitKind::Bare].into_iter().find_map(|kind| {
+        hits.iter()
+            .filter(|h| h.kind == kind)
+            .find_map(|h| g.resolve(&h.candidates, None, hint))
+    })
 }
 
 fn sourced<T>(value: Option<T>, source: Source) -> Option<Sourced<T>> {
@@ -272,5 +295,24 @@ mod tests {
         assert_eq!(meta.prefecture, None);
         assert_eq!(meta.city_code, None);
         assert_eq!(meta.title.unwrap().value, "x");
+    }
+
+    #[test]
+    fn declared_city_and_year_come_before_the_running_text() {
+        let mut ex = doc(&["延岡市の令和2年度の計画", "延岡市では事業を進めます。"]);
+        ex.declared = crate::archive::Declared {
+            city: Some("神奈川県厚木市".into()),
+            year: Some(2024),
+        };
+        let meta = infer("a/b.csv", &ex, None);
+        let c = meta.city.unwrap();
+        assert_eq!((c.value.as_str(), c.source), ("厚木市", Source::Text));
+        assert_eq!(meta.city_code.unwrap().value, "142123");
+        let y = meta.year.unwrap();
+        assert_eq!((y.value, y.source), (2024, Source::Text));
+        // The path still wins.
+        let meta = infer("otaru/R3_news.csv", &ex, None);
+        assert_eq!(meta.city.unwrap().value, "小樽市");
+        assert_eq!(meta.year.unwrap().value, 2021);
     }
 }

@@ -129,7 +129,8 @@ static SESSION_RE: LazyLock<Regex> = LazyLock::new(|| {
 /// `令和八年度当初予算`, `令和8年度延岡市一般会計予算`: the budget a statement
 /// presents is for the year it is about.
 static BUDGET_RE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^の?\s*(?:当初予算|\p{Han}{0,8}?一般会計(?:当初)?予算)").expect("budget regex")
+    Regex::new(r"^の?\s*(?:当初予算|(?:[0-9]+月)?補正予算|\p{Han}{0,8}?一般会計(?:当初|補正)?予算)")
+        .expect("budget regex")
 });
 /// `令和3年度の予算重点項目`, `令和5年度予算を編成しました`, `令和3年度実施計画
 /// を策定`: next year's budget and plan are prepared during the year.
@@ -163,7 +164,19 @@ fn year(lines: &[Line], doc_title: Option<&str>, statement: bool) -> Option<i64>
             return Some(m.year);
         }
     }
-    // 2. Years that context ties to the document's own year.
+    // 2. The record of a council session is for the year the session is
+    // held: the first date of its opening lines (会期, 「…現在」).
+    if is_council_record(lines) {
+        let first_date = lines
+            .iter()
+            .take(EARLY_BLOCKS)
+            .flat_map(|l| wareki::find_years(&l.text))
+            .find(|m| m.dated);
+        if let Some(m) = first_date {
+            return Some(m.year);
+        }
+    }
+    // 3. Years that context ties to the document's own year.
     let mut votes: BTreeMap<i64, f64> = BTreeMap::new();
     let mut session_seen = false;
     for (i, line) in lines.iter().enumerate() {
@@ -192,9 +205,9 @@ fn year(lines: &[Line], doc_title: Option<&str>, statement: bool) -> Option<i64>
     {
         return Some(y);
     }
-    // 3. A clearly dominant fiscal year.
+    // 4. A clearly dominant fiscal year.
     dominant_fiscal_year(lines)
-        // 4. The page's own date.
+        // 5. The page's own date.
         .or_else(|| {
             lines.iter().find_map(|l| {
                 let m = PAGE_DATE_RE.find(&l.text)?;
@@ -364,7 +377,22 @@ fn has_mayor_speaker(lines: &[Line]) -> bool {
         .any(|l| MAYOR_SPEAKER_RE.is_match(&l.text))
 }
 
-/// The kinds of departmental plan, by the wording of their templates.
+/// 「第12回○○市議会(定例会)での議案審議等結果」: the council's record of what
+/// a session decided.
+static COUNCIL_RECORD_RE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?:議会|定例会|臨時会)[^。]{0,30}?(?:議決|審議|審査)[^。]{0,4}結果")
+        .expect("council record regex")
+});
+
+/// A line this short naming a budget is a heading, not a sentence.
+const BUDGET_HEADING_CHARS: usize = 30;
+
+fn is_council_record(lines: &[Line]) -> bool {
+    title_lines(lines).any(|t| COUNCIL_RECORD_RE.is_match(t))
+}
+
+/// The kinds of departmental plan, by the wording of their templates; then
+/// council records and budget documents.
 fn plan_type(lines: &[Line]) -> Option<&'static str> {
     let text: String = lines
         .iter()
@@ -379,10 +407,29 @@ fn plan_type(lines: &[Line]) -> Option<&'static str> {
         (&["運営方針"], "運営方針"),
         (&["会議録", "○議長"], "会議録"),
     ];
-    rules
+    let plan = rules
         .iter()
         .find(|(needles, _)| needles.iter().any(|n| text.contains(n)))
-        .map(|(_, t)| *t)
+        .map(|(_, t)| *t);
+    if plan.is_some() {
+        return plan;
+    }
+    if is_council_record(lines) {
+        return Some("議決結果");
+    }
+    // A budget document names itself in a heading line (a cover, a page
+    // heading 「令和8年度 6月補正予算 主要事業等内訳」), not only in passing.
+    // The first such line decides: a budget book's cover comes before the
+    // supplementary budgets it lists.
+    lines
+        .iter()
+        .filter(|l| l.text.chars().count() <= BUDGET_HEADING_CHARS)
+        .find_map(|l| {
+            [("補正予算", "補正予算"), ("予算書", "予算書")]
+                .into_iter()
+                .find(|(needle, _)| l.text.contains(needle))
+                .map(|(_, t)| t)
+        })
 }
 
 // ------------------------------------------------------- department & head
@@ -442,9 +489,14 @@ static TITLE_DEPARTMENT_RE: LazyLock<Regex> = LazyLock::new(|| {
 /// 部長/局長/室長/課長 followed by a spaced name at the end of the line.
 static HEAD_LINE_RE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?:部|局|室|課)長\s*([\p{Han}々ヶ]{1,4} [\p{Han}々ヶ\p{Hiragana}\p{Katakana}ー]{1,5})$",
+        r"(?:部|局|室|課)(?:\([局室]\))?長\s*([\p{Han}々ヶ]{1,4} [\p{Han}々ヶ\p{Hiragana}\p{Katakana}ー]{1,5})$",
     )
     .expect("regex")
+});
+/// 「令和8年5月27日 財政課作成」: the section that made the document.
+static MADE_BY_RE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?:^|\s)([\p{Han}\p{Katakana}\p{Hiragana}ー・ヶ]{1,20}?(?:部|局|室|課))\s*作成$")
+        .expect("regex")
 });
 /// 「企画部長兼…」: the department of the role a header line starts with.
 static LEADING_ROLE_RE: LazyLock<Regex> = LazyLock::new(|| {
@@ -490,6 +542,10 @@ fn header_pairs<'a>(lines: &'a [Line]) -> impl Iterator<Item = (String, &'a str)
 }
 
 fn department(lines: &[Line]) -> Option<String> {
+    // A council record is the council's.
+    if is_council_record(lines) {
+        return Some("議会".to_owned());
+    }
     // A header table: 部 局 | 都市経営部.
     if let Some(d) = header_pairs(lines)
         .find(|(l, v)| DEPARTMENT_LABELS.contains(&l.as_str()) && is_department(v))
@@ -517,6 +573,13 @@ fn department(lines: &[Line]) -> Option<String> {
         .find(|l| is_department(&l.text))
     {
         return Some(d.text.clone());
+    }
+    // 「財政課作成」.
+    if let Some(d) = early.iter().find_map(|l| {
+        let c = MADE_BY_RE.captures(&l.text)?;
+        is_department(&c[1]).then(|| c[1].to_string())
+    }) {
+        return Some(d);
     }
     // The head's line: 企画部長兼… 土屋 宏.
     early.iter().find_map(|l| {
