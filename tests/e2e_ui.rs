@@ -172,7 +172,7 @@ fn browser_walkthrough() {
     };
     let report = writer::index_archive(&archive, &index_dir, &analyzer, &options)
         .expect("the sample archive indexes");
-    assert_eq!(report.documents, 11, "{:#?}", report.skipped);
+    assert_eq!(report.documents, 12, "{:#?}", report.skipped);
     let handle = IndexHandle::open(&index_dir, analyzer).unwrap();
     let base = common::serve(Engine::new(handle, Synonyms::builtin()));
 
@@ -185,7 +185,7 @@ fn browser_walkthrough() {
     );
     let c = Ctx { d, base, started };
 
-    let steps: [(&str, Step); 14] = [
+    let steps: [(&str, Step); 15] = [
         ("overview", step_overview),
         ("search", step_search),
         ("facet", step_city_facet),
@@ -200,6 +200,7 @@ fn browser_walkthrough() {
         ("not-found", step_not_found),
         ("back-keeps-place", step_back_keeps_place),
         ("phone-document", step_phone_document),
+        ("pdf-original", step_pdf_original),
     ];
     for (name, step) in steps {
         let t = Instant::now();
@@ -567,6 +568,39 @@ fn step_phone_document(c: &Ctx) {
         "/window/rect",
         Some(json!({"width": 1366, "height": 900})),
     );
+}
+
+/// A hit from a PDF shows its page, and its 原本 link opens the PDF there.
+fn step_pdf_original(c: &Ctx) {
+    let q = "公共施設の相互利用";
+    c.d.goto(&c.url(&format!("/?q={}", common::enc(q))));
+    c.wait_results("a passage on the PDF's second page", |_| true);
+    let place = c.d.wait_el("[data-testid=hit-place]").text();
+    assert_eq!(place, "p. 2");
+    let link = c.d.wait_el("[data-testid=original-link]");
+    assert_eq!(link.text(), "原本を開く (p. 2)");
+    let href = link.attr("href").unwrap();
+    assert!(href.ends_with("/original#page=2"), "{href}");
+    c.shot("21-pdf-hit");
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .build()
+        .into();
+    let file = href.trim_end_matches("#page=2");
+    let mut resp = agent.get(&c.url(file)).call().unwrap();
+    assert_eq!(resp.status().as_u16(), 200);
+    assert_eq!(
+        resp.headers().get("content-type").unwrap(),
+        "application/pdf"
+    );
+    let body = resp.body_mut().read_to_vec().unwrap();
+    assert!(body.starts_with(b"%PDF-"), "the original bytes");
+    // The document view marks where each page starts.
+    c.d.goto(&c.url(&format!("/?q={}", common::enc(q))));
+    c.d.wait_el("[data-testid=hit-title]").click();
+    c.d.wait_el("[data-testid=doc-title]");
+    let marks = c.texts("[data-testid=page-mark]");
+    assert!(marks.iter().any(|m| m == "p. 2"), "{marks:?}");
 }
 
 /// Pages, sort order, and the CSV link of the current search.
