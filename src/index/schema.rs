@@ -5,11 +5,11 @@ use tantivy::schema::{
     FAST, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions,
 };
 
-use crate::analysis::{BIGRAM, MORPH};
+use crate::analysis::{BIGRAM, MORPH, READING};
 
 /// Bump when the schema or the analysis changes: an index with another
 /// version is rebuilt instead of being searched with mismatched terms.
-pub const SCHEMA_VERSION: u32 = 2;
+pub const SCHEMA_VERSION: u32 = 3;
 
 /// Handles to every field of the schema.
 #[derive(Debug, Clone, Copy)]
@@ -37,6 +37,8 @@ pub struct Fields {
     pub source_url: Field,
     /// The whole `DocMeta` as JSON (with sources), stored on every passage.
     pub meta_json: Field,
+    /// Readings (katakana) of the body's words, for queries typed in kana.
+    pub text_rd: Field,
 }
 
 fn analyzed(tokenizer: &str, stored: bool) -> TextOptions {
@@ -83,6 +85,7 @@ pub fn build() -> (Schema, Fields) {
         doc_type: b.add_text_field("doc_type", keyword),
         source_url: b.add_text_field("source_url", STORED),
         meta_json: b.add_text_field("meta_json", STORED),
+        text_rd: b.add_text_field("text_rd", analyzed(READING, false)),
     };
     (b.build(), fields)
 }
@@ -112,6 +115,7 @@ impl Fields {
             doc_type: f("doc_type")?,
             source_url: f("source_url")?,
             meta_json: f("meta_json")?,
+            text_rd: f("text_rd")?,
         })
     }
 }

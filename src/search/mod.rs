@@ -107,6 +107,10 @@ pub struct Hit {
     pub department: Option<String>,
     pub doc_type: Option<String>,
     pub score: f32,
+    /// Found only through the reading of a query typed in kana (a homophone
+    /// may be among these): ranked below literal and word matches.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub via_reading: bool,
     /// HTML: escaped text with `<mark>` around matches.
     pub snippet: String,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -131,10 +135,17 @@ pub struct SearchResponse {
     pub query_terms: Vec<String>,
     pub hits: Vec<Hit>,
     pub facets: Facets,
+    /// A frequent indexed word one edit away from a term with few strict
+    /// matches, as the whole query to search instead (公民連係 → 公民連携).
+    /// A suggestion only: the query is never rewritten.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub did_you_mean: Option<String>,
 }
 
 /// Below this many strict matches, looser matches fill the page after them.
 pub const BACKFILL_BELOW: usize = 10;
+/// Below this many strict matches, a spelling suggestion is looked for.
+pub const DID_YOU_MEAN_BELOW: usize = 5;
 /// Score bonus that ranks strict matches above looser ones.
 const STRICT_TIER: f32 = 1000.0;
 
@@ -189,12 +200,13 @@ impl Engine {
         self.handle.searcher()
     }
 
-    fn builder(&self) -> QueryBuilder<'_> {
+    fn builder<'a>(&'a self, searcher: &'a Searcher) -> QueryBuilder<'a> {
         QueryBuilder {
             fields: &self.handle.fields,
             analyzer: &self.handle.analyzer,
             synonyms: &self.synonyms,
             features: self.features,
+            searcher: Some(searcher),
         }
     }
 
@@ -222,7 +234,7 @@ impl Engine {
         force_mode: Option<Mode>,
         backfill: bool,
     ) -> Result<Plan> {
-        let builder = self.builder();
+        let builder = self.builder(searcher);
         let no_words =
             || Error::Query("the query has no searchable words; try other words".to_string());
         let build = |mode| {
@@ -324,7 +336,7 @@ impl Engine {
         // once, and plan a looser one only when it falls short.
         let mut first = None;
         if req.force_mode.is_none()
-            && let Some(strict) = self.builder().build(&parsed, Mode::Strict)
+            && let Some(strict) = self.builder(&searcher).build(&parsed, Mode::Strict)
         {
             let strict = req.filters.apply(self.fields(), strict);
             let collected = self.collect(&searcher, strict.as_ref(), req)?;
@@ -353,15 +365,19 @@ impl Engine {
             }
         };
         let highlighter = self.highlighter(&parsed);
+        let literal = self.literal_matcher(&searcher, &parsed, &req.filters, &top)?;
         let hits = top
             .into_iter()
-            .map(|(score, addr)| {
+            .zip(literal)
+            .map(|((score, addr), literal)| {
                 let score = if score >= STRICT_TIER {
                     score - STRICT_TIER
                 } else {
                     score
                 };
-                self.hit(&searcher, addr, score, &highlighter, req.include_text)
+                let mut hit = self.hit(&searcher, addr, score, &highlighter, req.include_text)?;
+                hit.via_reading = !literal;
+                Ok(hit)
             })
             .collect::<Result<Vec<_>>>()?;
         // What the UI marks in a document: the words typed and whole synonyms.
@@ -373,16 +389,68 @@ impl Engine {
             .collect();
         query_terms.sort();
         query_terms.dedup();
+        let strict_total = plan.strict_total.unwrap_or(total);
+        let did_you_mean = if strict_total < DID_YOU_MEAN_BELOW {
+            suggest::did_you_mean(self, &searcher, &req.q, &parsed)?
+        } else {
+            None
+        };
         Ok(SearchResponse {
+            did_you_mean,
             total,
             took_ms: started.elapsed().as_secs_f64() * 1000.0,
             mode: plan.mode,
             escalated: loosened_label(&plan),
-            strict_total: plan.strict_total.unwrap_or(total),
+            strict_total,
             query_terms,
             hits,
             facets: facets.unwrap_or_default(),
         })
+    }
+
+    /// For each hit, whether it matches without the reading channel (all
+    /// true when the query has no kana atom searched by reading).
+    fn literal_matcher(
+        &self,
+        searcher: &Searcher,
+        parsed: &query::ParsedQuery,
+        filters: &Filters,
+        top: &[(f32, DocAddress)],
+    ) -> Result<Vec<bool>> {
+        let builder = self.builder(searcher);
+        let by_reading = parsed
+            .atoms()
+            .any(|a| builder.reading_query(a.text()).is_some());
+        if !by_reading || top.is_empty() {
+            return Ok(vec![true; top.len()]);
+        }
+        let literal = QueryBuilder {
+            features: Features {
+                reading: false,
+                ..self.features
+            },
+            ..builder
+        };
+        // Every term typed, as written or as a word (not the looser levels:
+        // "any word" of a kana string cut in pieces matches almost anything).
+        let Some(query) = literal.build(parsed, Mode::Strict) else {
+            return Ok(vec![false; top.len()]);
+        };
+        let query = filters.apply(self.fields(), query);
+        let weight = query.weight(tantivy::query::EnableScoring::disabled_from_searcher(
+            searcher,
+        ))?;
+        top.iter()
+            .map(|(_, addr)| {
+                let reader = searcher.segment_reader(addr.segment_ord);
+                let mut scorer = weight.scorer(reader, 1.0)?;
+                // A new scorer may already stand past the hit.
+                let at = tantivy::DocSet::doc(&scorer);
+                Ok(at == addr.doc_id
+                    || (at < addr.doc_id
+                        && tantivy::DocSet::seek(&mut scorer, addr.doc_id) == addr.doc_id))
+            })
+            .collect()
     }
 
     fn collect(
@@ -451,6 +519,7 @@ impl Engine {
             department: stored_str(&doc, f.department),
             doc_type: stored_str(&doc, f.doc_type),
             score,
+            via_reading: false,
             snippet,
             text: include_text.then_some(text),
         })

@@ -1283,6 +1283,7 @@
             h('a', { href: docUrl(hit.doc_id, st.q, hit.section_id), 'data-testid': 'hit-title' }, hitTitleText(hit))),
           hitChips(hit),
           snippetEl(hit),
+          hit.via_reading ? h('p', { class: 'muted hit__via-reading', 'data-testid': 'via-reading' }, '読みが一致（表記は異なります）') : null,
           h('div', { class: 'hit__foot' },
             docSourceLine(hit),
             h('div', { class: 'hit__actions' },
@@ -1347,6 +1348,10 @@
       const strict = Number(data.strict_total) || 0;
       if (present(data.escalated)) {
         kids.push(h('p', { class: 'notice', role: 'status', 'data-testid': 'escalated-notice' }, escalatedText(strict)));
+      }
+      if (present(data.did_you_mean)) {
+        kids.push(h('p', { class: 'notice notice--plain', 'data-testid': 'did-you-mean' }, 'もしかして：',
+          h('a', { href: searchUrl({ ...st, q: String(data.did_you_mean), page: 1 }) }, String(data.did_you_mean))));
       }
       if (!hits.length) {
         kids.push(total > 0
