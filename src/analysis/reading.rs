@@ -128,11 +128,9 @@ pub fn variant_key(
         return Some(format!("{skeleton}{skeleton}"));
     }
     if kanji == 1 {
-        // One kanji reads many ways (生きる, 生まれる): the first kana of the
-        // reading keeps them apart (行う = 行なう → 行オ).
-        let first = reading.chars().next().filter(|c| is_katakana(*c))?;
-        skeleton.push(first);
-        return Some(skeleton);
+        // One kanji reads many ways (生きる, 生まれる; 進む, 進める share even
+        // the first kana): too ambiguous to key on.
+        return None;
     }
     match lookup(&skeleton) {
         Some(r) if !readings_agree(&r, reading) => None,
@@ -294,19 +292,8 @@ mod tests {
         // A skeleton that is another word (生物 セイブツ) is no key of 生き物.
         let seibutsu = |_: &str| Some("セイブツ".to_string());
         assert_eq!(variant_key("生き物", "イキモノ", true, seibutsu), None);
-        // One kanji: the first kana of the reading tells words apart.
-        assert_eq!(
-            variant_key("行う", "オコナウ", false, none).as_deref(),
-            Some("行オ")
-        );
-        assert_eq!(
-            variant_key("行なう", "オコナウ", false, none).as_deref(),
-            Some("行オ")
-        );
-        assert_ne!(
-            variant_key("生きる", "イキル", false, none),
-            variant_key("生まれる", "ウマレル", false, none)
-        );
+        // One kanji: no key (進む and 進める would share one).
+        assert_eq!(variant_key("進める", "ススメ", false, none), None);
         // Doubled words key to the kanji written twice, not to the unit.
         assert_eq!(
             variant_key("一人ひとり", "ヒトリヒトリ", true, none).as_deref(),

@@ -3,7 +3,9 @@
 use std::collections::{BTreeMap, HashMap};
 
 use tantivy::collector::TopDocs;
-use tantivy::query::{BooleanQuery, BoostQuery, Occur, PhraseQuery, Query, TermQuery};
+use tantivy::query::{
+    BooleanQuery, BoostQuery, DisjunctionMaxQuery, Occur, PhraseQuery, Query, TermQuery,
+};
 use tantivy::schema::Value;
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{Searcher, TantivyDocument, Term};
@@ -215,7 +217,8 @@ impl QueryBuilder<'_> {
                 Atom::Word(_) => Atom::Word(form),
                 Atom::Phrase(_) => Atom::Phrase(form),
             };
-            if let Some(q) = self.literal_atom(&as_typed, mode, false) {
+            // With its synonyms, as the kanji typed would have them.
+            if let Some(q) = self.atom_with_synonyms(&as_typed, mode) {
                 alts.push(boost(q, W_READING));
             }
         }
@@ -281,6 +284,15 @@ impl QueryBuilder<'_> {
         }
         let searcher = self.searcher?;
         let kana = kana_query(text)?;
+        // A katakana word the text writes as such (メモリ) is no reading:
+        // searched by reading it would find its homophones (目盛り).
+        if !text.chars().any(crate::analysis::reading::is_hiragana) {
+            let term = crate::analysis::synonyms::key(text);
+            let known = searcher.doc_freq(&Term::from_field_text(self.fields.text, &term));
+            if known.is_ok_and(|n| n > 0) {
+                return None;
+            }
+        }
         let field = self.fields.text_rd;
         let pieces = segment_reading(&kana, |t| {
             searcher
@@ -428,9 +440,15 @@ impl QueryBuilder<'_> {
                 vec![self.word_clause(compound), all_parts]
             }
         };
-        // Below the word as typed: the form typed ranks first.
-        alts.extend(keys.iter().map(|k| boost(self.word_clause(k), W_VARIANT)));
-        should(alts)
+        if keys.is_empty() {
+            return should(alts);
+        }
+        // The best of the word as typed and its other spellings, not their
+        // sum: a passage writing the word as typed scores as it did without
+        // keys, and one writing another spelling ranks below it.
+        let mut disjuncts = vec![should(alts)];
+        disjuncts.extend(keys.iter().map(|k| boost(self.word_clause(k), W_VARIANT)));
+        boxed(DisjunctionMaxQuery::new(disjuncts))
     }
 
     /// Phrase over the first word of each position on the morph field.

@@ -134,7 +134,9 @@ impl Highlighter {
             };
             for w in analyzer.query_words(text) {
                 h.push_literal(&w.surface);
-                h.push_literal(&w.term);
+                if !w.variant {
+                    h.push_literal(&w.term);
+                }
                 if w.term.chars().count() >= 2 {
                     marks.terms.insert(w.term.clone());
                     if !w.variant {
