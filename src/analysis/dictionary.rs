@@ -480,7 +480,7 @@ impl Analyzer {
         text: &str,
         side: Side,
         emit: &mut dyn FnMut(&str, usize, usize, usize, bool),
-        mut readings: Option<&mut dyn FnMut(&str, usize, usize, usize)>,
+        mut readings: Option<&mut ReadingSink<'_>>,
     ) {
         // Variant folding is one char to one char of equal UTF-8 length, so
         // folding before segmentation keeps offsets valid for `text` and lets
@@ -634,6 +634,9 @@ fn repeated_run(tokens: &[Token<'_>], i: usize) -> Option<usize> {
                 .any(|t| t.surface.chars().any(super::reading::is_kanji))
     })
 }
+
+/// Receives `(reading, byte_start, byte_end, position)` of every kept word.
+type ReadingSink<'a> = dyn FnMut(&str, usize, usize, usize) + 'a;
 
 /// Whether words are analysed for the index or for a query.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

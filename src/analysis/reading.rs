@@ -79,7 +79,7 @@ pub fn unvoice(s: &str) -> String {
             let u = c as u32;
             let base = match u {
                 // ガ..ヂ: voiced on even code points; ヅ..ド: on odd ones.
-                0x30ac..=0x30c2 if u % 2 == 0 => u - 1,
+                0x30ac..=0x30c2 if u.is_multiple_of(2) => u - 1,
                 0x30c5..=0x30c9 if u % 2 == 1 => u - 1,
                 // ハ行: ハ, バ, パ in steps of three.
                 0x30cf..=0x30dd => 0x30cf + (u - 0x30cf) / 3 * 3,
@@ -124,7 +124,7 @@ pub fn variant_key(
     // Written once with kanji and once in kana (一人ひとり, ヒトリヒトリ): the
     // kanji twice, as a text writing 一人一人 indexes it.
     let r: Vec<char> = reading.chars().collect();
-    if r.len() >= 4 && r.len() % 2 == 0 && r[..r.len() / 2] == r[r.len() / 2..] {
+    if r.len() >= 4 && r.len().is_multiple_of(2) && r[..r.len() / 2] == r[r.len() / 2..] {
         return Some(format!("{skeleton}{skeleton}"));
     }
     if kanji == 1 {

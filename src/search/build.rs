@@ -432,7 +432,7 @@ impl QueryBuilder<'_> {
     fn position_clause(&self, group: &[Word]) -> Box<dyn Query> {
         // Variant keys (申込 of 申し込み) are alternatives of the whole word.
         let (keys, words): (Vec<&Word>, Vec<&Word>) = group.iter().partition(|w| w.variant);
-        let mut alts = match words.as_slice() {
+        let alts = match words.as_slice() {
             [] => Vec::new(),
             [single] => vec![self.word_clause(single)],
             [compound, parts @ ..] => {
