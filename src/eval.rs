@@ -59,6 +59,7 @@ pub const ABLATIONS: &[&str] = &[
     "bigram-only",
     "no-synonyms",
     "no-escalation",
+    "no-reading",
 ];
 
 /// Features of an ablation by name.
@@ -80,6 +81,10 @@ pub fn features(name: &str) -> Result<Features> {
         },
         "no-escalation" => Features {
             escalation: false,
+            ..full
+        },
+        "no-reading" => Features {
+            reading: false,
             ..full
         },
         other => {

@@ -68,7 +68,13 @@ pub fn scan(text: &str, mut emit: impl FnMut(Gram, usize, usize)) {
         }
         let end_run = match cls {
             Class::Cjk => {
-                let c = fold_char(c);
+                // ウィ = ウイ, ウェ = ウエ, ウォ = ウオ (same length, offsets hold).
+                let c = match (prev, c) {
+                    (Some(('ウ', _)), 'ィ') => 'イ',
+                    (Some(('ウ', _)), 'ェ') => 'エ',
+                    (Some(('ウ', _)), 'ォ') => 'オ',
+                    _ => fold_char(c),
+                };
                 if let Some((p, p_at)) = prev {
                     emit(Gram::Pair(p, c), p_at, at + c.len_utf8());
                     paired = true;
@@ -184,6 +190,11 @@ mod tests {
             assert!(text.is_char_boundary(s) && text.is_char_boundary(e));
         }
         assert!(terms(text).contains(&"強靭".to_string()));
+    }
+
+    #[test]
+    fn small_vowels_after_u_fold() {
+        assert_eq!(terms("ウェブ"), terms("ウエブ"));
     }
 
     #[test]

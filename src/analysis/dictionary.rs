@@ -3,6 +3,7 @@
 
 use std::borrow::Cow;
 use std::path::{Path, PathBuf};
+use std::rc::Rc;
 use std::sync::Arc;
 
 use lindera::dictionary::{DictionaryBuilder, Metadata, UserDictionary, load_fs_dictionary};
@@ -158,6 +159,9 @@ pub struct Word {
     /// Index of the word among kept words; parts of a compound share the
     /// compound's position range.
     pub position: usize,
+    /// A second term that makes variant spellings equal (okurigana
+    /// skeleton, katakana of a hiragana noun), not the word itself.
+    pub variant: bool,
 }
 
 /// The morphological analyzer shared by the index writer, the query builder
@@ -231,11 +235,12 @@ const STOP_WORDS: &[&str] = &[
     "よう",
 ];
 
-/// The first four detail fields (the POS tag) and the base form, read
-/// straight from the dictionary bytes without allocating.
+/// The first four detail fields (the POS tag), the base form and the
+/// reading, read straight from the dictionary bytes without allocating.
 struct Features<'t> {
     pos: [&'t str; 4],
     base: &'t str,
+    reading: &'t str,
 }
 
 fn features<'t>(token: &Token<'t>) -> Features<'t> {
@@ -256,32 +261,51 @@ fn features<'t>(token: &Token<'t>) -> Features<'t> {
             None => break,
         }
     }
-    // Fields 4 and 5 are the conjugation; 6 is the base form.
+    // Fields 4 and 5 are the conjugation; 6 is the base form, 7 the reading.
     let base = fields.nth(2).unwrap_or("*");
-    Features { pos, base }
+    let reading = fields.next().unwrap_or("*");
+    Features { pos, base, reading }
 }
 
-/// Per-thread memo of the index term of each system-dictionary word: its
-/// part of speech and base form never change, and looking them up (UTF-8
-/// checks, stop-tag comparisons) was a sixth of indexing time. Word ids are
-/// those of the IPADIC build, the same for every analyzer in the process.
+/// Starts a variant key in the index (⁑申込 for 申し込み), so a text
+/// writing 申込 itself, whose term is 申込, ranks above one writing it
+/// another way when 申込 is typed.
+pub const KEY_MARK: char = '⁑';
+
+/// What one dictionary word contributes to the index.
+#[derive(Debug)]
+struct Entry {
+    /// The index term: base form, variants folded.
+    term: Box<str>,
+    /// A second term at the same position that makes variant spellings equal
+    /// (okurigana skeleton, katakana of a hiragana noun), if it differs.
+    key: Option<Box<str>>,
+    /// The reading in katakana without voicing marks (the surface for
+    /// unknown words).
+    reading: Box<str>,
+}
+
+/// Per-thread memo of the entry of each system-dictionary word: its part of
+/// speech, base form and reading never change, and looking them up (UTF-8
+/// checks, stop-tag comparisons, the skeleton's reading) was a sixth of
+/// indexing time. Word ids are those of the IPADIC build, the same for every
+/// analyzer in the process.
 #[derive(Default)]
 struct TermCache {
-    /// Per word id: 0 unknown yet, 1 stop word, n ≥ 2 → `terms[n - 2]`.
+    /// Per word id: 0 unknown yet, 1 stop word, n ≥ 2 → `entries[n - 2]`.
     slots: Vec<u32>,
-    terms: Vec<Box<str>>,
+    entries: Vec<Rc<Entry>>,
 }
 
 thread_local! {
     static TERM_CACHE: std::cell::RefCell<TermCache> = std::cell::RefCell::new(TermCache::default());
 }
 
-/// The index term of a token, or `None` for a stop word; `f` runs with a
-/// term borrowed from the cache or computed for this token.
-fn with_term<R>(token: &Token<'_>, f: impl FnOnce(Option<&str>) -> R) -> R {
+/// The entry of a token, or `None` for a stop word.
+fn entry(token: &Token<'_>, base: &Segmenter) -> Option<Rc<Entry>> {
     if !token.word_id.is_system() || token.word_id.is_unknown() {
         // Unknown words take their term from the text; user words are few.
-        return f(term_of(token).as_deref());
+        return entry_of(token, base).map(Rc::new);
     }
     let id = token.word_id.id() as usize;
     TERM_CACHE.with(|cache| {
@@ -290,26 +314,51 @@ fn with_term<R>(token: &Token<'_>, f: impl FnOnce(Option<&str>) -> R) -> R {
             cache.slots.resize(id + 1, 0);
         }
         if cache.slots[id] == 0 {
-            cache.slots[id] = match term_of(token) {
+            cache.slots[id] = match entry_of(token, base) {
                 None => 1,
-                Some(term) => {
-                    cache.terms.push(term.into_owned().into_boxed_str());
-                    cache.terms.len() as u32 + 1
+                Some(e) => {
+                    cache.entries.push(Rc::new(e));
+                    cache.entries.len() as u32 + 1
                 }
             };
         }
         match cache.slots[id] {
-            1 => f(None),
-            n => f(Some(&cache.terms[n as usize - 2])),
+            1 => None,
+            n => Some(cache.entries[n as usize - 2].clone()),
         }
     })
 }
 
-/// The index term of a token, or `None` for a stop word.
-fn term_of<'a>(token: &'a Token<'_>) -> Option<Cow<'a, str>> {
+/// The entry of a token, or `None` for a stop word.
+fn entry_of(token: &Token<'_>, base: &Segmenter) -> Option<Entry> {
     let feats = features(token);
     let term = index_term(&token.surface, feats.base);
-    (!term.trim().is_empty() && !is_stop(&feats.pos, &term)).then_some(term)
+    if term.trim().is_empty() || is_stop(&feats.pos, &term) {
+        return None;
+    }
+    let reading = super::reading::reading_term(&token.surface, feats.reading);
+    let noun = feats.pos[0] == "名詞";
+    let key = super::reading::variant_key(&term, &reading, noun, |skeleton| {
+        lookup_reading(base, skeleton)
+    })
+    .filter(|k| k.as_str() != term.as_ref());
+    Some(Entry {
+        term: term.into_owned().into_boxed_str(),
+        key: key.map(|k| format!("{KEY_MARK}{k}").into_boxed_str()),
+        reading: super::reading::reading_key(&reading).into_boxed_str(),
+    })
+}
+
+/// The reading of `text` when IPADIC knows it as one word.
+fn lookup_reading(base: &Segmenter, text: &str) -> Option<String> {
+    let tokens = base.segment(Cow::Borrowed(text)).ok()?;
+    match tokens.as_slice() {
+        [one] if one.word_id.is_system() && !one.word_id.is_unknown() => {
+            let r = features(one).reading;
+            (r != "*" && !r.is_empty()).then(|| r.to_string())
+        }
+        _ => None,
+    }
 }
 
 /// Stop tags split into their four levels once.
@@ -363,24 +412,76 @@ impl Analyzer {
         })
     }
 
-    /// Content words of `text` with their index terms (stop words removed).
+    /// Content words of `text` with their index terms (stop words removed),
+    /// as a query sees them: a year, a Latin word with hyphens or a doubled
+    /// word is one word in its normal form (see [`Side::Query`]).
     pub fn words(&self, text: &str) -> Vec<Word> {
+        let mut words = self.query_words(text);
+        words.retain(|w| !w.variant);
+        words
+    }
+
+    /// [`Analyzer::words`] and the variant keys beside them (申込 of
+    /// 申し込み), marked [`Word::variant`]: what a query searches.
+    pub fn query_words(&self, text: &str) -> Vec<Word> {
         let mut out = Vec::new();
-        self.scan(text, |term, byte_start, byte_end, position| {
-            out.push(Word {
-                term: term.to_string(),
-                surface: text[byte_start..byte_end].to_string(),
-                byte_start,
-                byte_end,
-                position,
-            });
-        });
+        self.scan_side(
+            text,
+            Side::Query,
+            &mut |term: &str, byte_start, byte_end, position, variant| {
+                out.push(Word {
+                    term: term.to_string(),
+                    surface: text[byte_start..byte_end].to_string(),
+                    byte_start,
+                    byte_end,
+                    position,
+                    variant,
+                });
+            },
+            None,
+        );
         out
     }
 
-    /// Calls `emit(term, byte_start, byte_end, position)` for every content
-    /// word of `text`, allocating only for terms that need folding.
+    /// Calls `emit(term, byte_start, byte_end, position)` for every index
+    /// term of `text`, allocating only for terms that need folding.
     pub fn scan(&self, text: &str, mut emit: impl FnMut(&str, usize, usize, usize)) {
+        self.scan_side(
+            text,
+            Side::Index,
+            &mut |t: &str, s, e, p, _| emit(t, s, e, p),
+            None,
+        );
+    }
+
+    /// Like [`Analyzer::scan`], and also the reading of every kept word at
+    /// its position: `readings(reading, byte_start, byte_end, position)`.
+    pub fn scan_with_readings(
+        &self,
+        text: &str,
+        mut emit: impl FnMut(&str, usize, usize, usize),
+        readings: &mut dyn FnMut(&str, usize, usize, usize),
+    ) {
+        self.scan_side(
+            text,
+            Side::Index,
+            &mut |t: &str, s, e, p, _| emit(t, s, e, p),
+            Some(readings),
+        );
+    }
+
+    /// The analysis shared by the index and queries. Rules that join several
+    /// dictionary words (years, Latin words with hyphens or dots, doubled
+    /// words) add their normal form at the first word's position in the
+    /// index, and replace the words in a query, so 令和元年度 in a query
+    /// needs only the term 2019年度.
+    fn scan_side(
+        &self,
+        text: &str,
+        side: Side,
+        emit: &mut dyn FnMut(&str, usize, usize, usize, bool),
+        mut readings: Option<&mut ReadingSink<'_>>,
+    ) {
         // Variant folding is one char to one char of equal UTF-8 length, so
         // folding before segmentation keeps offsets valid for `text` and lets
         // the user dictionary list canonical spellings only.
@@ -388,33 +489,124 @@ impl Analyzer {
         let Ok(tokens) = self.inner.segmenter.segment(Cow::Borrowed(folded.as_ref())) else {
             return;
         };
+        let base = &self.inner.base;
+        let years = super::era::years(&folded);
+        let mut next_year = 0usize;
         let mut position = 0usize;
-        for token in tokens {
+        let mut i = 0usize;
+        while i < tokens.len() {
+            let token = &tokens[i];
             let (start, end) = (token.byte_start, token.byte_end);
-            let term = with_term(&token, |term| {
-                term.map(|t| {
-                    emit(t, start, end, position);
-                    // Only compounds need the term again, below.
-                    if is_user_word(&token) {
-                        t.to_string()
-                    } else {
-                        String::new()
+            // A year starting here: its normal form.
+            while next_year < years.len() && years[next_year].start < start {
+                next_year += 1;
+            }
+            if let Some(y) = years.get(next_year).filter(|y| y.start == start) {
+                next_year += 1;
+                emit(&y.term, y.start, y.end, position, false);
+                if side == Side::Query {
+                    position += 1;
+                    while i < tokens.len() && tokens[i].byte_end <= y.end {
+                        i += 1;
                     }
+                    continue;
+                }
+            }
+            // A Latin word with hyphens or dots (Wi-Fi, e-Tax): one term.
+            if let Some((joined, last)) = latin_run(&tokens, i) {
+                let run_end = tokens[last].byte_end;
+                emit(&joined, start, run_end, position, false);
+                if side == Side::Query {
+                    position += 1;
+                    i = last + 1;
+                    continue;
+                }
+            }
+            // A run of words written twice (一人一人 = 一/人/一/人): the doubled form.
+            if let Some(k) = repeated_run(&tokens, i) {
+                let unit: String = tokens[i..i + k]
+                    .iter()
+                    .map(|t| t.surface.as_ref())
+                    .collect();
+                let twice = format!("{unit}{unit}");
+                let twice = super::variants::fold_term(&twice).unwrap_or(twice);
+                let twice_end = tokens[i + 2 * k - 1].byte_end;
+                emit(&twice, start, twice_end, position, false);
+                if side == Side::Query {
+                    // 一人ひとり, one word reading ヒトリヒトリ, keys to ⁑一人一人.
+                    let marked = format!("{KEY_MARK}{twice}");
+                    emit(&marked, start, twice_end, position, true);
+                    position += 1;
+                    i += 2 * k;
+                    continue;
+                }
+            }
+            let Some(e) = entry(token, base) else {
+                i += 1;
+                continue;
+            };
+            // A word written twice (一人一人 = 一人ひとり, 人人): the doubled form.
+            let doubled = tokens
+                .get(i + 1)
+                .filter(|n| n.byte_start == end)
+                .and_then(|n| entry(n, base))
+                .filter(|n| {
+                    n.reading == e.reading
+                        && e.reading.chars().count() >= 2
+                        && e.term
+                            .chars()
+                            .chain(n.term.chars())
+                            .any(super::reading::is_kanji)
                 })
-            });
-            let Some(term) = term else { continue };
-            if is_user_word(&token) {
+                .map(|n| (format!("{}{}", e.term, e.term), tokens[i + 1].byte_end, n));
+            if let Some((twice, twice_end, _)) = &doubled {
+                emit(twice, start, *twice_end, position, false);
+                if side == Side::Query {
+                    position += 1;
+                    i += 2;
+                    continue;
+                }
+            }
+            emit(&e.term, start, end, position, false);
+            match side {
+                Side::Index => {
+                    if let Some(key) = &e.key {
+                        emit(key, start, end, position, true);
+                    }
+                }
+                Side::Query => {
+                    // The key of every spelling (marked), and the plain
+                    // skeleton a text writing it in kanji alone has as its
+                    // term (申し込み → ⁑申込 and 申込).
+                    let plain = e
+                        .key
+                        .as_deref()
+                        .map(|k| k.trim_start_matches(KEY_MARK).to_string())
+                        .or_else(|| super::reading::query_key(&e.term));
+                    if let Some(plain) = plain {
+                        emit(&format!("{KEY_MARK}{plain}"), start, end, position, true);
+                        if plain != *e.term {
+                            emit(&plain, start, end, position, true);
+                        }
+                    }
+                }
+            }
+            if let Some(r) = readings.as_mut() {
+                r(&e.reading, start, end, position);
+            }
+            if is_user_word(token) {
                 // A compound from the user dictionary also yields its parts at
                 // the same position, so 国土強靱化 still matches 強靱化.
-                let mut last = term;
+                let mut last = e.term.to_string();
                 self.scan_base(&token.surface, |part, s, e| {
                     if part != last {
-                        emit(part, start + s, start + e, position);
+                        emit(part, start + s, start + e, position, false);
                         last = part.to_string();
                     }
                 });
             }
             position += 1;
+            i += 1;
         }
     }
 
@@ -423,13 +615,58 @@ impl Analyzer {
             return;
         };
         for token in tokens {
-            with_term(&token, |term| {
-                if let Some(t) = term {
-                    emit(t, token.byte_start, token.byte_end);
-                }
-            });
+            if let Some(e) = entry(&token, &self.inner.base) {
+                emit(&e.term, token.byte_start, token.byte_end);
+            }
         }
     }
+}
+
+/// The length `k` (in tokens, 1 to 3) of a unit with a kanji written twice
+/// from token `i` on, the two copies touching.
+fn repeated_run(tokens: &[Token<'_>], i: usize) -> Option<usize> {
+    (1..=3).rev().find(|&k| {
+        i + 2 * k <= tokens.len()
+            && (i..i + 2 * k - 1).all(|j| tokens[j].byte_end == tokens[j + 1].byte_start)
+            && (0..k).all(|j| tokens[i + j].surface == tokens[i + k + j].surface)
+            && tokens[i..i + k]
+                .iter()
+                .any(|t| t.surface.chars().any(super::reading::is_kanji))
+    })
+}
+
+/// Receives `(reading, byte_start, byte_end, position)` of every kept word.
+type ReadingSink<'a> = dyn FnMut(&str, usize, usize, usize) + 'a;
+
+/// Whether words are analysed for the index or for a query.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Side {
+    /// Every dictionary word, and normal forms added beside them.
+    Index,
+    /// Normal forms instead of the words they join.
+    Query,
+}
+
+/// A Latin word split by hyphens or dots (Wi-Fi, Ｗｉ－Ｆｉ after NFKC):
+/// the joined, lowercased term and the index of its last token.
+fn latin_run(tokens: &[Token<'_>], i: usize) -> Option<(String, usize)> {
+    let alnum = |t: &Token<'_>| {
+        !t.surface.is_empty() && t.surface.chars().all(|c| c.is_ascii_alphanumeric())
+    };
+    if !alnum(&tokens[i]) {
+        return None;
+    }
+    let mut last = i;
+    let mut joined = tokens[i].surface.to_ascii_lowercase();
+    while let (Some(sep), Some(next)) = (tokens.get(last + 1), tokens.get(last + 2)) {
+        let contiguous = sep.byte_start == tokens[last].byte_end && next.byte_start == sep.byte_end;
+        if !contiguous || !matches!(sep.surface.as_ref(), "-" | "." | "・") || !alnum(next) {
+            break;
+        }
+        joined.push_str(&next.surface.to_ascii_lowercase());
+        last += 2;
+    }
+    (last > i && joined.chars().any(|c| c.is_ascii_alphabetic())).then_some((joined, last))
 }
 
 fn is_user_word(token: &Token<'_>) -> bool {
@@ -490,6 +727,128 @@ mod tests {
         for w in a.words(text) {
             assert!(text.is_char_boundary(w.byte_start) && text.is_char_boundary(w.byte_end));
         }
+    }
+
+    fn query_terms(a: &Analyzer, text: &str) -> Vec<String> {
+        a.query_words(text).into_iter().map(|w| w.term).collect()
+    }
+
+    fn index_terms(a: &Analyzer, text: &str) -> Vec<String> {
+        let mut out = Vec::new();
+        a.scan(text, |t, _, _, _| out.push(t.to_string()));
+        out
+    }
+
+    /// Whether every query term of `query` is indexed for `text`.
+    fn finds(a: &Analyzer, query: &str, text: &str) -> bool {
+        let indexed = index_terms(a, text);
+        let words = a.query_words(query);
+        let mut by_pos: std::collections::BTreeMap<usize, Vec<&Word>> = Default::default();
+        for w in &words {
+            by_pos.entry(w.position).or_default().push(w);
+        }
+        by_pos
+            .values()
+            .all(|g| g.iter().any(|w| indexed.contains(&w.term)))
+    }
+
+    #[test]
+    fn okurigana_variants_share_a_key() {
+        let a = analyzer();
+        for group in [
+            // (申込み is cut 申/込み by IPADIC: the query builder's skeleton
+            // of the whole atom covers it.)
+            &["申込", "申し込み"][..],
+            &["手続", "手続き"],
+            &["引上げ", "引き上げ"],
+            &["取扱い", "取り扱い"],
+            &["見積り", "見積もり"],
+            &["問合せ", "問い合わせ"],
+        ] {
+            for q in group {
+                for t in group {
+                    assert!(finds(&a, q, &format!("{t}について")), "{q} should find {t}");
+                }
+            }
+        }
+        // The skeleton of 生き物 is another word (生物).
+        assert!(!finds(&a, "生物", "生き物"));
+    }
+
+    #[test]
+    fn hiragana_nouns_match_katakana() {
+        let a = analyzer();
+        assert!(finds(&a, "ごみ", "ゴミの分別"));
+        assert!(finds(&a, "ゴミ", "ごみの分別"));
+    }
+
+    #[test]
+    fn katakana_spellings_and_counters_match() {
+        let a = analyzer();
+        assert!(finds(&a, "ウィルス", "ウイルス対策"));
+        assert!(finds(&a, "ウイルス", "ウィルス対策"));
+        for q in ["1か月", "1ヶ月", "1カ月", "1箇月"] {
+            for t in ["1か月", "1ヶ月", "1カ月", "1箇月"] {
+                assert!(finds(&a, q, t), "{q} should find {t}");
+            }
+        }
+        for q in ["3か所", "3箇所", "3カ所"] {
+            assert!(finds(&a, q, "3ヶ所で実施"), "{q}");
+        }
+    }
+
+    #[test]
+    fn iteration_forms_match_and_stay_specific() {
+        let a = analyzer();
+        for q in ["一人一人", "一人ひとり"] {
+            for t in ["一人一人", "一人ひとり"] {
+                assert!(finds(&a, q, &format!("{t}の意見")), "{q} should find {t}");
+            }
+            // Not every passage with 一人.
+            assert!(!finds(&a, q, "一人の意見"), "{q} found 一人");
+        }
+        assert!(finds(&a, "人々", "人人の暮らし"));
+        assert!(finds(&a, "人人", "人々の暮らし"));
+    }
+
+    #[test]
+    fn latin_words_join_across_hyphens_and_width() {
+        let a = analyzer();
+        for q in ["Wi-Fi", "WiFi", "wifi", "Ｗｉ－Ｆｉ"] {
+            let q = crate::analysis::normalize::normalize_inline(q);
+            assert_eq!(query_terms(&a, &q)[0], "wifi", "{q}");
+            assert!(finds(&a, &q, "公共Wi-Fiの整備"), "{q}");
+            assert!(finds(&a, &q, "WiFi環境"), "{q}");
+        }
+    }
+
+    #[test]
+    fn era_years_are_one_term() {
+        let a = analyzer();
+        for q in ["令和元年度", "2019年度", "平成31年度", "R1年度"] {
+            assert_eq!(query_terms(&a, q), vec!["2019年度"], "{q}");
+            for t in ["令和元年度", "2019年度", "平成31年度"] {
+                assert!(finds(&a, q, &format!("{t}予算")), "{q} should find {t}");
+            }
+        }
+        // The words of the year are still indexed on their own.
+        assert!(index_terms(&a, "2019年度予算").contains(&"年度".to_string()));
+    }
+
+    #[test]
+    fn readings_come_from_ipadic_or_the_surface() {
+        let a = analyzer();
+        let mut readings = Vec::new();
+        a.scan_with_readings(
+            "待機児童とプラスチック",
+            |_, _, _, _| {},
+            &mut |r, _, _, _| readings.push(r.to_string()),
+        );
+        assert_eq!(
+            readings.concat(),
+            "タイキシトウフラスチック",
+            "{readings:?}"
+        );
     }
 
     #[test]

@@ -3,16 +3,19 @@
 
 pub mod bigram;
 pub mod dictionary;
+pub mod era;
 pub mod morph;
 pub mod normalize;
+pub mod reading;
 pub mod synonyms;
 pub mod variants;
 
 pub use bigram::BigramTokenizer;
 pub use dictionary::{Analyzer, DictionaryConfig};
-pub use morph::MorphTokenizer;
+pub use morph::{MorphTokenizer, ReadingTokenizer};
 pub use normalize::normalize;
 
 /// Tokenizer names registered on the tantivy index.
 pub const MORPH: &str = "ja_morph";
 pub const BIGRAM: &str = "ja_bigram";
+pub const READING: &str = "ja_reading";

@@ -82,14 +82,106 @@ impl Tokenizer for MorphTokenizer {
     fn token_stream<'a>(&'a mut self, text: &'a str) -> BufTokenStream<'a> {
         let buf = &mut self.buf;
         buf.len = 0;
-        self.analyzer.scan(text, |term, start, end, position| {
-            let t = buf.next_slot();
-            t.text.clear();
-            t.text.push_str(term);
-            t.offset_from = start;
-            t.offset_to = end;
-            t.position = position;
+        LAST_READINGS.with(|last| {
+            let mut last = last.borrow_mut();
+            let last = &mut *last;
+            last.text.clear();
+            last.text.push_str(text);
+            last.buf.len = 0;
+            let readings = &mut last.buf;
+            self.analyzer.scan_with_readings(
+                text,
+                |term, start, end, position| {
+                    let t = buf.next_slot();
+                    t.text.clear();
+                    t.text.push_str(term);
+                    t.offset_from = start;
+                    t.offset_to = end;
+                    t.position = position;
+                },
+                &mut |reading, start, end, position| {
+                    let t = readings.next_slot();
+                    t.text.clear();
+                    t.text.push_str(reading);
+                    t.offset_from = start;
+                    t.offset_to = end;
+                    t.position = position;
+                },
+            );
         });
+        buf.stream()
+    }
+}
+
+/// The readings of the text the morphological tokenizer saw last on this
+/// thread. tantivy indexes a document's fields in field order on one
+/// thread, so the reading field (after `text`) reuses the segmentation of
+/// the passage instead of analysing it twice.
+#[derive(Default)]
+struct LastReadings {
+    text: String,
+    buf: TokenBuf,
+}
+
+thread_local! {
+    static LAST_READINGS: std::cell::RefCell<LastReadings> = std::cell::RefCell::new(LastReadings::default());
+}
+
+/// Reading tokenizer: the reading (katakana) of every kept word, at the
+/// positions of the morphological field, for queries typed in kana.
+#[derive(Clone)]
+pub struct ReadingTokenizer {
+    analyzer: Analyzer,
+    buf: TokenBuf,
+}
+
+impl ReadingTokenizer {
+    pub fn new(analyzer: Analyzer) -> Self {
+        ReadingTokenizer {
+            analyzer,
+            buf: TokenBuf::default(),
+        }
+    }
+}
+
+fn copy_token(from: &Token, to: &mut Token) {
+    to.text.clear();
+    to.text.push_str(&from.text);
+    to.offset_from = from.offset_from;
+    to.offset_to = from.offset_to;
+    to.position = from.position;
+}
+
+impl Tokenizer for ReadingTokenizer {
+    type TokenStream<'a> = BufTokenStream<'a>;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> BufTokenStream<'a> {
+        let buf = &mut self.buf;
+        buf.len = 0;
+        let reused = LAST_READINGS.with(|last| {
+            let last = last.borrow();
+            if last.text != text {
+                return false;
+            }
+            for t in &last.buf.tokens[..last.buf.len] {
+                copy_token(t, buf.next_slot());
+            }
+            true
+        });
+        if !reused {
+            self.analyzer.scan_with_readings(
+                text,
+                |_, _, _, _| {},
+                &mut |reading, start, end, position| {
+                    let t = buf.next_slot();
+                    t.text.clear();
+                    t.text.push_str(reading);
+                    t.offset_from = start;
+                    t.offset_to = end;
+                    t.position = position;
+                },
+            );
+        }
         buf.stream()
     }
 }

@@ -59,17 +59,92 @@ pub fn fold_char(c: char) -> char {
 }
 
 /// Folds variant characters only (no case change); borrows when unchanged.
+/// Counter forms fold too (1ヶ月 = 1か月 = 1カ月 = 1箇月, か所 = 箇所): every
+/// mapping keeps the UTF-8 length, so offsets into `text` hold.
 pub fn fold_text(text: &str) -> std::borrow::Cow<'_, str> {
-    if text.chars().all(|c| fold_char(c) == c) {
+    if text.chars().all(|c| fold_char(c) == c) && !has_counter(text) {
         std::borrow::Cow::Borrowed(text)
     } else {
-        std::borrow::Cow::Owned(text.chars().map(fold_char).collect())
+        let chars: Vec<char> = text.chars().collect();
+        std::borrow::Cow::Owned(
+            (0..chars.len())
+                .map(|i| {
+                    if is_counter_at(&chars, i) {
+                        '箇'
+                    } else {
+                        fold_char(chars[i])
+                    }
+                })
+                .collect(),
+        )
     }
+}
+
+/// Small and large ケ/カ, か and ヵ written for the counter 箇.
+const COUNTER_FORMS: &[char] = &['ヶ', 'ケ', 'カ', 'か', 'ヵ'];
+/// Counted things after 箇.
+const COUNTED: &[char] = &['所', '月', '年', '国', '条'];
+
+fn has_counter(text: &str) -> bool {
+    text.contains(COUNTER_FORMS)
+}
+
+/// Whether `chars[i]` is a counter 箇 written another way: before a counted
+/// thing and after a number (か所 also on its own: 箇所).
+fn is_counter_at(chars: &[char], i: usize) -> bool {
+    let c = chars[i];
+    if !COUNTER_FORMS.contains(&c) {
+        return false;
+    }
+    let Some(&next) = chars.get(i + 1) else {
+        return false;
+    };
+    if !COUNTED.contains(&next) {
+        return false;
+    }
+    let prev = i.checked_sub(1).map(|p| chars[p]);
+    let numeric =
+        prev.is_some_and(|p| p.is_ascii_digit() || "一二三四五六七八九十百千何数各両".contains(p));
+    numeric || (next == '所' && (c != 'か' || prev.is_none_or(|p| !p.is_alphabetic())))
 }
 
 /// Folds variants and lowercases; returns `None` when nothing changed so the
 /// caller can avoid an allocation.
 pub fn fold_term(term: &str) -> Option<String> {
+    let folded = fold_chars(term);
+    let base = folded.as_deref().unwrap_or(term);
+    let kata = super::reading::fold_katakana(base);
+    let base = kata.as_deref().unwrap_or(base);
+    // 人々 = 人人: the iteration mark repeats the kanji before it.
+    let iterated = base.contains('々').then(|| {
+        let mut out = String::with_capacity(base.len());
+        let mut prev = None;
+        for c in base.chars() {
+            let c = if c == '々' { prev.unwrap_or(c) } else { c };
+            out.push(c);
+            prev = Some(c);
+        }
+        out
+    });
+    iterated.or(kata).or(folded)
+}
+
+fn fold_chars(term: &str) -> Option<String> {
+    // Wi-Fi = WiFi: hyphens and dots inside a Latin word do not count.
+    let latin_joined = term.contains(['-', '.'])
+        && term.chars().any(|c| c.is_ascii_alphabetic())
+        && term
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '.')
+        && term.starts_with(|c: char| c.is_ascii_alphanumeric());
+    if latin_joined {
+        let out: String = term
+            .chars()
+            .filter(|c| c.is_ascii_alphanumeric())
+            .map(|c| c.to_ascii_lowercase())
+            .collect();
+        return Some(out);
+    }
     let long_vowel = trailing_long_vowel(term);
     let needs = long_vowel || term.chars().any(|c| c.is_uppercase() || fold_char(c) != c);
     if !needs {
@@ -125,6 +200,31 @@ mod tests {
     fn lowercases_latin() {
         assert_eq!(fold_term("SDGs").as_deref(), Some("sdgs"));
         assert_eq!(fold_term("dx"), None);
+    }
+
+    #[test]
+    fn counters_fold_to_one_form() {
+        for form in ["1ヶ月", "1か月", "1カ月", "1箇月", "1ヵ月"] {
+            assert_eq!(fold_text(form), "1箇月", "{form}");
+        }
+        for form in ["3か所", "3ヶ所", "3カ所", "箇所", "カ所"] {
+            assert!(fold_text(form).ends_with("箇所"), "{form}");
+        }
+        // Not a counter: a particle か before an ordinary word.
+        assert_eq!(fold_text("どれか月曜"), "どれか月曜");
+        assert_eq!(fold_text("ケース"), "ケース");
+        for c in COUNTER_FORMS {
+            assert_eq!(c.len_utf8(), '箇'.len_utf8());
+        }
+    }
+
+    #[test]
+    fn iteration_mark_and_katakana_spelling_fold() {
+        assert_eq!(fold_term("人々").as_deref(), Some("人人"));
+        assert_eq!(fold_term("ウィルス").as_deref(), Some("ウイルス"));
+        assert_eq!(fold_term("ウィンドウズ").as_deref(), Some("ウインドウズ"));
+        assert_eq!(fold_term("Wi-Fi").as_deref(), Some("wifi"));
+        assert_eq!(fold_term("e-Tax").as_deref(), Some("etax"));
     }
 
     #[test]

@@ -5,7 +5,9 @@ use std::path::{Path, PathBuf};
 use tantivy::{Index, IndexReader, ReloadPolicy, Searcher};
 
 use super::schema::{self, Fields, SCHEMA_VERSION};
-use crate::analysis::{Analyzer, BIGRAM, BigramTokenizer, MORPH, MorphTokenizer};
+use crate::analysis::{
+    Analyzer, BIGRAM, BigramTokenizer, MORPH, MorphTokenizer, READING, ReadingTokenizer,
+};
 use crate::error::{Error, Result};
 
 /// Marker file written beside tantivy's files: identifies a plansearch index
@@ -33,6 +35,9 @@ pub fn register_tokenizers(index: &Index, analyzer: &Analyzer) {
     index
         .tokenizers()
         .register(BIGRAM, BigramTokenizer::default());
+    index
+        .tokenizers()
+        .register(READING, ReadingTokenizer::new(analyzer.clone()));
 }
 
 /// Reads the schema version recorded in `dir`, if `dir` holds our index.

@@ -5,11 +5,11 @@ use tantivy::schema::{
     FAST, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions,
 };
 
-use crate::analysis::{BIGRAM, MORPH};
+use crate::analysis::{BIGRAM, MORPH, READING};
 
 /// Bump when the schema or the analysis changes: an index with another
 /// version is rebuilt instead of being searched with mismatched terms.
-pub const SCHEMA_VERSION: u32 = 3;
+pub const SCHEMA_VERSION: u32 = 4;
 
 /// Handles to every field of the schema.
 #[derive(Debug, Clone, Copy)]
@@ -46,6 +46,8 @@ pub struct Fields {
     /// Sheet of the passage (workbooks) and its first row, 1-based.
     pub sheet: Field,
     pub sheet_row: Field,
+    /// Readings (katakana) of the body's words, for queries typed in kana.
+    pub text_rd: Field,
 }
 
 fn analyzed(tokenizer: &str, stored: bool) -> TextOptions {
@@ -97,6 +99,7 @@ pub fn build() -> (Schema, Fields) {
         page: b.add_u64_field("page", STORED),
         sheet: b.add_text_field("sheet", STORED),
         sheet_row: b.add_u64_field("sheet_row", STORED),
+        text_rd: b.add_text_field("text_rd", analyzed(READING, false)),
     };
     (b.build(), fields)
 }
@@ -131,6 +134,7 @@ impl Fields {
             page: f("page")?,
             sheet: f("sheet")?,
             sheet_row: f("sheet_row")?,
+            text_rd: f("text_rd")?,
         })
     }
 }

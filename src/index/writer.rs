@@ -127,6 +127,7 @@ pub fn to_tantivy_docs(fields: &Fields, doc: &PreparedDoc) -> Vec<TantivyDocumen
             }
             d.add_text(fields.text, &section.text);
             d.add_text(fields.text_bi, &section.text);
+            d.add_text(fields.text_rd, &section.text);
             let mut text_field = |field, value: &Option<meta::Sourced<String>>| {
                 if let Some(v) = value {
                     d.add_text(field, &v.value);

@@ -1,14 +1,19 @@
 //! From a parsed query to a tantivy query, in three levels of strictness.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
-use tantivy::Term;
-use tantivy::query::{BooleanQuery, BoostQuery, Occur, PhraseQuery, Query, TermQuery};
+use tantivy::collector::TopDocs;
+use tantivy::query::{
+    BooleanQuery, BoostQuery, DisjunctionMaxQuery, Occur, PhraseQuery, Query, TermQuery,
+};
+use tantivy::schema::Value;
 use tantivy::schema::{Field, IndexRecordOption};
+use tantivy::{Searcher, TantivyDocument, Term};
 
 use super::query::{Atom, ParsedQuery};
 use crate::analysis::bigram::bigrams;
-use crate::analysis::dictionary::{Analyzer, Word};
+use crate::analysis::dictionary::{Analyzer, KEY_MARK, Word};
+use crate::analysis::reading::{kana_query, segment_reading};
 use crate::analysis::synonyms::Synonyms;
 use crate::index::Fields;
 
@@ -41,6 +46,9 @@ pub struct Features {
     pub bigram: bool,
     pub synonyms: bool,
     pub escalation: bool,
+    /// Readings: kana queries search the reading field, and okurigana and
+    /// kana spellings of a word match each other.
+    pub reading: bool,
 }
 
 impl Default for Features {
@@ -50,6 +58,7 @@ impl Default for Features {
             bigram: true,
             synonyms: true,
             escalation: true,
+            reading: true,
         }
     }
 }
@@ -62,6 +71,11 @@ const W_TITLE: f32 = 0.3;
 const W_BIGRAM: f32 = 0.6;
 const W_PHRASE: f32 = 1.5;
 const W_SYNONYM: f32 = 0.7;
+/// Another spelling of the word typed (申込 for 申し込み).
+const W_VARIANT: f32 = 0.5;
+/// Matches through the reading alone (homophones among them) rank below
+/// literal and word matches.
+const W_READING: f32 = 0.3;
 /// Share of a term's bigrams that must match in `Mode::Bigram`.
 const BIGRAM_SHARE: f32 = 0.6;
 
@@ -71,6 +85,9 @@ pub struct QueryBuilder<'a> {
     pub analyzer: &'a Analyzer,
     pub synonyms: &'a Synonyms,
     pub features: Features,
+    /// Looks up which readings are indexed (kana queries); without it kana
+    /// queries search their characters only.
+    pub searcher: Option<&'a Searcher>,
 }
 
 fn boxed(q: impl Query) -> Box<dyn Query> {
@@ -108,6 +125,16 @@ fn must(clauses: Vec<Box<dyn Query>>) -> Box<dyn Query> {
     boxed(BooleanQuery::new(
         clauses.into_iter().map(|q| (Occur::Must, q)).collect(),
     ))
+}
+
+/// The kanji of a short word written with okurigana (申込み → 申込).
+fn okurigana_skeleton(text: &str) -> Option<String> {
+    use crate::analysis::reading::{is_hiragana, is_kanji};
+    let chars: Vec<char> = text.chars().collect();
+    let kanji = chars.iter().filter(|&&c| is_kanji(c)).count();
+    let kana = chars.iter().filter(|&&c| is_hiragana(c)).count();
+    (chars.len() <= 8 && kanji >= 2 && (1..=3).contains(&kana) && kanji + kana == chars.len())
+        .then(|| chars.iter().filter(|&&c| is_kanji(c)).collect())
 }
 
 /// Words grouped by position: a user-dictionary compound comes first,
@@ -173,14 +200,138 @@ impl QueryBuilder<'_> {
         }
     }
 
-    /// One atom at `mode`.
+    /// One atom at `mode`, and for an atom typed in kana its reading.
     pub fn atom(&self, atom: &Atom, mode: Mode) -> Option<Box<dyn Query>> {
-        let text = atom.text();
-        let words = if self.features.morph {
-            positions(self.analyzer.words(text))
-        } else {
-            Vec::new()
+        let reading = self.reading_query(atom.text());
+        let literal = self.literal_atom(atom, mode, reading.is_some());
+        let Some(reading) = reading else {
+            return literal;
         };
+        // The words the index writes with this reading (ほいくしょ → 保育所),
+        // searched as if typed: a kana query finds what the kanji finds.
+        let mut alts: Vec<Box<dyn Query>> = literal.into_iter().collect();
+        for form in self.reading_forms(reading.as_ref(), atom.text()) {
+            let as_typed = match atom {
+                Atom::Word(_) => Atom::Word(form),
+                Atom::Phrase(_) => Atom::Phrase(form),
+            };
+            // With its synonyms, as the kanji typed would have them.
+            if let Some(q) = self.atom_with_synonyms(&as_typed, mode) {
+                alts.push(boost(q, W_READING));
+            }
+        }
+        alts.push(boost(reading, W_READING));
+        Some(should(alts))
+    }
+
+    /// How the best passages matching a kana query's reading write it: the
+    /// surfaces (保育所) covering the reading, most frequent first, each at
+    /// least a fifth of those seen.
+    fn reading_forms(&self, reading: &dyn Query, text: &str) -> Vec<String> {
+        const SAMPLE: usize = 20;
+        const MAX_FORMS: usize = 3;
+        let (Some(searcher), Some(kana)) = (self.searcher, kana_query(text)) else {
+            return Vec::new();
+        };
+        let Ok(top) = searcher.search(reading, &TopDocs::with_limit(SAMPLE).order_by_score())
+        else {
+            return Vec::new();
+        };
+        let mut counts: HashMap<String, usize> = HashMap::new();
+        let mut seen = 0usize;
+        for (_, addr) in top {
+            let Ok(doc) = searcher.doc::<TantivyDocument>(addr) else {
+                continue;
+            };
+            let Some(body) = doc.get_first(self.fields.text).and_then(|v| v.as_str()) else {
+                continue;
+            };
+            let mut words: Vec<(String, usize, usize)> = Vec::new();
+            self.analyzer
+                .scan_with_readings(body, |_, _, _, _| {}, &mut |r, s, e, _| {
+                    words.push((r.to_string(), s, e))
+                });
+            for i in 0..words.len() {
+                let mut acc = String::new();
+                for (r, _, e) in &words[i..] {
+                    acc.push_str(r);
+                    if acc.len() >= kana.len() {
+                        if acc == kana {
+                            let form = &body[words[i].1..*e];
+                            if form.chars().any(crate::analysis::reading::is_kanji) {
+                                *counts.entry(form.to_string()).or_default() += 1;
+                                seen += 1;
+                            }
+                        }
+                        break;
+                    }
+                }
+            }
+        }
+        let mut forms: Vec<(String, usize)> =
+            counts.into_iter().filter(|(_, n)| n * 5 >= seen).collect();
+        forms.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        forms.into_iter().take(MAX_FORMS).map(|(f, _)| f).collect()
+    }
+
+    /// The reading channel of an atom typed in kana: its reading split into
+    /// indexed word readings, as a phrase on the reading field.
+    pub fn reading_query(&self, text: &str) -> Option<Box<dyn Query>> {
+        if !self.features.reading {
+            return None;
+        }
+        let searcher = self.searcher?;
+        let kana = kana_query(text)?;
+        // A katakana word the text writes as such (メモリ) is no reading:
+        // searched by reading it would find its homophones (目盛り).
+        if !text.chars().any(crate::analysis::reading::is_hiragana) {
+            let term = crate::analysis::synonyms::key(text);
+            let known = searcher.doc_freq(&Term::from_field_text(self.fields.text, &term));
+            if known.is_ok_and(|n| n > 0) {
+                return None;
+            }
+        }
+        let field = self.fields.text_rd;
+        let pieces = segment_reading(&kana, |t| {
+            searcher
+                .doc_freq(&Term::from_field_text(field, t))
+                .unwrap_or(0)
+        })?;
+        match pieces.len() {
+            0 => None,
+            1 => Some(term_query(field, &pieces[0])),
+            _ => {
+                let terms: Vec<(usize, Term)> = pieces
+                    .iter()
+                    .enumerate()
+                    .map(|(i, p)| (i, Term::from_field_text(field, p)))
+                    .collect();
+                Some(boxed(PhraseQuery::new_with_offset(terms)))
+            }
+        }
+    }
+
+    /// The words of an atom, without the variant keys when readings are off.
+    fn atom_words(&self, text: &str) -> Vec<Vec<Word>> {
+        if !self.features.morph {
+            return Vec::new();
+        }
+        let mut words = self.analyzer.query_words(text);
+        if !self.features.reading {
+            words.retain(|w| !w.variant);
+        }
+        positions(words)
+    }
+
+    /// One atom at `mode`, as written. `by_reading`: the atom is kana with a
+    /// reading query beside it, so a kana string the dictionary cut into
+    /// pieces (たいきじどう → たい, き, じ, どう) is matched as characters only.
+    fn literal_atom(&self, atom: &Atom, mode: Mode, by_reading: bool) -> Option<Box<dyn Query>> {
+        let text = atom.text();
+        let words = self.atom_words(text);
+        if by_reading && words.len() > 1 && mode != Mode::Bigram {
+            return self.bigram_phrase(self.fields.text_bi, text);
+        }
         match (mode, atom) {
             (Mode::Any, _) => self.any(text, &words),
             (Mode::Bigram, _) => self.bigram_share(text),
@@ -214,7 +365,29 @@ impl QueryBuilder<'_> {
                 {
                     clauses.push((Occur::Should, boost(p, W_PHRASE)));
                 }
-                Some(boxed(BooleanQuery::new(clauses)))
+                let q = boxed(BooleanQuery::new(clauses));
+                // A word with okurigana the dictionary cut in pieces (申込み →
+                // 申/込み) also matches as its kanji skeleton (申込), like
+                // the okurigana key of a word it knows.
+                match okurigana_skeleton(text).filter(|_| words.len() > 1 && self.features.reading)
+                {
+                    Some(skeleton) => {
+                        let mut alts = vec![q];
+                        for term in [format!("{KEY_MARK}{skeleton}"), skeleton] {
+                            let key = Word {
+                                term,
+                                surface: text.to_string(),
+                                byte_start: 0,
+                                byte_end: text.len(),
+                                position: 0,
+                                variant: true,
+                            };
+                            alts.push(boost(self.word_clause(&key), W_VARIANT));
+                        }
+                        Some(should(alts))
+                    }
+                    None => Some(q),
+                }
             }
         }
     }
@@ -229,11 +402,23 @@ impl QueryBuilder<'_> {
             boost(term_query(f.section_title, &word.term), W_SECTION_TITLE),
             boost(term_query(f.title, &word.term), W_TITLE),
         ];
-        if self.features.bigram {
-            if let Some(q) = self.bigram_phrase(f.text_bi, &word.surface) {
+        // A year in its normal form (令和元年度 → 2019年度) is matched by that
+        // term alone: the characters of one spelling would find only it,
+        // and the bigrams of 平成31年度 match any passage with 平成, 31 and 年度.
+        let year = word.term.ends_with('年') || word.term.ends_with("年度");
+        let year = year && !crate::analysis::era::years(&word.surface).is_empty();
+        if self.features.bigram && !year {
+            // A variant key (申込 of 申し込み) is searched as its own
+            // characters too: 申込書 then matches whichever form was typed.
+            let chars = if word.variant {
+                word.term.trim_start_matches(KEY_MARK)
+            } else {
+                &word.surface
+            };
+            if let Some(q) = self.bigram_phrase(f.text_bi, chars) {
                 alts.push(boost(q, W_BIGRAM));
             }
-            if let Some(q) = self.bigram_phrase(f.section_title_bi, &word.surface) {
+            if let Some(q) = self.bigram_phrase(f.section_title_bi, chars) {
                 alts.push(boost(q, W_BIGRAM * W_SECTION_TITLE));
             }
         }
@@ -243,14 +428,25 @@ impl QueryBuilder<'_> {
     /// A position holds one word, or a compound and its parts: the compound
     /// matches, or all its parts do.
     fn position_clause(&self, group: &[Word]) -> Box<dyn Query> {
-        match group {
-            [single] => self.word_clause(single),
+        // Variant keys (申込 of 申し込み) are alternatives of the whole word.
+        let (keys, words): (Vec<&Word>, Vec<&Word>) = group.iter().partition(|w| w.variant);
+        let alts = match words.as_slice() {
+            [] => Vec::new(),
+            [single] => vec![self.word_clause(single)],
             [compound, parts @ ..] => {
                 let all_parts = must(parts.iter().map(|p| self.word_clause(p)).collect());
-                should(vec![self.word_clause(compound), all_parts])
+                vec![self.word_clause(compound), all_parts]
             }
-            [] => unreachable!("positions() never yields an empty group"),
+        };
+        if keys.is_empty() {
+            return should(alts);
         }
+        // The best of the word as typed and its other spellings, not their
+        // sum: a passage writing the word as typed scores as it did without
+        // keys, and one writing another spelling ranks below it.
+        let mut disjuncts = vec![should(alts)];
+        disjuncts.extend(keys.iter().map(|k| boost(self.word_clause(k), W_VARIANT)));
+        boxed(DisjunctionMaxQuery::new(disjuncts))
     }
 
     /// Phrase over the first word of each position on the morph field.
@@ -265,7 +461,7 @@ impl QueryBuilder<'_> {
                     .map(|(i, g)| {
                         // Parts, not the compound: text without the compound
                         // in the user dictionary still has the parts.
-                        let w = g.get(1).unwrap_or(&g[0]);
+                        let w = g[1..].iter().find(|w| !w.variant).unwrap_or(&g[0]);
                         (i, Term::from_field_text(self.fields.text, &w.term))
                     })
                     .collect();

@@ -116,6 +116,10 @@ pub struct Hit {
     /// Sheet of the passage (workbooks); `null` otherwise.
     pub sheet: Option<String>,
     pub score: f32,
+    /// Found only through the reading of a query typed in kana (a homophone
+    /// may be among these): ranked below literal and word matches.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub via_reading: bool,
     /// HTML: escaped text with `<mark>` around matches (the marked title
     /// first when only the title matched).
     pub snippet: String,
@@ -146,6 +150,11 @@ pub struct SearchResponse {
     /// Passages with only part of the query, when strict matches are
     /// fewer than a page; ranked on their own, never counted in `total`.
     pub partial: Option<Partial>,
+    /// A frequent indexed word one edit away from a term with few strict
+    /// matches, as the whole query to search instead (公民連係 → 公民連携).
+    /// A suggestion only: the query is never rewritten.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub did_you_mean: Option<String>,
 }
 
 /// Looser matches, kept apart from the strict ones.
@@ -162,6 +171,8 @@ pub struct Partial {
 pub const BACKFILL_BELOW: usize = 10;
 /// Partial matches listed at most.
 pub const PARTIAL_LIMIT: usize = 10;
+/// Below this many strict matches, a spelling suggestion is looked for.
+pub const DID_YOU_MEAN_BELOW: usize = 5;
 
 /// Top hits, total count and (when asked) facets of one query.
 type Collected = (Vec<(f32, DocAddress)>, usize, Option<Facets>);
@@ -209,12 +220,13 @@ impl Engine {
         self.handle.searcher()
     }
 
-    fn builder(&self) -> QueryBuilder<'_> {
+    fn builder<'a>(&'a self, searcher: &'a Searcher) -> QueryBuilder<'a> {
         QueryBuilder {
             fields: &self.handle.fields,
             analyzer: &self.handle.analyzer,
             synonyms: &self.synonyms,
             features: self.features,
+            searcher: Some(searcher),
         }
     }
 
@@ -222,11 +234,12 @@ impl Engine {
     /// facets, trend, compare and exports count.
     pub fn strict_query(
         &self,
+        searcher: &Searcher,
         parsed: &query::ParsedQuery,
         filters: &Filters,
     ) -> Result<Box<dyn Query>> {
         let q = self
-            .builder()
+            .builder(searcher)
             .build(parsed, Mode::Strict)
             .ok_or_else(no_words)?;
         Ok(filters.apply(self.fields(), q))
@@ -262,7 +275,7 @@ impl Engine {
         include_text: bool,
     ) -> Result<Option<Partial>> {
         for mode in self.loose_modes(parsed) {
-            let Some(loose) = self.builder().build(parsed, mode) else {
+            let Some(loose) = self.builder(searcher).build(parsed, mode) else {
                 continue;
             };
             let loose = filters.apply(self.fields(), loose);
@@ -325,12 +338,18 @@ impl Engine {
         }
         let parsed = query::parse(&req.q)?;
         let searcher = self.searcher();
-        let strict = self.strict_query(&parsed, &req.filters)?;
+        let strict = self.strict_query(&searcher, &parsed, &req.filters)?;
         let (top, total, facets) = self.collect(&searcher, strict.as_ref(), req)?;
         let highlighter = self.highlighter(&parsed);
+        let literal = self.literal_matcher(&searcher, &parsed, &req.filters, &top)?;
         let hits = top
             .into_iter()
-            .map(|(score, addr)| self.hit(&searcher, addr, score, &highlighter, req.include_text))
+            .zip(literal)
+            .map(|((score, addr), literal)| {
+                let mut hit = self.hit(&searcher, addr, score, &highlighter, req.include_text)?;
+                hit.via_reading = !literal;
+                Ok(hit)
+            })
             .collect::<Result<Vec<_>>>()?;
         let partial = if total < BACKFILL_BELOW && req.offset == 0 && req.partial {
             self.partial(
@@ -353,7 +372,13 @@ impl Engine {
             .collect();
         query_terms.sort();
         query_terms.dedup();
+        let did_you_mean = if total < DID_YOU_MEAN_BELOW {
+            suggest::did_you_mean(self, &searcher, &req.q, &parsed)?
+        } else {
+            None
+        };
         Ok(SearchResponse {
+            did_you_mean,
             total,
             took_ms: started.elapsed().as_secs_f64() * 1000.0,
             escalated: partial.as_ref().map(|p| p.mode),
@@ -370,7 +395,7 @@ impl Engine {
     pub fn export(&self, req: &SearchRequest, cap: usize) -> Result<(usize, Vec<Hit>)> {
         let parsed = query::parse(&req.q)?;
         let searcher = self.searcher();
-        let strict = self.strict_query(&parsed, &req.filters)?;
+        let strict = self.strict_query(&searcher, &parsed, &req.filters)?;
         let mut all = req.clone();
         all.limit = cap.clamp(1, MAX_EXPORT);
         all.offset = 0;
@@ -382,6 +407,51 @@ impl Engine {
             .map(|(score, addr)| self.hit(&searcher, addr, score, &highlighter, false))
             .collect::<Result<Vec<_>>>()?;
         Ok((total, hits))
+    }
+
+    /// For each hit, whether it matches without the reading channel (all
+    /// true when the query has no kana atom searched by reading).
+    fn literal_matcher(
+        &self,
+        searcher: &Searcher,
+        parsed: &query::ParsedQuery,
+        filters: &Filters,
+        top: &[(f32, DocAddress)],
+    ) -> Result<Vec<bool>> {
+        let builder = self.builder(searcher);
+        let by_reading = parsed
+            .atoms()
+            .any(|a| builder.reading_query(a.text()).is_some());
+        if !by_reading || top.is_empty() {
+            return Ok(vec![true; top.len()]);
+        }
+        let literal = QueryBuilder {
+            features: Features {
+                reading: false,
+                ..self.features
+            },
+            ..builder
+        };
+        // Every term typed, as written or as a word (not the looser levels:
+        // "any word" of a kana string cut in pieces matches almost anything).
+        let Some(query) = literal.build(parsed, Mode::Strict) else {
+            return Ok(vec![false; top.len()]);
+        };
+        let query = filters.apply(self.fields(), query);
+        let weight = query.weight(tantivy::query::EnableScoring::disabled_from_searcher(
+            searcher,
+        ))?;
+        top.iter()
+            .map(|(_, addr)| {
+                let reader = searcher.segment_reader(addr.segment_ord);
+                let mut scorer = weight.scorer(reader, 1.0)?;
+                // A new scorer may already stand past the hit.
+                let at = tantivy::DocSet::doc(&scorer);
+                Ok(at == addr.doc_id
+                    || (at < addr.doc_id
+                        && tantivy::DocSet::seek(&mut scorer, addr.doc_id) == addr.doc_id))
+            })
+            .collect()
     }
 
     fn collect(
@@ -456,6 +526,7 @@ impl Engine {
             page: stored_u32(&doc, f.page),
             sheet: stored_str(&doc, f.sheet),
             score,
+            via_reading: false,
             snippet,
             via,
             text: include_text.then_some(text),

@@ -8,6 +8,7 @@
 use std::collections::HashSet;
 
 use crate::analysis::dictionary::Analyzer;
+use crate::analysis::reading::kana_query;
 use crate::analysis::variants::fold_char;
 
 /// Characters per fragment.
@@ -53,6 +54,9 @@ pub struct Highlighter {
     /// Each typed term with the other forms it is searched by, to tell a
     /// hit that matched only through one of them.
     pub forms: Vec<TermForms>,
+    /// Another spelling of what was typed (申込 for 申し込み, 2019年度 for
+    /// 令和元年度, a kana query's reading): marked where the text has it.
+    pub variants: Option<VariantMarks>,
 }
 
 /// A typed term and the other forms that find it.
@@ -95,6 +99,62 @@ impl TermForms {
     }
 }
 
+/// What marks a form of the query the text writes differently: the index
+/// terms and normal forms of the query, and the readings of kana atoms.
+#[derive(Clone)]
+pub struct VariantMarks {
+    analyzer: Analyzer,
+    /// Index terms (keys, years, joined Latin words) of the query.
+    terms: HashSet<String>,
+    /// Readings (katakana) of atoms typed in kana.
+    readings: Vec<String>,
+}
+
+impl std::fmt::Debug for VariantMarks {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("VariantMarks")
+            .field("terms", &self.terms)
+            .field("readings", &self.readings)
+            .finish()
+    }
+}
+
+impl VariantMarks {
+    /// Byte ranges of `text` written another way than the query: its words
+    /// analysed (only for passages where no literal form was found).
+    fn ranges(&self, text: &str, out: &mut Vec<(usize, usize)>) {
+        let mut words: Vec<(String, usize, usize)> = Vec::new();
+        let want_readings = !self.readings.is_empty();
+        self.analyzer.scan_with_readings(
+            text,
+            |term, s, e, _| {
+                if self.terms.contains(term) {
+                    out.push((s, e));
+                }
+            },
+            &mut |reading, s, e, _| {
+                if want_readings {
+                    words.push((reading.to_string(), s, e));
+                }
+            },
+        );
+        for target in &self.readings {
+            for i in 0..words.len() {
+                let mut acc = String::new();
+                for (r, _, e) in words.iter().skip(i) {
+                    acc.push_str(r);
+                    if acc.len() >= target.len() {
+                        if acc == *target {
+                            out.push((words[i].1, *e));
+                        }
+                        break;
+                    }
+                }
+            }
+        }
+    }
+}
+
 /// Folds for literal matching without changing byte offsets.
 fn fold_for_match(s: &str) -> String {
     s.chars()
@@ -117,12 +177,30 @@ impl Highlighter {
                     h.literals.push(folded);
                 }
             }
-            for w in analyzer.words(text) {
+            let mut marks = VariantMarks {
+                analyzer: analyzer.clone(),
+                terms: HashSet::new(),
+                readings: Vec::new(),
+            };
+            for w in analyzer.query_words(text) {
                 h.push_literal(&w.surface);
-                h.push_literal(&w.term);
-                if w.term.chars().count() >= 2 {
-                    h.terms.insert(w.term);
+                if !w.variant {
+                    h.push_literal(&w.term);
                 }
+                if w.term.chars().count() >= 2 {
+                    marks.terms.insert(w.term.clone());
+                    if !w.variant {
+                        h.terms.insert(w.term);
+                    }
+                }
+            }
+            marks.readings.extend(kana_query(text));
+            match &mut h.variants {
+                Some(v) => {
+                    v.terms.extend(marks.terms);
+                    v.readings.extend(marks.readings);
+                }
+                None => h.variants = Some(marks),
             }
         }
         h.sort_literals();
@@ -163,6 +241,11 @@ impl Highlighter {
                         .map(|(i, m)| (i, i + m.len())),
                 );
             }
+        }
+        if ranges.is_empty()
+            && let Some(v) = &self.variants
+        {
+            v.ranges(text, &mut ranges);
         }
         ranges.sort_unstable();
         let mut merged: Vec<(usize, usize)> = Vec::with_capacity(ranges.len());

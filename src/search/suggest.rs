@@ -86,3 +86,80 @@ impl Engine {
         })
     }
 }
+
+/// Terms read from one dictionary per atom when looking for a spelling.
+const SPELL_SCAN_LIMIT: usize = 50_000;
+/// A suggested word must be in at least this many passages…
+const SPELL_MIN_DF: u64 = 3;
+/// …and this many times as many as the word typed.
+const SPELL_RATIO: u64 = 5;
+
+/// "Did you mean": the query with a word replaced by a frequent indexed
+/// word one edit away (公民連係 → 公民連携). `None` when no word has one.
+pub fn did_you_mean(
+    engine: &Engine,
+    searcher: &tantivy::Searcher,
+    q: &str,
+    parsed: &super::query::ParsedQuery,
+) -> Result<Option<String>> {
+    let mut out = normalize_inline(q);
+    let mut changed = false;
+    for atom in parsed.atoms() {
+        let text = atom.text();
+        if let Some(better) = spelling(engine, searcher, text)?
+            && out.contains(text)
+        {
+            out = out.replacen(text, &better, 1);
+            changed = true;
+        }
+    }
+    Ok(changed.then_some(out))
+}
+
+/// The most frequent text term one edit away from `text`, if it is
+/// frequent enough to be what was meant.
+fn spelling(engine: &Engine, searcher: &tantivy::Searcher, text: &str) -> Result<Option<String>> {
+    use crate::analysis::reading::edit_distance;
+    let norm = normalize_inline(text);
+    let key = fold_term(&norm).unwrap_or(norm);
+    let n = key.chars().count();
+    let Some(first) = key.chars().next() else {
+        return Ok(None);
+    };
+    if n < 2 || key.chars().all(|c| c.is_ascii_digit()) {
+        return Ok(None);
+    }
+    let field = engine.fields().text;
+    let own = searcher.doc_freq(&tantivy::Term::from_field_text(field, &key))?;
+    let mut counts: HashMap<String, u64> = HashMap::new();
+    let prefix = first.to_string();
+    for segment in searcher.segment_readers() {
+        let inverted = segment.inverted_index(field)?;
+        let mut stream = inverted
+            .terms()
+            .range()
+            .ge(prefix.as_bytes())
+            .into_stream()?;
+        let mut scanned = 0;
+        while stream.advance() && scanned < SPELL_SCAN_LIMIT {
+            scanned += 1;
+            let Ok(term) = std::str::from_utf8(stream.key()) else {
+                continue;
+            };
+            if !term.starts_with(first) {
+                break;
+            }
+            if term.chars().count().abs_diff(n) <= 1
+                && term != key
+                && edit_distance(term, &key, 1) == 1
+            {
+                *counts.entry(term.to_string()).or_default() += u64::from(stream.value().doc_freq);
+            }
+        }
+    }
+    let best = counts
+        .into_iter()
+        .filter(|(_, df)| *df >= SPELL_MIN_DF && *df >= SPELL_RATIO * (own + 1))
+        .max_by(|a, b| a.1.cmp(&b.1).then_with(|| b.0.cmp(&a.0)));
+    Ok(best.map(|(t, _)| t))
+}

@@ -128,7 +128,7 @@ impl Engine {
         let mut all_cities = req.filters.clone();
         all_cities.cities.clear();
         // The same strict matches a search counts.
-        let strict = self.strict_query(&parsed, &all_cities)?;
+        let strict = self.strict_query(&searcher, &parsed, &all_cities)?;
         let cells = searcher.search(strict.as_ref(), &TrendCollector)?;
         // Every document under the filters (its first passage), to tell a
         // year without documents from a year without matches.

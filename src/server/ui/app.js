@@ -1332,6 +1332,7 @@
           hitChips(hit),
           viaNote(hit),
           snippetEl(hit),
+          hit.via_reading ? h('p', { class: 'muted hit__via-reading', 'data-testid': 'via-reading' }, '読みが一致（表記は異なります）') : null,
           h('div', { class: 'hit__foot' },
             docSourceLine(hit),
             h('div', { class: 'hit__actions' },
@@ -1398,6 +1399,10 @@
         h('div', { class: 'results__tools' }, sortSelect(), total > 0 ? csvLink() : null));
       const kids = [bar, activeFilters()];
       const partial = data.partial && Array.isArray(data.partial.hits) && data.partial.hits.length ? data.partial : null;
+      if (present(data.did_you_mean)) {
+        kids.push(h('p', { class: 'notice notice--plain', 'data-testid': 'did-you-mean' }, 'もしかして：',
+          h('a', { href: searchUrl({ ...st, q: String(data.did_you_mean), page: 1 }) }, String(data.did_you_mean))));
+      }
       if (!hits.length) {
         if (total > 0) {
           kids.push(h('div', { class: 'empty' }, h('h2', { class: 'empty__title' }, 'このページには結果がありません'),
