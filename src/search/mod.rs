@@ -17,7 +17,7 @@ use std::time::Instant;
 
 use serde::Serialize;
 use tantivy::collector::{Count, TopDocs};
-use tantivy::query::{BooleanQuery, Occur, Query};
+use tantivy::query::Query;
 use tantivy::schema::Value;
 use tantivy::{DocAddress, Searcher, TantivyDocument};
 
@@ -199,6 +199,28 @@ pub(crate) fn stored_str(doc: &TantivyDocument, field: tantivy::schema::Field) -
         .map(str::to_string)
 }
 
+/// Whether each of a few passages matches `query` (one scorer seek each).
+fn doc_matches<'a>(
+    searcher: &Searcher,
+    query: &dyn Query,
+    addrs: impl Iterator<Item = &'a DocAddress>,
+) -> Result<Vec<bool>> {
+    let weight = query.weight(tantivy::query::EnableScoring::disabled_from_searcher(
+        searcher,
+    ))?;
+    addrs
+        .map(|addr| {
+            let reader = searcher.segment_reader(addr.segment_ord);
+            let mut scorer = weight.scorer(reader, 1.0)?;
+            // A new scorer may already stand past the hit.
+            let at = tantivy::DocSet::doc(&scorer);
+            Ok(at == addr.doc_id
+                || (at < addr.doc_id
+                    && tantivy::DocSet::seek(&mut scorer, addr.doc_id) == addr.doc_id))
+        })
+        .collect()
+}
+
 fn no_words() -> Error {
     Error::Query("the query has no searchable words; try other words".to_string())
 }
@@ -274,24 +296,33 @@ impl Engine {
         highlighter: &Highlighter,
         include_text: bool,
     ) -> Result<Option<Partial>> {
+        // Fewer than a page: the strict matches are set aside by address
+        // (a MustNot over phrase queries trips tantivy's phrase scorer).
+        let strict_docs = searcher.search(strict, &tantivy::collector::DocSetCollector)?;
         for mode in self.loose_modes(parsed) {
             let Some(loose) = self.builder(searcher).build(parsed, mode) else {
                 continue;
             };
             let loose = filters.apply(self.fields(), loose);
-            let only_loose = BooleanQuery::new(vec![
-                (Occur::Must, loose),
-                (Occur::MustNot, strict.box_clone()),
-            ]);
-            let (top, total) = searcher.search(
-                &only_loose,
-                &(TopDocs::with_limit(PARTIAL_LIMIT).order_by_score(), Count),
+            let (top, loose_total) = searcher.search(
+                loose.as_ref(),
+                &(
+                    TopDocs::with_limit(PARTIAL_LIMIT + strict_docs.len()).order_by_score(),
+                    Count,
+                ),
             )?;
+            let overlap = doc_matches(searcher, loose.as_ref(), strict_docs.iter())?
+                .into_iter()
+                .filter(|&m| m)
+                .count();
+            let total = loose_total.saturating_sub(overlap);
             if total == 0 {
                 continue;
             }
             let hits = top
                 .into_iter()
+                .filter(|(_, addr)| !strict_docs.contains(addr))
+                .take(PARTIAL_LIMIT)
                 .map(|(score, addr)| self.hit(searcher, addr, score, highlighter, include_text))
                 .collect::<Result<Vec<_>>>()?;
             return Ok(Some(Partial {
@@ -438,20 +469,7 @@ impl Engine {
             return Ok(vec![false; top.len()]);
         };
         let query = filters.apply(self.fields(), query);
-        let weight = query.weight(tantivy::query::EnableScoring::disabled_from_searcher(
-            searcher,
-        ))?;
-        top.iter()
-            .map(|(_, addr)| {
-                let reader = searcher.segment_reader(addr.segment_ord);
-                let mut scorer = weight.scorer(reader, 1.0)?;
-                // A new scorer may already stand past the hit.
-                let at = tantivy::DocSet::doc(&scorer);
-                Ok(at == addr.doc_id
-                    || (at < addr.doc_id
-                        && tantivy::DocSet::seek(&mut scorer, addr.doc_id) == addr.doc_id))
-            })
-            .collect()
+        doc_matches(searcher, query.as_ref(), top.iter().map(|(_, addr)| addr))
     }
 
     fn collect(
