@@ -459,6 +459,27 @@ fn update(
         manifest_problems: manifest.map(|m| m.problems.clone()).unwrap_or_default(),
         ..Default::default()
     };
+    if let Some(m) = manifest {
+        // Rows naming no file of the archive: a typo, or a file removed.
+        let known: HashSet<&str> = walk
+            .files
+            .iter()
+            .map(|f| f.rel.as_str())
+            .chain(walk.skipped.iter().map(|s| s.rel.as_str()))
+            .collect();
+        let mut missing: Vec<(u64, &str)> = m
+            .lines
+            .iter()
+            .filter(|(rel, _)| !known.contains(String::as_str(rel)))
+            .map(|(rel, &line)| (line, String::as_str(rel)))
+            .collect();
+        missing.sort();
+        for (line, rel) in missing {
+            report.manifest_problems.push(format!(
+                "line {line}: no file {rel:?} in the archive; row unused"
+            ));
+        }
+    }
     let manifest_row = |rel: &str| manifest.and_then(|m| m.get(rel));
 
     // Which files need work. A file whose size and mtime match the record
@@ -580,7 +601,7 @@ fn update(
             && (since_commit_bytes >= COMMIT_EVERY_BYTES || since_commit.elapsed() >= COMMIT_EVERY)
         {
             // A long run commits as it goes: a crash loses minutes of work.
-            writer.commit()?;
+            commit(writer)?;
             save_record(&record, index_dir);
             report.commits += 1;
             since_commit_bytes = 0;
@@ -602,7 +623,7 @@ fn update(
         .retain(|rel, _| in_archive.contains(rel.as_str()));
     record_dirty |= record.files.len() != before;
     if changed {
-        writer.commit()?;
+        commit(writer)?;
         report.commits += 1;
         reader.reload()?;
     } else {
@@ -628,6 +649,19 @@ fn update(
         &Count,
     )?;
     Ok(report)
+}
+
+/// Commits, recording the commit's time as its payload (reported by
+/// `/healthz`, so that an operator can see which commit replicas are on).
+fn commit(writer: &mut IndexWriter) -> Result<()> {
+    let time = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0);
+    let mut prepared = writer.prepare_commit()?;
+    prepared.set_payload(&serde_json::json!({ "committed_at": time }).to_string());
+    prepared.commit()?;
+    Ok(())
 }
 
 /// The state record is a cache: failing to write it costs the next run

@@ -88,9 +88,17 @@ where
 #[utoipa::path(get, path = "/healthz", responses((status = 200, description = "ok")))]
 async fn healthz(State(state): State<AppState>) -> Json<serde_json::Value> {
     let searcher = state.engine.searcher();
+    let update = state.reindexer.snapshot();
     Json(serde_json::json!({
         "status": "ok",
         "passages": searcher.num_docs(),
+        "read_only": state.read_only,
+        "commit": state.engine.handle.commit_info(),
+        "update": {
+            "running": update.running,
+            "failed": update.last_error.is_some(),
+            "last_error": update.last_error,
+        },
     }))
 }
 

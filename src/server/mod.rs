@@ -55,6 +55,8 @@ pub struct AppState {
     /// `None`: admin endpoints are off.
     pub admin: Option<Arc<admin::AdminConfig>>,
     pub reindexer: Arc<admin::Reindexer>,
+    /// `serve --read-only`: this server never writes the index.
+    pub read_only: bool,
 }
 
 impl AppState {
@@ -66,6 +68,7 @@ impl AppState {
             metrics: Arc::default(),
             admin: None,
             reindexer: Arc::default(),
+            read_only: false,
         }
     }
 
