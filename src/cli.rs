@@ -418,7 +418,11 @@ fn serve(
     if !token.is_empty() && !read_only {
         eprintln!("plansearch: admin endpoints are on (PLANSEARCH_ADMIN_TOKEN is set)");
     }
-    let mut state = AppState::new(engine, ServerConfig::default());
+    let config = ServerConfig {
+        loopback_hosts_only: addr.ip().is_loopback(),
+        ..ServerConfig::default()
+    };
+    let mut state = AppState::new(engine, config);
     if !read_only {
         state = state.with_admin(token, archive.map(Path::to_path_buf));
     }

@@ -61,16 +61,36 @@ where
     T: Send + 'static,
     F: FnOnce(&Engine) -> crate::Result<T> + Send + 'static,
 {
-    let permit = tokio::time::timeout(
-        state.config.queue_timeout,
-        state.searches.clone().acquire_owned(),
-    )
-    .await
-    .map_err(|_| {
-        state.metrics.count_overload();
-        ApiError::overloaded()
-    })?
-    .map_err(|_| ApiError::overloaded())?;
+    run_limited(state, &state.searches, f).await
+}
+
+/// Like [`run_search`] for the heavy endpoints (trend, compare, similar,
+/// CSV), which have their own, smaller limit: a burst of them waits for
+/// itself and never takes the slots of `/api/search`.
+pub async fn run_heavy<T, F>(state: &AppState, f: F) -> Result<T, ApiError>
+where
+    T: Send + 'static,
+    F: FnOnce(&Engine) -> crate::Result<T> + Send + 'static,
+{
+    run_limited(state, &state.heavy, f).await
+}
+
+async fn run_limited<T, F>(
+    state: &AppState,
+    limit: &std::sync::Arc<tokio::sync::Semaphore>,
+    f: F,
+) -> Result<T, ApiError>
+where
+    T: Send + 'static,
+    F: FnOnce(&Engine) -> crate::Result<T> + Send + 'static,
+{
+    let permit = tokio::time::timeout(state.config.queue_timeout, limit.clone().acquire_owned())
+        .await
+        .map_err(|_| {
+            state.metrics.count_overload();
+            ApiError::overloaded()
+        })?
+        .map_err(|_| ApiError::overloaded())?;
     let engine = state.engine.clone();
     let result = tokio::task::spawn_blocking(move || {
         let _permit = permit;
@@ -152,7 +172,7 @@ async fn search_csv(
     let p = Params::from_query(raw.as_deref());
     let mut req = p.search_request_with_limit(100, 1000)?;
     req.facets = false;
-    let rows = run_search(&state, move |e| {
+    let rows = run_heavy(&state, move |e| {
         // Pages of MAX_LIMIT so the engine's own limit stays in force.
         let wanted = req.limit;
         let mut hits = Vec::new();
@@ -382,7 +402,7 @@ async fn compare(
         ));
     }
     let req = p.search_request()?;
-    run_search(&state, move |e| e.compare(&req, per_city))
+    run_heavy(&state, move |e| e.compare(&req, per_city))
         .await
         .map(Json)
 }
@@ -403,7 +423,7 @@ async fn trend(
     RawQuery(raw): RawQuery,
 ) -> Result<Json<Trend>, ApiError> {
     let req = Params::from_query(raw.as_deref()).search_request()?;
-    run_search(&state, move |e| e.trend(&req)).await.map(Json)
+    run_heavy(&state, move |e| e.trend(&req)).await.map(Json)
 }
 
 /// Passages similar to one initiative, by default from other cities.
@@ -426,7 +446,7 @@ async fn similar(
     let p = Params::from_query(raw.as_deref());
     let other_cities = p.flag("other_cities")?.unwrap_or(true);
     let limit = p.limit(5, MAX_LIMIT)?;
-    run_search(&state, move |e| e.similar(&section_id, other_cities, limit))
+    run_heavy(&state, move |e| e.similar(&section_id, other_cities, limit))
         .await
         .map(Json)
 }
