@@ -40,6 +40,9 @@ pub struct Trend {
 /// a trend is one fast-field read per matching passage.
 type Cells = HashMap<(i64, String), (u64, HashSet<u64>)>;
 
+/// Passages and distinct document ordinals of one (year, city ordinal).
+type OrdCell = (u64, HashSet<Option<u64>>);
+
 struct TrendCollector;
 
 struct TrendSegment {
@@ -118,7 +121,7 @@ impl SegmentCollector for TrendSegment {
     fn harvest(self) -> Cells {
         // Grouped by ordinals first; each distinct city and document is
         // turned into its value once, not once per passage.
-        let mut by_ord: HashMap<(i64, Option<u64>), (u64, HashSet<Option<u64>>)> = HashMap::new();
+        let mut by_ord: HashMap<(i64, Option<u64>), OrdCell> = HashMap::new();
         for (year, city, id) in self.seen {
             let e = by_ord.entry((year, city)).or_default();
             e.0 += 1;
