@@ -49,7 +49,9 @@ impl Default for IndexOptions {
         IndexOptions {
             progress: true,
             threads,
-            memory_budget: 512 * 1024 * 1024,
+            // tantivy's indexing arena: it flushes a segment when full, so
+            // this bounds memory on any file size (≥ 15 MB per thread).
+            memory_budget: (threads * 16 * 1024 * 1024).max(128 * 1024 * 1024),
         }
     }
 }
