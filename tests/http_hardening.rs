@@ -192,3 +192,81 @@ fn a_loopback_server_refuses_foreign_host_names() {
         assert_documented_error(s, &head, &body, 403, "bad_host");
     }
 }
+
+/// A server with the real connection handling (timeouts) of `serve`.
+fn serve_timed(config: ServerConfig) -> String {
+    let state = state(config);
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let rt = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .unwrap();
+        rt.block_on(async move {
+            let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+            tx.send(listener.local_addr().unwrap()).unwrap();
+            plansearch::server::serve_on(state, listener, std::future::pending())
+                .await
+                .unwrap();
+        });
+    });
+    format!("{}", rx.recv().unwrap())
+}
+
+/// Whether the server closed `s` (reads 0 bytes or fails) within `limit`.
+fn closed_within(
+    s: &mut TcpStream,
+    limit: Duration,
+    mut trickle: impl FnMut(&mut TcpStream),
+) -> bool {
+    let start = std::time::Instant::now();
+    s.set_read_timeout(Some(Duration::from_millis(100)))
+        .unwrap();
+    let mut buf = [0u8; 256];
+    while start.elapsed() < limit {
+        match s.read(&mut buf) {
+            Ok(0) => return true,
+            Ok(_) => {}
+            Err(e)
+                if e.kind() == std::io::ErrorKind::WouldBlock
+                    || e.kind() == std::io::ErrorKind::TimedOut => {}
+            Err(_) => return true,
+        }
+        trickle(s);
+    }
+    false
+}
+
+#[test]
+fn slow_requests_and_idle_connections_are_disconnected() {
+    let config = ServerConfig {
+        request_read_timeout: Duration::from_millis(800),
+        idle_timeout: Duration::from_millis(800),
+        ..ServerConfig::default()
+    };
+    let addr = serve_timed(config);
+
+    // A normal request on the same server is answered.
+    let (s, _, body) = raw(
+        &format!("http://{addr}"),
+        &get_req("/healthz", "localhost", ""),
+    );
+    assert_eq!(s, 200, "{body}");
+
+    // Idle: connects and says nothing.
+    let mut idle = TcpStream::connect(&addr).unwrap();
+    assert!(
+        closed_within(&mut idle, Duration::from_secs(20), |_| {}),
+        "an idle connection is closed"
+    );
+
+    // Slowloris: a header that never ends, one byte at a time.
+    let mut slow = TcpStream::connect(&addr).unwrap();
+    slow.write_all(b"GET /healthz HTTP/1.1\r\nHost: localhost\r\n")
+        .unwrap();
+    let closed = closed_within(&mut slow, Duration::from_secs(20), |s| {
+        let _ = s.write_all(b"X");
+    });
+    assert!(closed, "a request that never finishes arriving is cut off");
+}

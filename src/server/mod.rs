@@ -2,6 +2,7 @@
 
 pub mod admin;
 pub mod api;
+pub mod conn;
 pub mod error;
 pub mod metrics;
 pub mod params;
@@ -36,6 +37,10 @@ pub struct ServerConfig {
     /// Refuse requests whose `Host` is not a loopback name (set when the
     /// server listens on loopback only: a defence against DNS rebinding).
     pub loopback_hosts_only: bool,
+    /// A request must arrive whole within this (slowloris).
+    pub request_read_timeout: Duration,
+    /// A connection with no request for this long is closed.
+    pub idle_timeout: Duration,
 }
 
 impl Default for ServerConfig {
@@ -49,6 +54,8 @@ impl Default for ServerConfig {
             request_timeout: Duration::from_secs(10),
             max_concurrent_heavy: cores.div_ceil(2).max(1),
             loopback_hosts_only: false,
+            request_read_timeout: Duration::from_secs(15),
+            idle_timeout: Duration::from_secs(60),
         }
     }
 }
@@ -278,8 +285,23 @@ pub async fn serve(state: AppState, addr: SocketAddr) -> std::io::Result<()> {
     let local = listener.local_addr()?;
     tracing::info!(%local, "plansearch is listening");
     eprintln!("plansearch: serving on http://{local}/");
+    serve_on(state, listener, shutdown_signal()).await
+}
+
+/// Serves on `listener` with the connection timeouts of `state.config`
+/// until `shutdown` completes.
+pub async fn serve_on(
+    state: AppState,
+    listener: tokio::net::TcpListener,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let listener = conn::TimedListener {
+        inner: listener,
+        request_read_timeout: state.config.request_read_timeout,
+        idle_timeout: state.config.idle_timeout,
+    };
     axum::serve(listener, router(state))
-        .with_graceful_shutdown(shutdown_signal())
+        .with_graceful_shutdown(shutdown)
         .await
 }
 
