@@ -50,8 +50,9 @@ impl Default for IndexOptions {
             progress: true,
             threads,
             // tantivy's indexing arena: it flushes a segment when full, so
-            // this bounds memory on any file size (≥ 15 MB per thread).
-            memory_budget: (threads * 16 * 1024 * 1024).max(128 * 1024 * 1024),
+            // this bounds memory on any file size (≥ 15 MB per thread;
+            // 16 MB per thread, at least 64 MB in all).
+            memory_budget: (threads * 16 * 1024 * 1024).max(64 * 1024 * 1024),
         }
     }
 }
@@ -121,58 +122,75 @@ fn tantivy_docs<'a>(
     fields: &'a Fields,
     doc: &'a PreparedDoc,
 ) -> impl Iterator<Item = TantivyDocument> + 'a {
-    let meta = &doc.meta;
-    let title = meta
+    let title = doc_title(doc);
+    let meta_json = serde_json::to_string(&doc.meta).unwrap_or_default();
+    doc.sections
+        .iter()
+        .enumerate()
+        .map(move |(n, section)| passage(fields, doc, &title, &meta_json, n, section))
+}
+
+fn doc_title(doc: &PreparedDoc) -> String {
+    doc.meta
         .title
         .as_ref()
         .map(|t| t.value.clone())
-        .unwrap_or_else(|| file_stem(&doc.rel));
-    let meta_json = serde_json::to_string(meta).unwrap_or_default();
-    doc.sections.iter().enumerate().map(move |(n, section)| {
-        let mut d = TantivyDocument::default();
-        d.add_text(fields.doc_id, &doc.doc_id);
-        d.add_text(fields.section_id, format!("{}-{n}", doc.doc_id));
-        d.add_u64(fields.section_no, n as u64);
-        d.add_text(fields.file, &doc.rel);
-        d.add_text(fields.content_hash, &doc.fingerprint);
-        d.add_text(fields.title, &title);
-        d.add_text(fields.section_title, &section.title);
-        d.add_text(fields.section_title_bi, &section.title);
-        if let Some(key) = title_key(&section.title) {
-            d.add_text(fields.section_title_key, key);
+        .unwrap_or_else(|| file_stem(&doc.rel))
+}
+
+/// The tantivy document of passage `n` of `doc`.
+fn passage(
+    fields: &Fields,
+    doc: &PreparedDoc,
+    title: &str,
+    meta_json: &str,
+    n: usize,
+    section: &Section,
+) -> TantivyDocument {
+    let meta = &doc.meta;
+    let mut d = TantivyDocument::default();
+    d.add_text(fields.doc_id, &doc.doc_id);
+    d.add_text(fields.section_id, format!("{}-{n}", doc.doc_id));
+    d.add_u64(fields.section_no, n as u64);
+    d.add_text(fields.file, &doc.rel);
+    d.add_text(fields.content_hash, &doc.fingerprint);
+    d.add_text(fields.title, &title);
+    d.add_text(fields.section_title, &section.title);
+    d.add_text(fields.section_title_bi, &section.title);
+    if let Some(key) = title_key(&section.title) {
+        d.add_text(fields.section_title_key, key);
+    }
+    d.add_text(fields.text, &section.text);
+    d.add_text(fields.text_bi, &section.text);
+    let mut text_field = |field, value: &Option<meta::Sourced<String>>| {
+        if let Some(v) = value {
+            d.add_text(field, &v.value);
         }
-        d.add_text(fields.text, &section.text);
-        d.add_text(fields.text_bi, &section.text);
-        let mut text_field = |field, value: &Option<meta::Sourced<String>>| {
-            if let Some(v) = value {
-                d.add_text(field, &v.value);
-            }
-        };
-        text_field(fields.city, &meta.city);
-        text_field(fields.prefecture, &meta.prefecture);
-        text_field(fields.city_code, &meta.city_code);
-        text_field(fields.department, &meta.department);
-        text_field(fields.head, &meta.head);
-        text_field(fields.doc_type, &meta.doc_type);
-        text_field(fields.source_url, &meta.source_url);
-        if let Some(y) = &meta.year {
-            d.add_i64(fields.year, y.value);
+    };
+    text_field(fields.city, &meta.city);
+    text_field(fields.prefecture, &meta.prefecture);
+    text_field(fields.city_code, &meta.city_code);
+    text_field(fields.department, &meta.department);
+    text_field(fields.head, &meta.head);
+    text_field(fields.doc_type, &meta.doc_type);
+    text_field(fields.source_url, &meta.source_url);
+    if let Some(y) = &meta.year {
+        d.add_i64(fields.year, y.value);
+    }
+    d.add_text(fields.meta_json, &meta_json);
+    d.add_text(fields.format, doc.format.name());
+    if let Some(pages) = doc.pages {
+        d.add_u64(fields.pages, u64::from(pages));
+    }
+    match &section.place {
+        Some(Place::Page(page)) => d.add_u64(fields.page, u64::from(*page)),
+        Some(Place::Sheet { name, row }) => {
+            d.add_text(fields.sheet, name);
+            d.add_u64(fields.sheet_row, u64::from(*row));
         }
-        d.add_text(fields.meta_json, &meta_json);
-        d.add_text(fields.format, doc.format.name());
-        if let Some(pages) = doc.pages {
-            d.add_u64(fields.pages, u64::from(pages));
-        }
-        match &section.place {
-            Some(Place::Page(page)) => d.add_u64(fields.page, u64::from(*page)),
-            Some(Place::Sheet { name, row }) => {
-                d.add_text(fields.sheet, name);
-                d.add_u64(fields.sheet_row, u64::from(*row));
-            }
-            None => {}
-        }
-        d
-    })
+        None => {}
+    }
+    d
 }
 
 /// The form of a passage title used for completion: folded, lowercased,
@@ -568,7 +586,7 @@ fn update(
             report.bytes_read += file.size;
             let mut entry = entry.clone();
             match result {
-                Ok(doc) => {
+                Ok(mut doc) => {
                     let id_term = Term::from_field_text(fields.doc_id, &doc.doc_id);
                     if existing.contains_key(&doc.doc_id) {
                         writer.delete_term(id_term);
@@ -578,8 +596,14 @@ fn update(
                     }
                     report.bytes_processed += file.size;
                     since_commit_bytes += file.size;
-                    for d in tantivy_docs(fields, &doc) {
-                        writer.add_document(d)?;
+                    // Passages go to tantivy one at a time, each one's text
+                    // freed as it goes: a huge file is not held twice.
+                    let title = doc_title(&doc);
+                    let meta_json = serde_json::to_string(&doc.meta).unwrap_or_default();
+                    let sections = std::mem::take(&mut doc.sections);
+                    for (n, section) in sections.into_iter().enumerate() {
+                        writer
+                            .add_document(passage(fields, &doc, &title, &meta_json, n, &section))?;
                     }
                     changed = true;
                     entry.failed = None;
