@@ -154,7 +154,7 @@ fn passage(
     d.add_u64(fields.section_no, n as u64);
     d.add_text(fields.file, &doc.rel);
     d.add_text(fields.content_hash, &doc.fingerprint);
-    d.add_text(fields.title, &title);
+    d.add_text(fields.title, title);
     d.add_text(fields.section_title, &section.title);
     d.add_text(fields.section_title_bi, &section.title);
     if let Some(key) = title_key(&section.title) {
@@ -177,7 +177,7 @@ fn passage(
     if let Some(y) = &meta.year {
         d.add_i64(fields.year, y.value);
     }
-    d.add_text(fields.meta_json, &meta_json);
+    d.add_text(fields.meta_json, meta_json);
     d.add_text(fields.format, doc.format.name());
     if let Some(pages) = doc.pages {
         d.add_u64(fields.pages, u64::from(pages));
