@@ -52,6 +52,10 @@ enum Command {
         /// Allow listening on a non-loopback address (reachable from other machines).
         #[arg(long)]
         allow_remote: bool,
+        /// Never write the index (a replica): `plansearch index` elsewhere is
+        /// the only writer; each new commit is picked up as it lands.
+        #[arg(long, conflicts_with = "archive")]
+        read_only: bool,
     },
     /// Search from the command line.
     Search {
@@ -199,7 +203,8 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             addr,
             archive,
             allow_remote,
-        } => serve(&common, addr, archive.as_deref(), allow_remote),
+            read_only,
+        } => serve(&common, addr, archive.as_deref(), allow_remote, read_only),
         Command::Search {
             common,
             json,
@@ -363,6 +368,7 @@ fn serve(
     addr: SocketAddr,
     archive: Option<&Path>,
     allow_remote: bool,
+    read_only: bool,
 ) -> anyhow::Result<ExitCode> {
     if !addr.ip().is_loopback() && !allow_remote {
         anyhow::bail!(
@@ -370,23 +376,60 @@ fn serve(
              or use 127.0.0.1"
         );
     }
+    let mut update: Option<crate::Result<writer::IndexReport>> = None;
     if let Some(archive) = archive {
         // An incremental run: builds a missing index, and otherwise costs one
-        // hash per file and catches edits, additions and deletions alike.
+        // stat per file and catches edits, additions and deletions alike.
         eprintln!(
             "plansearch: updating {} from {}",
             common.index.display(),
             archive.display()
         );
-        index(archive, common, false, None)?;
+        let analyzer = common.analyzer()?;
+        let options = IndexOptions {
+            progress: false,
+            ..Default::default()
+        };
+        let result = writer::index_archive(archive, &common.index, &analyzer, &options);
+        match &result {
+            Ok(r) => eprintln!(
+                "plansearch: {} documents: {} added, {} updated, {} deleted, {} unchanged",
+                r.documents, r.added, r.updated, r.deleted, r.unchanged
+            ),
+            // A good index is still there: serve it, and say that the
+            // update failed (log, /healthz, the admin endpoint).
+            Err(e) if common.index.join("meta.json").exists() => {
+                tracing::error!(error = %e, "the update failed; serving the existing index");
+                eprintln!("plansearch: the update failed ({e}); serving the existing index");
+            }
+            Err(_) => {}
+        }
+        if let Err(e) = result {
+            if !common.index.join("meta.json").exists() {
+                return Err(e.into());
+            }
+            update = Some(Err(e));
+        } else {
+            update = Some(result);
+        }
     }
     let engine = common.engine()?;
     let token = std::env::var("PLANSEARCH_ADMIN_TOKEN").unwrap_or_default();
-    if !token.is_empty() {
+    if !token.is_empty() && !read_only {
         eprintln!("plansearch: admin endpoints are on (PLANSEARCH_ADMIN_TOKEN is set)");
     }
-    let state = AppState::new(engine, ServerConfig::default())
-        .with_admin(token, archive.map(Path::to_path_buf));
+    let config = ServerConfig {
+        loopback_hosts_only: addr.ip().is_loopback(),
+        ..ServerConfig::default()
+    };
+    let mut state = AppState::new(engine, config);
+    if !read_only {
+        state = state.with_admin(token, archive.map(Path::to_path_buf));
+    }
+    state.read_only = read_only;
+    if let Some(result) = &update {
+        state.reindexer.record(result);
+    }
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;

@@ -730,3 +730,115 @@ fn sigkill_during_an_update_leaves_the_previous_index_intact() {
         "{outcomes:?}"
     );
 }
+
+/// Sets `path`'s modification time `secs` seconds later than it is.
+fn touch_later(path: &Path, secs: u64) {
+    let file = std::fs::File::options().write(true).open(path).unwrap();
+    let mtime = file.metadata().unwrap().modified().unwrap();
+    file.set_modified(mtime + Duration::from_secs(secs))
+        .unwrap();
+}
+
+#[test]
+fn the_state_record_makes_unchanged_files_cost_a_stat_and_touched_files_a_read() {
+    let archive = tempfile::tempdir().unwrap();
+    let index = tempfile::tempdir().unwrap();
+    let root = archive.path();
+    let docs = fictional::generate(root, 0..8, 2);
+    let total: u64 = docs
+        .iter()
+        .map(|d| std::fs::metadata(root.join(&d.rel)).unwrap().len())
+        .sum();
+    let first = run(root, index.path());
+    assert_eq!(counts(&first), (8, 0, 0, 0));
+    assert_eq!(first.bytes_read, 2 * total, "hashed, then extracted");
+    let record = index.path().join(writer_state_file());
+    assert!(
+        record.is_file(),
+        "the state record is written beside the index"
+    );
+    let lines = std::fs::read_to_string(&record).unwrap();
+    assert_eq!(lines.lines().count(), 8, "{lines}");
+
+    // Unchanged: no file content is read at all.
+    let again = run(root, index.path());
+    assert_eq!(counts(&again), (0, 0, 0, 8));
+    assert_eq!(again.bytes_read, 0, "an unchanged re-run reads no file");
+
+    // Touched, same bytes: one read, no reindex, and the record learns the
+    // new mtime (the run after reads nothing again).
+    let touched = root.join(&docs[3].rel);
+    touch_later(&touched, 60);
+    let size = std::fs::metadata(&touched).unwrap().len();
+    let r = run(root, index.path());
+    assert_eq!(counts(&r), (0, 0, 0, 8), "{r:?}");
+    assert_eq!(r.bytes_read, size, "only the touched file is read");
+    assert_eq!(r.bytes_processed, 0, "and it is not reindexed");
+    assert_eq!(run(root, index.path()).bytes_read, 0);
+
+    // Changed bytes, same size and mtime as recorded cannot be told apart
+    // without reading; a changed size can: it is read and reindexed.
+    let edited = &docs[5];
+    let text = std::fs::read_to_string(root.join(&edited.rel)).unwrap();
+    std::fs::write(
+        root.join(&edited.rel),
+        format!("{text}\n追記ヌパパパル。\n"),
+    )
+    .unwrap();
+    let r = run(root, index.path());
+    assert_eq!(counts(&r), (0, 1, 0, 7), "{r:?}");
+    let engine = open(index.path());
+    assert_eq!(files_with(&engine, "ヌパパパル"), set(&[&edited.rel]));
+    drop(engine);
+
+    // A lost or damaged record costs reads, never a wrong answer.
+    std::fs::write(&record, "garbage\n").unwrap();
+    let r = run(root, index.path());
+    assert_eq!(counts(&r), (0, 0, 0, 8), "{r:?}");
+    assert!(r.bytes_read > 0);
+    assert_eq!(run(root, index.path()).bytes_read, 0, "and it is rebuilt");
+}
+
+#[test]
+fn a_file_that_failed_is_not_retried_until_it_changes() {
+    let archive = tempfile::tempdir().unwrap();
+    let index = tempfile::tempdir().unwrap();
+    let root = archive.path();
+    let docs = fictional::generate(root, 0..3, 1);
+    let bad = root.join("壊れた.md");
+    std::fs::write(&bad, b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01").unwrap();
+    let r = run(root, index.path());
+    assert_eq!(counts(&r), (3, 0, 0, 0));
+    let reason = |r: &IndexReport| {
+        r.skipped
+            .iter()
+            .find(|s| s.rel == "壊れた.md")
+            .map(|s| s.reason.clone())
+    };
+    let first_reason = reason(&r).expect("the binary file is skipped");
+
+    // Not retried: not read, still reported with the same reason.
+    let r = run(root, index.path());
+    assert_eq!(counts(&r), (0, 0, 0, 3));
+    assert_eq!(r.bytes_read, 0, "{r:?}");
+    assert_eq!(reason(&r).as_deref(), Some(first_reason.as_str()));
+
+    // Touched but still the same bytes: read once to hash, not extracted.
+    touch_later(&bad, 60);
+    let r = run(root, index.path());
+    assert_eq!(r.bytes_read, std::fs::metadata(&bad).unwrap().len());
+    assert!(reason(&r).is_some());
+
+    // Repaired: retried and indexed.
+    docs[0].write(root);
+    std::fs::write(&bad, "# 修理済み\n\nヌピピピルの計画を進めます。\n").unwrap();
+    let r = run(root, index.path());
+    assert_eq!(counts(&r), (1, 0, 0, 3), "{r:?}");
+    assert!(reason(&r).is_none());
+    let engine = open(index.path());
+    assert_eq!(files_with(&engine, "ヌピピピル"), set(&["壊れた.md"]));
+}
+
+fn writer_state_file() -> &'static str {
+    plansearch::index::state::STATE_FILE
+}

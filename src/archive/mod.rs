@@ -165,6 +165,12 @@ pub struct Walk {
 /// Hidden entries and a root `manifest.csv` are left out silently; anything
 /// else that is not indexed (other file types, unreadable entries, broken
 /// links, symlink loops) is listed in [`Walk::skipped`].
+/// Decodes the bytes of a text file (UTF-8, Shift_JIS, EUC-JP, …) as the
+/// archive's own files are; `Err` for binary data.
+pub fn decode_text(bytes: Vec<u8>) -> Result<String, String> {
+    decode::decode_vec(bytes).map(|d| d.text)
+}
+
 pub fn walk(root: &std::path::Path) -> crate::Result<Walk> {
     walk::walk(root)
 }

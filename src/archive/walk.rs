@@ -13,12 +13,15 @@ pub(super) fn walk(root: &Path) -> crate::Result<Walk> {
     check_root(root)?;
     let mut out = Walk::default();
     // Links are followed, so an archive assembled from symlinked folders
-    // works; walkdir detects loops and reports them as errors.
-    let entries = WalkDir::new(root)
+    // works; walkdir detects loops and reports them as errors. A link that
+    // leads outside the archive folder is not followed: the archive's
+    // files are served, and `/etc/passwd` must never become one.
+    let real_root = root.canonicalize()?;
+    let mut entries = WalkDir::new(root)
         .follow_links(true)
         .into_iter()
         .filter_entry(|e| e.depth() == 0 || !is_hidden(e.file_name()));
-    for entry in entries {
+    while let Some(entry) = entries.next() {
         let entry = match entry {
             Ok(entry) => entry,
             Err(err) => {
@@ -32,6 +35,21 @@ pub(super) fn walk(root: &Path) -> crate::Result<Walk> {
                 continue;
             }
         };
+        if entry.path_is_symlink()
+            && !entry
+                .path()
+                .canonicalize()
+                .is_ok_and(|real| real.starts_with(&real_root))
+        {
+            if entry.file_type().is_dir() {
+                entries.skip_current_dir();
+            }
+            out.skipped.push(Skipped {
+                rel: rel_path(root, entry.path()),
+                reason: "symbolic link leading outside the archive folder; not followed".to_owned(),
+            });
+            continue;
+        }
         let file_type = entry.file_type();
         if file_type.is_dir() {
             continue;
@@ -301,5 +319,29 @@ mod tests {
         assert!(reason(&w, "pong.txt").contains("symlink loop"));
         assert!(reason(&w, "broken.txt").contains("broken symbolic link"));
         assert!(reason(&w, rels[2]).contains("not valid UTF-8"));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn links_leading_outside_the_root_are_not_followed() {
+        use std::os::unix::fs::symlink;
+        let outside = tempfile::tempdir().unwrap();
+        write(outside.path(), "secret.txt", "秘密");
+        write(outside.path(), "dir/other.txt", "秘密");
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        write(root, "in/plan.txt", "計画");
+        symlink(outside.path().join("secret.txt"), root.join("passwd.txt")).unwrap();
+        symlink(outside.path().join("dir"), root.join("in/elsewhere")).unwrap();
+        symlink(root.join("in"), root.join("inside")).unwrap();
+        let w = walk(root).unwrap();
+        let rels: Vec<_> = w.files.iter().map(|f| f.rel.as_str()).collect();
+        assert_eq!(rels, ["in/plan.txt", "inside/plan.txt"], "{:?}", w.skipped);
+        for rel in ["passwd.txt", "in/elsewhere"] {
+            assert!(
+                reason(&w, rel).contains("outside the archive folder"),
+                "{rel}"
+            );
+        }
     }
 }

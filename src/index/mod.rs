@@ -2,6 +2,7 @@
 
 pub mod reader;
 pub mod schema;
+pub mod state;
 pub mod writer;
 
 pub use reader::IndexHandle;

@@ -152,4 +152,62 @@ impl IndexHandle {
     pub fn searcher(&self) -> Searcher {
         self.reader.searcher()
     }
+
+    /// The commit this handle's searcher is on: an id derived from its
+    /// segments (equal on every replica of the same commit), and the
+    /// opstamp and commit time from meta.json when it is that commit.
+    pub fn commit_info(&self) -> CommitInfo {
+        let searcher = self.reader.searcher();
+        let mut segments: Vec<(String, Option<u64>)> = searcher
+            .segment_readers()
+            .iter()
+            .map(|s| (s.segment_id().uuid_string(), s.delete_opstamp()))
+            .collect();
+        segments.sort();
+        let mut h = blake3::Hasher::new();
+        for (id, del) in &segments {
+            h.update(format!("{id}:{del:?};").as_bytes());
+        }
+        let id = h.finalize().to_hex()[..16].to_string();
+        let mut info = CommitInfo {
+            id,
+            opstamp: None,
+            committed_at: None,
+            latest: false,
+        };
+        if let Ok(metas) = self.index.load_metas() {
+            let mut on_disk: Vec<(String, Option<u64>)> = metas
+                .segments
+                .iter()
+                .map(|s| (s.id().uuid_string(), s.delete_opstamp()))
+                .collect();
+            on_disk.sort();
+            info.latest = on_disk == segments;
+            if info.latest {
+                info.opstamp = Some(metas.opstamp);
+                info.committed_at = metas
+                    .payload
+                    .as_deref()
+                    .and_then(|p| serde_json::from_str::<serde_json::Value>(p).ok())
+                    .and_then(|v| v.get("committed_at")?.as_u64());
+            }
+        }
+        info
+    }
+}
+
+/// Which commit a server searches (see [`IndexHandle::commit_info`]).
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct CommitInfo {
+    /// Derived from the segments searched: replicas on the same commit
+    /// report the same id.
+    pub id: String,
+    /// tantivy's opstamp of the commit (when the searcher is on the
+    /// commit meta.json names).
+    pub opstamp: Option<u64>,
+    /// Unix time of the commit, as recorded by `plansearch index`.
+    pub committed_at: Option<u64>,
+    /// Whether the searcher is on the commit meta.json names (false for a
+    /// moment after each commit, until the reload).
+    pub latest: bool,
 }

@@ -18,6 +18,7 @@ use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, Searcher, TantivyDo
 
 use super::reader::{self, MARKER, register_tokenizers};
 use super::schema::{self, Fields, SCHEMA_VERSION};
+use super::state::{self, FileState, State};
 use crate::analysis::Analyzer;
 use crate::archive::{self, ArchiveFile, Format, Place, Skipped};
 use crate::error::{Error, Result};
@@ -48,7 +49,10 @@ impl Default for IndexOptions {
         IndexOptions {
             progress: true,
             threads,
-            memory_budget: 512 * 1024 * 1024,
+            // tantivy's indexing arena: it flushes a segment when full, so
+            // this bounds memory on any file size (≥ 15 MB per thread;
+            // 16 MB per thread, at least 64 MB in all).
+            memory_budget: (threads * 16 * 1024 * 1024).max(64 * 1024 * 1024),
         }
     }
 }
@@ -72,6 +76,14 @@ pub struct IndexReport {
     /// When the run finished (seconds since the Unix epoch).
     #[serde(default)]
     pub finished_at: u64,
+    /// Bytes of archive files read (hashing and extraction); an unchanged
+    /// re-run reads none.
+    pub bytes_read: u64,
+    /// Characters the whole run read (`rchar` of /proc/self/io: archive,
+    /// manifest, state record), where the platform tells.
+    pub io_read_bytes: Option<u64>,
+    /// Commits made (long runs commit as they go).
+    pub commits: usize,
 }
 
 /// One document ready to be written.
@@ -92,73 +104,97 @@ pub fn doc_id_for(rel: &str) -> String {
     blake3::hash(rel.as_bytes()).to_hex()[..16].to_string()
 }
 
-fn fingerprint(bytes: &[u8], manifest: Option<&ManifestRow>) -> String {
+/// What decides whether a document must be reprocessed: the hash of its
+/// bytes, its manifest row and the pipeline version.
+fn fingerprint(content_hash: &str, manifest: Option<&ManifestRow>) -> String {
     let mut h = blake3::Hasher::new();
     h.update(PIPELINE_VERSION.as_bytes());
-    h.update(bytes);
+    h.update(content_hash.as_bytes());
     h.update(format!("{manifest:?}").as_bytes());
     h.finalize().to_hex()[..32].to_string()
 }
 
 /// Turns one prepared document into tantivy documents, one per passage.
 pub fn to_tantivy_docs(fields: &Fields, doc: &PreparedDoc) -> Vec<TantivyDocument> {
-    let meta = &doc.meta;
-    let title = meta
-        .title
-        .as_ref()
-        .map(|t| t.value.clone())
-        .unwrap_or_else(|| file_stem(&doc.rel));
-    let meta_json = serde_json::to_string(meta).unwrap_or_default();
+    tantivy_docs(fields, doc).collect()
+}
+
+/// The tantivy documents of `doc`, made one at a time as they are consumed
+/// (a large file's passages are never all copied at once).
+fn tantivy_docs<'a>(
+    fields: &'a Fields,
+    doc: &'a PreparedDoc,
+) -> impl Iterator<Item = TantivyDocument> + 'a {
+    let title = doc_title(doc);
+    let meta_json = serde_json::to_string(&doc.meta).unwrap_or_default();
     doc.sections
         .iter()
         .enumerate()
-        .map(|(n, section)| {
-            let mut d = TantivyDocument::default();
-            d.add_text(fields.doc_id, &doc.doc_id);
-            d.add_text(fields.section_id, format!("{}-{n}", doc.doc_id));
-            d.add_u64(fields.section_no, n as u64);
-            d.add_text(fields.file, &doc.rel);
-            d.add_text(fields.content_hash, &doc.fingerprint);
-            d.add_text(fields.title, &title);
-            d.add_text(fields.section_title, &section.title);
-            d.add_text(fields.section_title_bi, &section.title);
-            if let Some(key) = title_key(&section.title) {
-                d.add_text(fields.section_title_key, key);
-            }
-            d.add_text(fields.text, &section.text);
-            d.add_text(fields.text_bi, &section.text);
-            d.add_text(fields.text_rd, &section.text);
-            let mut text_field = |field, value: &Option<meta::Sourced<String>>| {
-                if let Some(v) = value {
-                    d.add_text(field, &v.value);
-                }
-            };
-            text_field(fields.city, &meta.city);
-            text_field(fields.prefecture, &meta.prefecture);
-            text_field(fields.city_code, &meta.city_code);
-            text_field(fields.department, &meta.department);
-            text_field(fields.head, &meta.head);
-            text_field(fields.doc_type, &meta.doc_type);
-            text_field(fields.source_url, &meta.source_url);
-            if let Some(y) = &meta.year {
-                d.add_i64(fields.year, y.value);
-            }
-            d.add_text(fields.meta_json, &meta_json);
-            d.add_text(fields.format, doc.format.name());
-            if let Some(pages) = doc.pages {
-                d.add_u64(fields.pages, u64::from(pages));
-            }
-            match &section.place {
-                Some(Place::Page(page)) => d.add_u64(fields.page, u64::from(*page)),
-                Some(Place::Sheet { name, row }) => {
-                    d.add_text(fields.sheet, name);
-                    d.add_u64(fields.sheet_row, u64::from(*row));
-                }
-                None => {}
-            }
-            d
-        })
-        .collect()
+        .map(move |(n, section)| passage(fields, doc, &title, &meta_json, n, section))
+}
+
+fn doc_title(doc: &PreparedDoc) -> String {
+    doc.meta
+        .title
+        .as_ref()
+        .map(|t| t.value.clone())
+        .unwrap_or_else(|| file_stem(&doc.rel))
+}
+
+/// The tantivy document of passage `n` of `doc`.
+fn passage(
+    fields: &Fields,
+    doc: &PreparedDoc,
+    title: &str,
+    meta_json: &str,
+    n: usize,
+    section: &Section,
+) -> TantivyDocument {
+    let meta = &doc.meta;
+    let mut d = TantivyDocument::default();
+    d.add_text(fields.doc_id, &doc.doc_id);
+    d.add_text(fields.section_id, format!("{}-{n}", doc.doc_id));
+    d.add_u64(fields.section_no, n as u64);
+    d.add_text(fields.file, &doc.rel);
+    d.add_text(fields.content_hash, &doc.fingerprint);
+    d.add_text(fields.title, title);
+    d.add_text(fields.section_title, &section.title);
+    d.add_text(fields.section_title_bi, &section.title);
+    if let Some(key) = title_key(&section.title) {
+        d.add_text(fields.section_title_key, key);
+    }
+    d.add_text(fields.text, &section.text);
+    d.add_text(fields.text_bi, &section.text);
+    d.add_text(fields.text_rd, &section.text);
+    let mut text_field = |field, value: &Option<meta::Sourced<String>>| {
+        if let Some(v) = value {
+            d.add_text(field, &v.value);
+        }
+    };
+    text_field(fields.city, &meta.city);
+    text_field(fields.prefecture, &meta.prefecture);
+    text_field(fields.city_code, &meta.city_code);
+    text_field(fields.department, &meta.department);
+    text_field(fields.head, &meta.head);
+    text_field(fields.doc_type, &meta.doc_type);
+    text_field(fields.source_url, &meta.source_url);
+    if let Some(y) = &meta.year {
+        d.add_i64(fields.year, y.value);
+    }
+    d.add_text(fields.meta_json, meta_json);
+    d.add_text(fields.format, doc.format.name());
+    if let Some(pages) = doc.pages {
+        d.add_u64(fields.pages, u64::from(pages));
+    }
+    match &section.place {
+        Some(Place::Page(page)) => d.add_u64(fields.page, u64::from(*page)),
+        Some(Place::Sheet { name, row }) => {
+            d.add_text(fields.sheet, name);
+            d.add_u64(fields.sheet_row, u64::from(*row));
+        }
+        None => {}
+    }
+    d
 }
 
 /// The form of a passage title used for completion: folded, lowercased,
@@ -243,7 +279,7 @@ pub fn open_for_write(dir: &Path, analyzer: &Analyzer) -> Result<Index> {
             let foreign = std::fs::read_dir(dir)?.filter_map(|e| e.ok()).any(|e| {
                 let name = e.file_name();
                 let name = name.to_string_lossy();
-                !name.starts_with('.') && name != MARKER
+                !name.starts_with('.') && name != MARKER && !name.starts_with(state::STATE_FILE)
             });
             if foreign {
                 return Err(index_error(
@@ -308,8 +344,10 @@ fn remove_index_files(dir: &Path) -> Result<()> {
         let name = entry.file_name().to_string_lossy().to_string();
         // Lock files stay: another process may hold a lock on them, and
         // a new file would be a second, unrelated lock.
-        let ours =
-            name == ".managed.json" || is_segment_file(&name) || name == format!("{MARKER}.tmp");
+        let ours = name == ".managed.json"
+            || is_segment_file(&name)
+            || name == format!("{MARKER}.tmp")
+            || name.starts_with(state::STATE_FILE);
         if ours && entry.file_type()?.is_file() {
             std::fs::remove_file(entry.path())?;
         }
@@ -346,12 +384,26 @@ fn existing_documents(searcher: &Searcher, fields: &Fields) -> Result<HashMap<St
     Ok(out)
 }
 
+/// Work per commit on long runs: a crash loses at most this much.
+const COMMIT_EVERY_BYTES: u64 = 256 * 1024 * 1024;
+const COMMIT_EVERY: std::time::Duration = std::time::Duration::from_secs(300);
+/// Files prepared (extracted, sectioned) at once, and their total size:
+/// a batch of large files is cut short so memory stays bounded.
+const BATCH_FILES: usize = 32;
+const BATCH_BYTES: u64 = 16 * 1024 * 1024;
+
 /// Indexes `archive_dir` into `index_dir`, incrementally.
 ///
-/// All changes are one tantivy commit; a run that finds nothing to change
-/// commits nothing (meta.json is left as it is, so servers watching it do
-/// not reload). Only one run at a time may update an index: a second one
-/// fails at once with a message saying so.
+/// A per-file state record beside the index (see [`state`](super::state))
+/// means an unchanged file costs a `stat`, a touched but identical file one
+/// read, and a file that failed is not retried until it changes. Documents
+/// are prepared in bounded batches; a long run commits every few minutes.
+/// A run that finds nothing to change commits nothing (meta.json is left as
+/// it is, so servers watching it do not reload). Only one run at a time may
+/// update an index: a second one fails at once with a message saying so.
+///
+/// On failure (a full disk above all) what the run wrote and did not commit
+/// is removed and the last commit stays the index that is served.
 pub fn index_archive(
     archive_dir: &Path,
     index_dir: &Path,
@@ -359,9 +411,10 @@ pub fn index_archive(
     options: &IndexOptions,
 ) -> Result<IndexReport> {
     let started = Instant::now();
+    let rchar_before = proc_rchar();
     let walk = archive::walk(archive_dir)?;
     let manifest = Manifest::load(archive_dir)?;
-    let index = open_for_write(index_dir, analyzer)?;
+    let index = open_for_write(index_dir, analyzer).map_err(|e| disk_full(index_dir, e))?;
     let fields = Fields::from_schema(&index.schema())?;
     // The writer, and with it the index's lock, comes before reading what
     // the index holds: the changes are then worked out against the very
@@ -369,39 +422,112 @@ pub fn index_archive(
     // run could commit in between and its documents would be added twice.
     let mut writer: IndexWriter = index
         .writer_with_num_threads(options.threads, options.memory_budget)
-        .map_err(|e| writer_error(index_dir, e))?;
+        .map_err(|e| disk_full(index_dir, writer_error(index_dir, e)))?;
+    let result = update(
+        &walk,
+        manifest.as_ref(),
+        index_dir,
+        &index,
+        &fields,
+        &mut writer,
+        options,
+    );
+    let mut report = match result {
+        Ok(report) => report,
+        Err(e) => {
+            // Nothing of this run's uncommitted work may stay on disk:
+            // a full disk would otherwise stay full, and every later run
+            // fail the same way.
+            let _ = writer.rollback();
+            drop(writer);
+            if let Err(clean) = remove_uncommitted_files(index_dir) {
+                tracing::warn!(error = %clean, "could not remove the files of the failed run");
+            }
+            return Err(disk_full(index_dir, e));
+        }
+    };
+    writer
+        .wait_merging_threads()
+        .map_err(|e| disk_full(index_dir, e.into()))?;
+    if let Err(e) = reader::record_archive_root(index_dir, archive_dir) {
+        return Err(disk_full(index_dir, e));
+    }
+    report.elapsed_ms = started.elapsed().as_millis();
+    report.io_read_bytes = match (rchar_before, proc_rchar()) {
+        (Some(a), Some(b)) => Some(b.saturating_sub(a)),
+        _ => None,
+    };
+    report.finished_at = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0);
+    if let Err(e) = save_last_run(index_dir, &report) {
+        return Err(disk_full(index_dir, e));
+    }
+    Ok(report)
+}
+
+/// The body of [`index_archive`] once the writer (and its lock) is held.
+fn update(
+    walk: &archive::Walk,
+    manifest: Option<&Manifest>,
+    index_dir: &Path,
+    index: &Index,
+    fields: &Fields,
+    writer: &mut IndexWriter,
+    options: &IndexOptions,
+) -> Result<IndexReport> {
     let reader: IndexReader = index
         .reader_builder()
         .reload_policy(ReloadPolicy::Manual)
         .try_into()?;
-    let existing = existing_documents(&reader.searcher(), &fields)?;
+    let existing = existing_documents(&reader.searcher(), fields)?;
+    let mut record = State::load(index_dir);
+    let mut record_dirty = false;
 
     let mut report = IndexReport {
         skipped: walk.skipped.clone(),
-        manifest_problems: manifest
-            .as_ref()
-            .map(|m| m.problems.clone())
-            .unwrap_or_default(),
+        manifest_problems: manifest.map(|m| m.problems.clone()).unwrap_or_default(),
         ..Default::default()
     };
-    let manifest_row = |rel: &str| manifest.as_ref().and_then(|m| m.get(rel));
+    if let Some(m) = manifest {
+        // Rows naming no file of the archive: a typo, or a file removed.
+        let known: HashSet<&str> = walk
+            .files
+            .iter()
+            .map(|f| f.rel.as_str())
+            .chain(walk.skipped.iter().map(|s| s.rel.as_str()))
+            .collect();
+        let mut missing: Vec<(u64, &str)> = m
+            .lines
+            .iter()
+            .filter(|(rel, _)| !known.contains(String::as_str(rel)))
+            .map(|(rel, &line)| (line, String::as_str(rel)))
+            .collect();
+        missing.sort();
+        for (line, rel) in missing {
+            report.manifest_problems.push(format!(
+                "line {line}: no file {rel:?} in the archive; row unused"
+            ));
+        }
+    }
+    let manifest_row = |rel: &str| manifest.and_then(|m| m.get(rel));
 
-    // Which files need work: hash bytes first, extract only what changed.
-    let mut seen: HashSet<String> = HashSet::new();
-    let mut todo: Vec<(&ArchiveFile, String)> = Vec::new();
-    let hashed: Vec<(usize, std::io::Result<String>)> = walk
+    // Which files need work. A file whose size and mtime match the record
+    // is not read; one that differs is read and hashed, and only a new
+    // hash (or a new manifest row, or pipeline) makes it a reindex.
+    let checked: Vec<(usize, std::io::Result<Checked>)> = walk
         .files
         .par_iter()
         .enumerate()
-        .map(|(i, f)| {
-            let fp = std::fs::read(&f.path).map(|b| fingerprint(&b, manifest_row(&f.rel)));
-            (i, fp)
-        })
+        .map(|(i, f)| (i, check(f, record.files.get(&f.rel), manifest_row(&f.rel))))
         .collect();
-    for (i, fp) in hashed {
+    let mut seen: HashSet<String> = HashSet::new();
+    let mut todo: Vec<(&ArchiveFile, FileState)> = Vec::new();
+    for (i, checked) in checked {
         let file = &walk.files[i];
-        let fp = match fp {
-            Ok(fp) => fp,
+        let checked = match checked {
+            Ok(c) => c,
             Err(e) => {
                 report.skipped.push(Skipped {
                     rel: file.rel.clone(),
@@ -410,36 +536,68 @@ pub fn index_archive(
                 continue;
             }
         };
+        report.bytes_read += checked.bytes_read;
+        let recorded = record.files.get(&file.rel);
         let id = doc_id_for(&file.rel);
+        let entry = checked.entry;
+        if let Some(reason) = recorded
+            .filter(|r| r.fingerprint == entry.fingerprint)
+            .and_then(|r| r.failed.clone())
+        {
+            // Failed before and unchanged since: not retried.
+            report.skipped.push(Skipped {
+                rel: file.rel.clone(),
+                reason,
+            });
+            let entry = FileState {
+                failed: recorded.and_then(|r| r.failed.clone()),
+                ..entry
+            };
+            if recorded != Some(&entry) {
+                record_dirty = true;
+                record.files.insert(file.rel.clone(), entry);
+            }
+            continue;
+        }
         seen.insert(id.clone());
-        if existing.get(&id) == Some(&fp) {
+        if existing.get(&id) == Some(&entry.fingerprint) {
             report.unchanged += 1;
+            if recorded != Some(&entry) {
+                record_dirty = true;
+                record.files.insert(file.rel.clone(), entry);
+            }
         } else {
-            todo.push((file, fp));
+            todo.push((file, entry));
         }
     }
 
     let bar = progress_bar(options.progress, todo.len() as u64);
-    // Bounded chunks keep memory flat on large archives while rayon extracts
-    // in parallel and tantivy's threads analyze.
-    for chunk in todo.chunks(32) {
-        let prepared: Vec<(usize, std::result::Result<PreparedDoc, String>)> = chunk
+    let mut since_commit_bytes = 0u64;
+    let mut since_commit = Instant::now();
+    let mut changed = false;
+    // Bounded batches keep memory flat on large archives while rayon
+    // extracts in parallel and tantivy's threads analyze.
+    for batch in batches(&todo) {
+        let prepared: Vec<(usize, std::result::Result<PreparedDoc, String>)> = batch
             .par_iter()
             .enumerate()
-            .map(|(i, (file, fp))| {
-                let result =
-                    std::panic::catch_unwind(|| prepare(file, fp.clone(), manifest_row(&file.rel)))
-                        .unwrap_or_else(|_| {
-                            Err("internal error while extracting (reported as a bug)".into())
-                        });
+            .map(|(i, (file, entry))| {
+                let result = std::panic::catch_unwind(|| {
+                    prepare(file, entry.fingerprint.clone(), manifest_row(&file.rel))
+                })
+                .unwrap_or_else(|_| {
+                    Err("internal error while extracting (reported as a bug)".into())
+                });
                 (i, result)
             })
             .collect();
         for (i, result) in prepared {
-            let (file, _) = chunk[i];
+            let (file, entry) = &batch[i];
             bar.inc(1);
+            report.bytes_read += file.size;
+            let mut entry = entry.clone();
             match result {
-                Ok(doc) => {
+                Ok(mut doc) => {
                     let id_term = Term::from_field_text(fields.doc_id, &doc.doc_id);
                     if existing.contains_key(&doc.doc_id) {
                         writer.delete_term(id_term);
@@ -448,21 +606,43 @@ pub fn index_archive(
                         report.added += 1;
                     }
                     report.bytes_processed += file.size;
-                    for d in to_tantivy_docs(&fields, &doc) {
-                        writer.add_document(d)?;
+                    since_commit_bytes += file.size;
+                    // Passages go to tantivy one at a time, each one's text
+                    // freed as it goes: a huge file is not held twice.
+                    let title = doc_title(&doc);
+                    let meta_json = serde_json::to_string(&doc.meta).unwrap_or_default();
+                    let sections = std::mem::take(&mut doc.sections);
+                    for (n, section) in sections.into_iter().enumerate() {
+                        writer
+                            .add_document(passage(fields, &doc, &title, &meta_json, n, &section))?;
                     }
+                    changed = true;
+                    entry.failed = None;
                 }
                 Err(reason) => {
                     // A file that no longer extracts keeps no stale passages:
                     // it is deleted below with the vanished files (and
                     // counted there, once).
                     seen.remove(&doc_id_for(&file.rel));
+                    entry.failed = Some(reason.clone());
                     report.skipped.push(Skipped {
                         rel: file.rel.clone(),
                         reason,
                     });
                 }
             }
+            record.files.insert(file.rel.clone(), entry);
+            record_dirty = true;
+        }
+        if changed
+            && (since_commit_bytes >= COMMIT_EVERY_BYTES || since_commit.elapsed() >= COMMIT_EVERY)
+        {
+            // A long run commits as it goes: a crash loses minutes of work.
+            commit(writer)?;
+            save_record(&record, index_dir);
+            report.commits += 1;
+            since_commit_bytes = 0;
+            since_commit = Instant::now();
         }
     }
     bar.finish_and_clear();
@@ -470,11 +650,18 @@ pub fn index_archive(
         if !seen.contains(id) {
             writer.delete_term(Term::from_field_text(fields.doc_id, id));
             report.deleted += 1;
+            changed = true;
         }
     }
-    if report.added + report.updated + report.deleted > 0 {
-        writer.commit()?;
-        writer.wait_merging_threads()?;
+    let in_archive: HashSet<&str> = walk.files.iter().map(|f| f.rel.as_str()).collect();
+    let before = record.files.len();
+    record
+        .files
+        .retain(|rel, _| in_archive.contains(rel.as_str()));
+    record_dirty |= record.files.len() != before;
+    if changed {
+        commit(writer)?;
+        report.commits += 1;
         reader.reload()?;
     } else {
         // Nothing to change: no commit. Files an interrupted run left
@@ -483,10 +670,11 @@ pub fn index_archive(
         if let Err(e) = writer.garbage_collect_files().wait() {
             tracing::warn!(error = %e, "could not remove files left by an earlier run");
         }
-        drop(writer);
+    }
+    if record_dirty {
+        save_record(&record, index_dir);
     }
     report.skipped.sort_by(|a, b| a.rel.cmp(&b.rel));
-    reader::record_archive_root(index_dir, archive_dir)?;
 
     let searcher = reader.searcher();
     report.passages = searcher.num_docs();
@@ -497,12 +685,6 @@ pub fn index_archive(
         ),
         &Count,
     )?;
-    report.elapsed_ms = started.elapsed().as_millis();
-    report.finished_at = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs())
-        .unwrap_or(0);
-    save_last_run(index_dir, &report)?;
     Ok(report)
 }
 
@@ -521,6 +703,167 @@ fn save_last_run(dir: &Path, report: &IndexReport) -> Result<()> {
 pub fn last_run(dir: &Path) -> Option<IndexReport> {
     let bytes = std::fs::read(dir.join(LAST_RUN)).ok()?;
     serde_json::from_slice(&bytes).ok()
+}
+
+/// Commits, recording the commit's time as its payload (reported by
+/// `/healthz`, so that an operator can see which commit replicas are on).
+fn commit(writer: &mut IndexWriter) -> Result<()> {
+    let time = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0);
+    let mut prepared = writer.prepare_commit()?;
+    prepared.set_payload(&serde_json::json!({ "committed_at": time }).to_string());
+    prepared.commit()?;
+    Ok(())
+}
+
+/// The state record is a cache: failing to write it costs the next run
+/// reads, not correctness, so it is logged rather than failing the run.
+fn save_record(record: &State, index_dir: &Path) {
+    if let Err(e) = record.save(index_dir) {
+        tracing::warn!(error = %e, "could not write the per-file state record");
+    }
+}
+
+/// A file's current state and what it cost to find out.
+struct Checked {
+    entry: FileState,
+    bytes_read: u64,
+}
+
+/// Stats `file`; reads and hashes it only when its size or mtime differ
+/// from the record.
+fn check(
+    file: &ArchiveFile,
+    recorded: Option<&FileState>,
+    manifest: Option<&ManifestRow>,
+) -> std::io::Result<Checked> {
+    let meta = std::fs::metadata(&file.path)?;
+    let size = meta.len();
+    let mtime_ns = state::mtime_ns(&meta);
+    let (hash, bytes_read) = match recorded {
+        Some(r) if r.size == size && r.mtime_ns == mtime_ns && mtime_ns != 0 => (r.hash.clone(), 0),
+        _ => {
+            let bytes = std::fs::read(&file.path)?;
+            let hash = blake3::hash(&bytes).to_hex()[..32].to_string();
+            (hash, bytes.len() as u64)
+        }
+    };
+    let fingerprint = fingerprint(&hash, manifest);
+    Ok(Checked {
+        entry: FileState {
+            rel: file.rel.clone(),
+            size,
+            mtime_ns,
+            hash,
+            fingerprint,
+            failed: None,
+        },
+        bytes_read,
+    })
+}
+
+/// Splits the work into batches of at most [`BATCH_FILES`] files and, unless
+/// a single file is larger, [`BATCH_BYTES`].
+fn batches<'a, 'f, T>(todo: &'a [(&'f ArchiveFile, T)]) -> Vec<&'a [(&'f ArchiveFile, T)]> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    let mut bytes = 0u64;
+    for (i, (file, _)) in todo.iter().enumerate() {
+        if i > start && (i - start >= BATCH_FILES || bytes + file.size > BATCH_BYTES) {
+            out.push(&todo[start..i]);
+            start = i;
+            bytes = 0;
+        }
+        bytes += file.size;
+    }
+    if start < todo.len() {
+        out.push(&todo[start..]);
+    }
+    out
+}
+
+/// Characters read by this process so far (`rchar` of /proc/self/io).
+fn proc_rchar() -> Option<u64> {
+    let text = std::fs::read_to_string("/proc/self/io").ok()?;
+    text.lines()
+        .find_map(|l| l.strip_prefix("rchar:"))
+        .and_then(|v| v.trim().parse().ok())
+}
+
+/// Whether `e` comes from a full disk (or an exhausted quota).
+fn is_disk_full(e: &Error) -> bool {
+    let text = format!("{e:?} {e}");
+    text.contains("StorageFull")
+        || text.contains("QuotaExceeded")
+        || text.contains("No space left on device")
+        || text.contains("os error 28")
+        || text.contains("Disk quota exceeded")
+}
+
+/// `e`, reworded when the disk is full: say so, and what to do.
+fn disk_full(index_dir: &Path, e: Error) -> Error {
+    if !is_disk_full(&e) {
+        return e;
+    }
+    Error::Index {
+        path: index_dir.to_path_buf(),
+        message: format!(
+            "not enough disk space: the disk holding the index is full ({e}). \
+             What this run wrote was removed and the previous index is unchanged; \
+             free disk space and run again"
+        ),
+    }
+}
+
+/// Removes tantivy segment files that the committed meta.json does not
+/// list: what a failed run wrote. Holds the writer lock meanwhile.
+fn remove_uncommitted_files(dir: &Path) -> Result<()> {
+    use tantivy::directory::Directory;
+    let directory =
+        tantivy::directory::MmapDirectory::open(dir).map_err(tantivy::TantivyError::from)?;
+    let _lock = directory
+        .acquire_lock(&tantivy::directory::INDEX_WRITER_LOCK)
+        .map_err(|e| writer_error(dir, tantivy::TantivyError::from(e)))?;
+    let meta = match std::fs::read_to_string(dir.join("meta.json")) {
+        Ok(meta) => meta,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
+        Err(e) => return Err(e.into()),
+    };
+    let committed: HashSet<String> = serde_json::from_str::<serde_json::Value>(&meta)
+        .ok()
+        .and_then(|v| v.get("segments").cloned())
+        .and_then(|v| v.as_array().cloned())
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|s| s.get("segment_id").and_then(|id| id.as_str()))
+        .map(|id| id.replace('-', ""))
+        .collect();
+    if meta.is_empty() || committed.is_empty() && !meta.contains("\"segments\"") {
+        // No readable meta.json: nothing to compare against; leave it.
+        return Ok(());
+    }
+    for entry in std::fs::read_dir(dir)? {
+        let entry = entry?;
+        let name = entry.file_name().to_string_lossy().to_string();
+        if !is_segment_file(&name) {
+            continue;
+        }
+        let stem = name.split('.').next().unwrap_or("");
+        if !committed.contains(stem) && entry.file_type()?.is_file() {
+            std::fs::remove_file(entry.path())?;
+        }
+    }
+    // Temporary files of an atomic write cut short.
+    for entry in std::fs::read_dir(dir)? {
+        let entry = entry?;
+        let name = entry.file_name().to_string_lossy().to_string();
+        if name.ends_with(".tmp") && entry.file_type()?.is_file() {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
+    Ok(())
 }
 
 fn progress_bar(enabled: bool, len: u64) -> indicatif::ProgressBar {

@@ -59,15 +59,10 @@ pub fn load(root: &Path) -> crate::Result<Option<Manifest>> {
     if bytes.len() as u64 > MAX_BYTES {
         return Err(too_large());
     }
-    let text = String::from_utf8(bytes).map_err(|e| {
-        error(
-            &path,
-            format!(
-                "not UTF-8 (byte {}); save it as UTF-8",
-                e.utf8_error().valid_up_to()
-            ),
-        )
-    })?;
+    // Decoded like any archive file: Shift_JIS and EUC-JP manifests from
+    // older Windows and Unix systems are common.
+    let text = crate::archive::decode_text(bytes)
+        .map_err(|e| error(&path, format!("cannot decode: {e}; save it as UTF-8")))?;
     parse(&text, &path).map(Some)
 }
 
@@ -108,12 +103,76 @@ pub fn parse(text: &str, path: &Path) -> crate::Result<Manifest> {
     }
 
     let mut manifest = Manifest::default();
-    for record in reader.records() {
-        let record = record.map_err(|e| {
-            let line = e.position().map_or(0, |p| p.line());
-            error(path, format!("line {line}: {e}"))
-        })?;
-        let line = record.position().map_or(0, |p| p.line());
+    let width = headers.len();
+    // Rows are read from `rest`, which starts at physical line `first_line`:
+    // after a row with an unclosed quote, reading resumes on the next line,
+    // so the quote never swallows the rows after it.
+    let body_start = reader.position().byte() as usize;
+    let mut rest = &text[body_start.min(text.len())..];
+    let mut first_line = reader.position().line();
+    'rows: loop {
+        let mut rows = csv::ReaderBuilder::new()
+            .flexible(true)
+            .has_headers(false)
+            .from_reader(rest.as_bytes());
+        let mut record = csv::StringRecord::new();
+        loop {
+            let start = rows.position().clone();
+            let more = rows.read_record(&mut record).map_err(|e| {
+                let line = e.position().map_or(0, |p| p.line()) + first_line - 1;
+                error(path, format!("line {line}: {e}"))
+            })?;
+            if !more {
+                break 'rows;
+            }
+            let line = start.line() + first_line - 1;
+            let end_line = rows.position().line() + first_line - 1;
+            if end_line > line + 1 || record.iter().any(|f| f.contains('\n')) {
+                manifest.problems.push(format!(
+                    "line {line}: a quoted field is not closed on its line (it runs into line {}); \
+                     row skipped, reading goes on at line {}",
+                    line + 1,
+                    line + 1
+                ));
+                let from = start.byte() as usize;
+                let next = rest[from..].find('\n').map(|i| from + i + 1);
+                match next {
+                    Some(next) if next < rest.len() => {
+                        rest = &rest[next..];
+                        first_line = line + 1;
+                        continue 'rows;
+                    }
+                    _ => break 'rows,
+                }
+            }
+            if record.len() > width {
+                manifest.problems.push(format!(
+                    "line {line}: {} columns where the header has {width}; row skipped",
+                    record.len()
+                ));
+                continue;
+            }
+            if record.len() < width && !record.iter().all(|f| f.trim().is_empty()) {
+                manifest.problems.push(format!(
+                    "line {line}: {} columns where the header has {width}; the missing ones are taken as empty",
+                    record.len()
+                ));
+            }
+            manifest_row(&mut manifest, &record, line, &columns, path);
+        }
+    }
+    Ok(manifest)
+}
+
+/// Takes one manifest row (or reports why not).
+fn manifest_row(
+    manifest: &mut Manifest,
+    record: &csv::StringRecord,
+    line: u64,
+    columns: &HashMap<&str, usize>,
+    _path: &Path,
+) {
+    {
         let field = |name: &str| {
             columns
                 .get(name)
@@ -128,12 +187,18 @@ pub fn parse(text: &str, path: &Path) -> crate::Result<Manifest> {
             .unwrap_or_default();
         if rel.is_empty() {
             if record.iter().all(|f| f.trim().is_empty()) {
-                continue; // a blank line
+                return; // a blank line
             }
             manifest
                 .problems
                 .push(format!("line {line}: empty path; row skipped"));
-            continue;
+            return;
+        }
+        if rel.split('/').any(|part| part == "..") {
+            manifest.problems.push(format!(
+                "line {line}: path {rel:?} leads outside the archive folder; row skipped"
+            ));
+            return;
         }
         let year = match field("year") {
             None => None,
@@ -143,7 +208,7 @@ pub fn parse(text: &str, path: &Path) -> crate::Result<Manifest> {
                     manifest
                         .problems
                         .push(format!("line {line}: year {y:?} is not a year (e.g. 2021 or 令和3年度); row skipped"));
-                    continue;
+                    return;
                 }
             },
         };
@@ -151,7 +216,7 @@ pub fn parse(text: &str, path: &Path) -> crate::Result<Manifest> {
             manifest.problems.push(format!(
                 "line {line}: duplicate path {rel:?}; the first row is kept"
             ));
-            continue;
+            return;
         }
         let row = ManifestRow {
             path: rel.clone(),
@@ -163,9 +228,9 @@ pub fn parse(text: &str, path: &Path) -> crate::Result<Manifest> {
             doc_type: field("doc_type"),
             source_url: field("source_url"),
         };
+        manifest.lines.insert(rel.clone(), line);
         manifest.rows.insert(rel, row);
     }
-    Ok(manifest)
 }
 
 /// Paths are matched against the archive's '/'-separated relative paths, so
@@ -232,10 +297,15 @@ mod tests {
         assert_eq!(m.rows.len(), 2, "{:?}", m.rows);
         assert_eq!(m.get("a.txt").unwrap().city.as_deref(), Some("豊中市"));
         assert_eq!(m.get("c.txt").unwrap().year, None);
-        assert_eq!(m.problems.len(), 3, "{:?}", m.problems);
+        assert_eq!(m.problems.len(), 4, "{:?}", m.problems);
         assert!(m.problems[0].starts_with("line 3:"), "{}", m.problems[0]);
         assert!(m.problems[1].starts_with("line 4:"), "{}", m.problems[1]);
         assert!(m.problems[2].contains("duplicate"), "{}", m.problems[2]);
+        assert!(
+            m.problems[3].starts_with("line 6: 2 columns"),
+            "{}",
+            m.problems[3]
+        );
     }
 
     #[test]
@@ -254,7 +324,58 @@ mod tests {
         std::fs::write(dir.path().join(FILE_NAME), "path,year\na.txt,2003\n").unwrap();
         let m = load(dir.path()).unwrap().unwrap();
         assert_eq!(m.get("a.txt").unwrap().year, Some(2003));
-        std::fs::write(dir.path().join(FILE_NAME), b"path\n\xff\xfe\n").unwrap();
+        std::fs::write(dir.path().join(FILE_NAME), b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR").unwrap();
         assert!(load(dir.path()).is_err());
+    }
+
+    #[test]
+    fn bad_rows_are_reported_by_line_and_never_merge() {
+        let m = parse_str(
+            "path,city,year\n\
+             a.txt,架空市,2021\n\
+             b.txt,見本市\n\
+             ../../etc/passwd,架空市,2020\n\
+             c.txt,\"仮想町,2019\n\
+             d.txt,試作村,2018\n\
+             e.txt,架空市,2017,extra\n",
+        )
+        .unwrap();
+        let rows: Vec<&str> = {
+            let mut r: Vec<&str> = m.rows.keys().map(String::as_str).collect();
+            r.sort();
+            r
+        };
+        assert_eq!(rows, ["a.txt", "b.txt", "d.txt"], "{:?}", m.problems);
+        let problems = m.problems.join("\n");
+        assert!(
+            problems.contains("line 3: 2 columns where the header has 3; the missing"),
+            "{problems}"
+        );
+        assert!(
+            problems.contains("line 4: path \"../../etc/passwd\" leads outside"),
+            "{problems}"
+        );
+        assert!(
+            problems.contains("line 5: a quoted field is not closed"),
+            "{problems}"
+        );
+        assert!(
+            problems.contains("line 7: 4 columns where the header has 3; row skipped"),
+            "{problems}"
+        );
+        assert_eq!(m.lines.get("d.txt"), Some(&6));
+        assert_eq!(m.get("d.txt").unwrap().city.as_deref(), Some("試作村"));
+    }
+
+    #[test]
+    fn a_shift_jis_manifest_is_decoded() {
+        let dir = tempfile::tempdir().unwrap();
+        let text = "path,city,department\r\n計画.txt,架空市,都市整備部\r\n";
+        let (bytes, _, _) = encoding_rs::SHIFT_JIS.encode(text);
+        std::fs::write(dir.path().join(FILE_NAME), &bytes).unwrap();
+        let m = load(dir.path()).unwrap().unwrap();
+        assert!(m.problems.is_empty(), "{:?}", m.problems);
+        let row = m.get("計画.txt").expect("the Shift_JIS path matches");
+        assert_eq!(row.department.as_deref(), Some("都市整備部"));
     }
 }

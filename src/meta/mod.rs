@@ -71,6 +71,8 @@ pub struct Manifest {
     pub rows: std::collections::HashMap<String, ManifestRow>,
     /// Rows that could not be used, with the reason (reported, not fatal).
     pub problems: Vec<String>,
+    /// The line of each row, by path (for reporting rows that name no file).
+    pub lines: std::collections::HashMap<String, u64>,
 }
 
 impl Manifest {

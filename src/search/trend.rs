@@ -39,8 +39,13 @@ pub struct Trend {
     pub series: Vec<Series>,
 }
 
-/// (year, city) → (passages, distinct documents).
-type Cells = HashMap<(i64, String), (u64, HashSet<String>)>;
+/// (year, city) → (passages, distinct documents). Documents are keyed by
+/// the 64 bits of their id (16 hex digits), never by strings: the cost of
+/// a trend is one fast-field read per matching passage.
+type Cells = HashMap<(i64, String), (u64, HashSet<u64>)>;
+
+/// Passages and distinct document ordinals of one (year, city ordinal).
+type OrdCell = (u64, HashSet<Option<u64>>);
 
 struct TrendCollector;
 
@@ -87,6 +92,15 @@ impl Collector for TrendCollector {
     }
 }
 
+/// A document id (16 hex digits, see `doc_id_for`) as a number; other
+/// strings are hashed.
+fn doc_key(id: &str) -> u64 {
+    u64::from_str_radix(id, 16).unwrap_or_else(|_| {
+        let h = blake3::hash(id.as_bytes());
+        u64::from_le_bytes(h.as_bytes()[..8].try_into().unwrap_or([0; 8]))
+    })
+}
+
 fn ord_str(col: &Option<StrColumn>, ord: Option<u64>) -> String {
     let mut s = String::new();
     if let (Some(col), Some(ord)) = (col, ord) {
@@ -109,11 +123,29 @@ impl SegmentCollector for TrendSegment {
     }
 
     fn harvest(self) -> Cells {
-        let mut out = Cells::new();
+        // Grouped by ordinals first; each distinct city and document is
+        // turned into its value once, not once per passage.
+        let mut by_ord: HashMap<(i64, Option<u64>), OrdCell> = HashMap::new();
         for (year, city, id) in self.seen {
-            let e = out.entry((year, ord_str(&self.city, city))).or_default();
+            let e = by_ord.entry((year, city)).or_default();
             e.0 += 1;
-            e.1.insert(ord_str(&self.doc_id, id));
+            e.1.insert(id);
+        }
+        let mut cities: HashMap<Option<u64>, String> = HashMap::new();
+        let mut docs: HashMap<Option<u64>, u64> = HashMap::new();
+        let mut out = Cells::new();
+        for ((year, city), (n, ids)) in by_ord {
+            let city = cities
+                .entry(city)
+                .or_insert_with(|| ord_str(&self.city, city))
+                .clone();
+            let e = out.entry((year, city)).or_default();
+            e.0 += n;
+            e.1.extend(ids.into_iter().map(|id| {
+                *docs
+                    .entry(id)
+                    .or_insert_with(|| doc_key(&ord_str(&self.doc_id, id)))
+            }));
         }
         out
     }
@@ -157,7 +189,7 @@ impl Engine {
                 .map(|(y, _)| *y);
             let (lo, hi) =
                 own_years.fold((i64::MAX, i64::MIN), |(lo, hi), y| (lo.min(y), hi.max(y)));
-            let mut per_year: BTreeMap<i64, (u64, HashSet<&str>)> =
+            let mut per_year: BTreeMap<i64, (u64, HashSet<u64>)> =
                 (lo..=hi).map(|y| (y, (0, HashSet::new()))).collect();
             for ((y, c), (n, docs)) in &cells {
                 if city.is_some_and(|want| want != c) {
@@ -165,7 +197,7 @@ impl Engine {
                 }
                 let e = per_year.entry(*y).or_default();
                 e.0 += n;
-                e.1.extend(docs.iter().map(String::as_str));
+                e.1.extend(docs.iter().copied());
             }
             Series {
                 city: city.map(str::to_string),

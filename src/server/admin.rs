@@ -35,7 +35,21 @@ pub struct Reindexer {
 }
 
 impl Reindexer {
-    fn snapshot(&self) -> ReindexStatus {
+    /// Records the outcome of an update (the admin endpoint's, or the one
+    /// `serve --archive` runs before serving).
+    pub fn record(&self, result: &crate::Result<IndexReport>) {
+        let mut status = self.status.lock().unwrap_or_else(|e| e.into_inner());
+        status.running = false;
+        match result {
+            Ok(report) => {
+                status.last_report = Some(report.clone());
+                status.last_error = None;
+            }
+            Err(e) => status.last_error = Some(e.to_string()),
+        }
+    }
+
+    pub fn snapshot(&self) -> ReindexStatus {
         self.status
             .lock()
             .unwrap_or_else(|e| e.into_inner())
@@ -119,24 +133,18 @@ pub async fn start_reindex(
             &engine.handle.analyzer,
             &options,
         );
-        let mut status = reindexer.status.lock().unwrap_or_else(|e| e.into_inner());
-        status.running = false;
-        match result {
-            Ok(report) => {
-                tracing::info!(
-                    added = report.added,
-                    updated = report.updated,
-                    deleted = report.deleted,
-                    "reindex finished"
-                );
-                status.last_report = Some(report);
-                status.last_error = None;
-            }
+        match &result {
+            Ok(report) => tracing::info!(
+                added = report.added,
+                updated = report.updated,
+                deleted = report.deleted,
+                "reindex finished"
+            ),
             Err(e) => {
-                tracing::error!(error = %e, "reindex failed");
-                status.last_error = Some(e.to_string());
+                tracing::error!(error = %e, "reindex failed; the previous index keeps serving")
             }
         }
+        reindexer.record(&result);
     });
     let status = state.reindexer.snapshot();
     Ok((StatusCode::ACCEPTED, Json(status)))

@@ -63,16 +63,36 @@ where
     T: Send + 'static,
     F: FnOnce(&Engine) -> crate::Result<T> + Send + 'static,
 {
-    let permit = tokio::time::timeout(
-        state.config.queue_timeout,
-        state.searches.clone().acquire_owned(),
-    )
-    .await
-    .map_err(|_| {
-        state.metrics.count_overload();
-        ApiError::overloaded()
-    })?
-    .map_err(|_| ApiError::overloaded())?;
+    run_limited(state, &state.searches, f).await
+}
+
+/// Like [`run_search`] for the heavy endpoints (trend, compare, similar,
+/// CSV), which have their own, smaller limit: a burst of them waits for
+/// itself and never takes the slots of `/api/search`.
+pub async fn run_heavy<T, F>(state: &AppState, f: F) -> Result<T, ApiError>
+where
+    T: Send + 'static,
+    F: FnOnce(&Engine) -> crate::Result<T> + Send + 'static,
+{
+    run_limited(state, &state.heavy, f).await
+}
+
+async fn run_limited<T, F>(
+    state: &AppState,
+    limit: &std::sync::Arc<tokio::sync::Semaphore>,
+    f: F,
+) -> Result<T, ApiError>
+where
+    T: Send + 'static,
+    F: FnOnce(&Engine) -> crate::Result<T> + Send + 'static,
+{
+    let permit = tokio::time::timeout(state.config.queue_timeout, limit.clone().acquire_owned())
+        .await
+        .map_err(|_| {
+            state.metrics.count_overload();
+            ApiError::overloaded()
+        })?
+        .map_err(|_| ApiError::overloaded())?;
     let engine = state.engine.clone();
     let result = tokio::task::spawn_blocking(move || {
         let _permit = permit;
@@ -90,9 +110,17 @@ where
 #[utoipa::path(get, path = "/healthz", responses((status = 200, description = "ok")))]
 async fn healthz(State(state): State<AppState>) -> Json<serde_json::Value> {
     let searcher = state.engine.searcher();
+    let update = state.reindexer.snapshot();
     Json(serde_json::json!({
         "status": "ok",
         "passages": searcher.num_docs(),
+        "read_only": state.read_only,
+        "commit": state.engine.handle.commit_info(),
+        "update": {
+            "running": update.running,
+            "failed": update.last_error.is_some(),
+            "last_error": update.last_error,
+        },
     }))
 }
 
@@ -157,7 +185,7 @@ async fn search_csv(
     let req = p.search_request_with_limit(MAX_EXPORT, MAX_EXPORT)?;
     let q = req.q.clone();
     let cap = req.limit;
-    let (total, hits) = run_search(&state, move |e| e.export(&req, cap)).await?;
+    let (total, hits) = run_heavy(&state, move |e| e.export(&req, cap)).await?;
     let host = headers
         .get(header::HOST)
         .and_then(|h| h.to_str().ok())
@@ -366,7 +394,7 @@ async fn compare(
         ));
     }
     let req = p.search_request()?;
-    run_search(&state, move |e| e.compare(&req, per_city))
+    run_heavy(&state, move |e| e.compare(&req, per_city))
         .await
         .map(Json)
 }
@@ -387,7 +415,7 @@ async fn trend(
     RawQuery(raw): RawQuery,
 ) -> Result<Json<Trend>, ApiError> {
     let req = Params::from_query(raw.as_deref()).search_request()?;
-    run_search(&state, move |e| e.trend(&req)).await.map(Json)
+    run_heavy(&state, move |e| e.trend(&req)).await.map(Json)
 }
 
 /// Passages similar to one initiative, by default from other cities.
@@ -410,7 +438,7 @@ async fn similar(
     let p = Params::from_query(raw.as_deref());
     let other_cities = p.flag("other_cities")?.unwrap_or(true);
     let limit = p.limit(5, MAX_LIMIT)?;
-    run_search(&state, move |e| e.similar(&section_id, other_cities, limit))
+    run_heavy(&state, move |e| e.similar(&section_id, other_cities, limit))
         .await
         .map(Json)
 }

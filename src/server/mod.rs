@@ -2,6 +2,7 @@
 
 pub mod admin;
 pub mod api;
+pub mod conn;
 pub mod error;
 pub mod export;
 pub mod metrics;
@@ -31,6 +32,16 @@ pub struct ServerConfig {
     pub max_concurrent_searches: usize,
     pub queue_timeout: Duration,
     pub request_timeout: Duration,
+    /// Heavy requests (trend, compare, similar, CSV) run at once, in their
+    /// own pool: they never take the slots of ordinary searches.
+    pub max_concurrent_heavy: usize,
+    /// Refuse requests whose `Host` is not a loopback name (set when the
+    /// server listens on loopback only: a defence against DNS rebinding).
+    pub loopback_hosts_only: bool,
+    /// A request must arrive whole within this (slowloris).
+    pub request_read_timeout: Duration,
+    /// A connection with no request for this long is closed.
+    pub idle_timeout: Duration,
 }
 
 impl Default for ServerConfig {
@@ -42,6 +53,10 @@ impl Default for ServerConfig {
             max_concurrent_searches: cores * 4,
             queue_timeout: Duration::from_secs(2),
             request_timeout: Duration::from_secs(10),
+            max_concurrent_heavy: cores.div_ceil(2).max(1),
+            loopback_hosts_only: false,
+            request_read_timeout: Duration::from_secs(15),
+            idle_timeout: Duration::from_secs(60),
         }
     }
 }
@@ -51,11 +66,15 @@ impl Default for ServerConfig {
 pub struct AppState {
     pub engine: Arc<Engine>,
     pub searches: Arc<Semaphore>,
+    /// The separate limit of the heavy endpoints.
+    pub heavy: Arc<Semaphore>,
     pub config: ServerConfig,
     pub metrics: Arc<metrics::Metrics>,
     /// `None`: admin endpoints are off.
     pub admin: Option<Arc<admin::AdminConfig>>,
     pub reindexer: Arc<admin::Reindexer>,
+    /// `serve --read-only`: this server never writes the index.
+    pub read_only: bool,
 }
 
 impl AppState {
@@ -63,10 +82,12 @@ impl AppState {
         AppState {
             engine: Arc::new(engine),
             searches: Arc::new(Semaphore::new(config.max_concurrent_searches)),
+            heavy: Arc::new(Semaphore::new(config.max_concurrent_heavy)),
             config,
             metrics: Arc::default(),
             admin: None,
             reindexer: Arc::default(),
+            read_only: false,
         }
     }
 
@@ -99,6 +120,7 @@ const CSP: &str = "default-src 'self'; img-src 'self' data:; style-src 'self'; s
 /// The whole application router.
 pub fn router(state: AppState) -> Router {
     let timeout = state.config.request_timeout;
+    let loopback_only = state.config.loopback_hosts_only;
     let request_id = HeaderName::from_static("x-request-id");
     Router::new()
         .merge(api::routes())
@@ -118,6 +140,7 @@ pub fn router(state: AppState) -> Router {
             timeout,
         ))
         .layer(tower_http::limit::RequestBodyLimitLayer::new(64 * 1024))
+        .layer(axum::middleware::from_fn_with_state(loopback_only, guard))
         .layer(SetResponseHeaderLayer::overriding(
             header::CONTENT_SECURITY_POLICY,
             HeaderValue::from_static(CSP),
@@ -155,14 +178,131 @@ pub fn router(state: AppState) -> Router {
         .layer(SetRequestIdLayer::new(request_id, CountingRequestId::default()))
 }
 
+/// Longest request target and total header size answered; longer ones get
+/// 414 and 431 with the JSON error body.
+const MAX_URI: usize = 8 * 1024;
+const MAX_HEADERS: usize = 16 * 1024;
+
+/// Whether `host` (a `Host` header, port included or not) names this
+/// machine's loopback interface.
+fn is_loopback_host(host: &str) -> bool {
+    let name = if let Some(rest) = host.strip_prefix('[') {
+        rest.split(']').next().unwrap_or("")
+    } else {
+        host.rsplit_once(':').map_or(host, |(name, _)| name)
+    };
+    let name = name.trim_end_matches('.').to_ascii_lowercase();
+    name == "localhost"
+        || name.ends_with(".localhost")
+        || name
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
+}
+
+/// Refuses requests before any work (foreign `Host` on a loopback server,
+/// oversized target or headers), and gives every error response that
+/// lacks one the documented JSON body.
+async fn guard(
+    axum::extract::State(loopback_only): axum::extract::State<bool>,
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    use axum::http::StatusCode;
+    use axum::response::IntoResponse;
+    use error::ApiError;
+    let refuse = |status: StatusCode, code: &'static str, message: &str| {
+        ApiError {
+            status,
+            code,
+            message: message.to_string(),
+        }
+        .into_response()
+    };
+    if loopback_only {
+        let host = req
+            .headers()
+            .get(header::HOST)
+            .map(|h| h.to_str().unwrap_or("\u{fffd}"))
+            .or_else(|| req.uri().host());
+        if host.is_some_and(|h| !is_loopback_host(h)) {
+            return refuse(
+                StatusCode::FORBIDDEN,
+                "bad_host",
+                "this server listens on loopback only and answers only to localhost names",
+            );
+        }
+    }
+    if req.uri().to_string().len() > MAX_URI {
+        return refuse(
+            StatusCode::URI_TOO_LONG,
+            "uri_too_long",
+            "the request target is too long",
+        );
+    }
+    let header_bytes: usize = req
+        .headers()
+        .iter()
+        .map(|(k, v)| k.as_str().len() + v.len() + 4)
+        .sum();
+    if header_bytes > MAX_HEADERS {
+        return refuse(
+            StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
+            "headers_too_large",
+            "the request headers are too large",
+        );
+    }
+    let resp = next.run(req).await;
+    let status = resp.status();
+    let is_json = resp
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|v| v.as_bytes().starts_with(b"application/json"));
+    if !(status.is_client_error() || status.is_server_error()) || is_json {
+        return resp;
+    }
+    let (code, message) = match status {
+        StatusCode::METHOD_NOT_ALLOWED => (
+            "method_not_allowed",
+            "this endpoint does not take that method",
+        ),
+        StatusCode::PAYLOAD_TOO_LARGE => ("payload_too_large", "the request body is too large"),
+        StatusCode::SERVICE_UNAVAILABLE => ("timeout", "the request took too long; retry later"),
+        StatusCode::NOT_FOUND => ("not_found", "no such endpoint; see /api/openapi.json"),
+        s if s.is_server_error() => ("internal", "the server failed; see the server log"),
+        _ => ("bad_request", "the request could not be handled"),
+    };
+    let mut out = refuse(status, code, message);
+    for name in [header::ALLOW, header::RETRY_AFTER] {
+        if let Some(v) = resp.headers().get(&name) {
+            out.headers_mut().insert(name, v.clone());
+        }
+    }
+    out
+}
+
 /// Serves until SIGTERM/Ctrl-C, finishing in-flight requests.
 pub async fn serve(state: AppState, addr: SocketAddr) -> std::io::Result<()> {
     let listener = tokio::net::TcpListener::bind(addr).await?;
     let local = listener.local_addr()?;
     tracing::info!(%local, "plansearch is listening");
     eprintln!("plansearch: serving on http://{local}/");
+    serve_on(state, listener, shutdown_signal()).await
+}
+
+/// Serves on `listener` with the connection timeouts of `state.config`
+/// until `shutdown` completes.
+pub async fn serve_on(
+    state: AppState,
+    listener: tokio::net::TcpListener,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let listener = conn::TimedListener {
+        inner: listener,
+        request_read_timeout: state.config.request_read_timeout,
+        idle_timeout: state.config.idle_timeout,
+    };
     axum::serve(listener, router(state))
-        .with_graceful_shutdown(shutdown_signal())
+        .with_graceful_shutdown(shutdown)
         .await
 }
 
