@@ -251,3 +251,68 @@ fn diff_without_documents_is_a_400() {
     ));
     assert_eq!(status, 404);
 }
+
+#[test]
+fn figures_of_mitakas_2019_plan_and_of_a_search() {
+    let Some(c) = corpus() else { return };
+    let (_, docs) = get_json(&format!("{}/api/documents?limit=100", c.base));
+    let mitaka = docs["documents"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["file"].as_str().unwrap().contains("003_d4ac096ac4b37585"))
+        .expect("seed 003 is indexed");
+    let (status, v) = get_json(&format!(
+        "{}/api/figures?doc_id={}",
+        c.base,
+        mitaka["doc_id"].as_str().unwrap()
+    ));
+    assert_eq!(status, 200, "{v}");
+    let figs = v["figures"].as_array().unwrap();
+    let has = |value: f64, unit: &str, label: &str| {
+        figs.iter().any(|f| {
+            f["value"].as_f64() == Some(value)
+                && f["unit"] == unit
+                && f["label"].as_str().unwrap().contains(label)
+        })
+    };
+    assert!(has(10_388_461_000.0, "円", "一般会計"), "{v}");
+    assert!(has(4000.0, "人", "市民意見"), "{v}");
+    let amount = figs
+        .iter()
+        .find(|f| f["value"].as_f64() == Some(10_388_461_000.0))
+        .unwrap();
+    assert_eq!(amount["kind"], "amount");
+    assert_eq!(amount["city"], mitaka["city"]);
+    // Toyonaka 2020: 87 % progress and 19 partnership agreements, by search.
+    let (status, v) = get_json(&format!("{}/api/figures?q={}", c.base, enc("連携協定")));
+    assert_eq!(status, 200, "{v}");
+    assert!(
+        v["figures"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["value"].as_f64() == Some(19.0)
+                && f["label"] == "連携協定"
+                && f["city"] == "豊中市"),
+        "{v}"
+    );
+    let (_, v) = get_json(&format!(
+        "{}/api/figures?q={}&city={}",
+        c.base,
+        enc("進捗状況"),
+        enc("豊中市")
+    ));
+    assert!(
+        v["figures"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["value"].as_f64() == Some(87.0)
+                && f["unit"] == "%"
+                && f["kind"] == "result"),
+        "{v}"
+    );
+    let (status, _) = get_json(&format!("{}/api/figures", c.base));
+    assert_eq!(status, 400);
+}

@@ -7,6 +7,7 @@ pub mod compare;
 pub mod diff;
 pub mod documents;
 pub mod facets;
+pub mod figures;
 pub mod filters;
 pub mod query;
 pub mod series;

@@ -15,6 +15,7 @@ use crate::search::archive::ArchiveOverview;
 use crate::search::compare::{Comparison, MAX_PER_CITY};
 use crate::search::diff::{DocDiff, History, SectionDiff};
 use crate::search::documents::{DocumentDetail, DocumentList, MAX_DOCUMENTS};
+use crate::search::figures::Figures;
 use crate::search::series::{SeriesFilter, SeriesList};
 use crate::search::similar::Similar;
 use crate::search::suggest::Suggestions;
@@ -38,6 +39,7 @@ pub fn routes() -> Router<AppState> {
         .route("/api/diff", get(diff))
         .route("/api/diff/sections", get(diff_sections))
         .route("/api/sections/{section_id}/history", get(section_history))
+        .route("/api/figures", get(figures))
         .route("/api/openapi.json", get(openapi))
         .fallback(not_found)
 }
@@ -577,6 +579,39 @@ async fn section_history(
 ) -> Result<Json<History>, ApiError> {
     let Path(section_id) = section_id.map_err(|_| ApiError::not_found("no such passage"))?;
     run_search(&state, move |e| e.history(&section_id))
+        .await
+        .map(Json)
+}
+
+/// Figures (targets, results, counts, amounts in yen) of one document
+/// (`doc_id`) or of the passages a search finds (`q` with the search
+/// filters; only sentences holding a searched word).
+#[utoipa::path(
+    get,
+    path = "/api/figures",
+    params(
+        ("q" = Option<String>, Query), ("doc_id" = Option<String>, Query),
+        ("city" = Option<Vec<String>>, Query), ("prefecture" = Option<Vec<String>>, Query),
+        ("department" = Option<Vec<String>>, Query), ("doc_type" = Option<Vec<String>>, Query),
+        ("year" = Option<i64>, Query), ("year_from" = Option<i64>, Query), ("year_to" = Option<i64>, Query),
+    ),
+    responses((status = 200, body = Figures), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody))
+)]
+async fn figures(
+    State(state): State<AppState>,
+    RawQuery(raw): RawQuery,
+) -> Result<Json<Figures>, ApiError> {
+    let p = Params::from_query(raw.as_deref());
+    let doc_id = p.one("doc_id");
+    let mut req = crate::search::SearchRequest::new(p.one("q").unwrap_or_default());
+    req.filters = p.filters()?;
+    if doc_id.is_none() && req.q.trim().is_empty() {
+        return Err(ApiError::bad_request(
+            "missing_parameter",
+            "give q (a search) or doc_id (a document)",
+        ));
+    }
+    run_search(&state, move |e| e.figures(&req, doc_id.as_deref()))
         .await
         .map(Json)
 }
