@@ -316,3 +316,26 @@ fn figures_of_mitakas_2019_plan_and_of_a_search() {
     let (status, _) = get_json(&format!("{}/api/figures", c.base));
     assert_eq!(status, 400);
 }
+
+#[test]
+fn otarus_statements_are_a_series_without_a_department() {
+    let Some(c) = corpus() else { return };
+    let (_, v) = get_json(&format!("{}/api/series?city={}", c.base, enc("小樽市")));
+    let s = &v["series"][0];
+    assert!(s["department"].is_null(), "{v}");
+    let years: Vec<i64> = s["documents"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["year"].as_i64().unwrap())
+        .collect();
+    assert_eq!(years, (2016..=2022).collect::<Vec<_>>());
+    let (status, d) = get_json(&format!(
+        "{}/api/diff?city={}&doc_type={}&from_year=2021&to_year=2022",
+        c.base,
+        enc("小樽市"),
+        enc(s["doc_type"].as_str().unwrap())
+    ));
+    assert_eq!(status, 200, "{d}");
+    assert!(!d["continued"].as_array().unwrap().is_empty(), "{d}");
+}

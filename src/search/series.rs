@@ -25,7 +25,8 @@ pub struct Series {
     /// `city|department|doc_type` with the department normalised.
     pub key: String,
     pub city: String,
-    pub department: String,
+    /// `null` for documents of the whole city (a mayor's statement).
+    pub department: Option<String>,
     pub doc_type: Option<String>,
     pub documents: Vec<SeriesDoc>,
 }
@@ -40,23 +41,30 @@ pub fn normalise_name(s: &str) -> String {
     s.nfkc().filter(|c| !c.is_whitespace()).collect()
 }
 
-fn key_of(city: &str, department: &str, doc_type: Option<&str>) -> String {
+fn key_of(city: &str, department: Option<&str>, doc_type: Option<&str>) -> String {
     format!(
         "{}|{}|{}",
         normalise_name(city),
-        normalise_name(department),
+        department.map(normalise_name).unwrap_or_default(),
         doc_type.map(normalise_name).unwrap_or_default()
     )
 }
 
-/// The series key of a document, when it has what a series needs.
+fn known(v: &Option<String>) -> Option<&str> {
+    v.as_deref().filter(|v| !v.trim().is_empty())
+}
+
+/// The series key of a document, when it has what a series needs: a city,
+/// a year, and a department or a document type (or both).
 pub fn series_key(d: &DocumentSummary) -> Option<String> {
+    if d.year.is_none() || known(&d.department).is_none() && known(&d.doc_type).is_none() {
+        return None;
+    }
     Some(key_of(
-        d.city.as_deref()?,
-        d.department.as_deref()?,
-        d.doc_type.as_deref(),
+        known(&d.city)?,
+        known(&d.department),
+        known(&d.doc_type),
     ))
-    .filter(|_| d.year.is_some())
 }
 
 /// What `/api/series` filters on; department and doc type compared normalised.
@@ -94,7 +102,7 @@ impl Engine {
             let s = groups.entry(key.clone()).or_insert_with(|| Series {
                 key,
                 city: d.city.clone().unwrap_or_default(),
-                department: normalise_name(d.department.as_deref().unwrap_or_default()),
+                department: d.department.as_deref().map(normalise_name),
                 doc_type: d.doc_type.clone(),
                 documents: Vec::new(),
             });
@@ -139,13 +147,13 @@ impl Engine {
     pub fn series_document(
         &self,
         city: &str,
-        department: &str,
+        department: Option<&str>,
         doc_type: Option<&str>,
         year: i64,
     ) -> Result<String> {
         let filter = SeriesFilter {
             cities: vec![city.to_string()],
-            departments: vec![department.to_string()],
+            departments: department.map(str::to_string).into_iter().collect(),
             doc_types: doc_type.map(str::to_string).into_iter().collect(),
         };
         self.series(&filter)?
@@ -156,7 +164,8 @@ impl Engine {
             .map(|d| d.doc_id.clone())
             .ok_or_else(|| {
                 Error::NotFound(format!(
-                    "no document of {city} {department} for the year {year}"
+                    "no document of {city} {} for the year {year}",
+                    department.or(doc_type).unwrap_or_default()
                 ))
             })
     }

@@ -490,7 +490,7 @@ async fn series(
 }
 
 /// Two documents compared initiative by initiative: `from` and `to` are
-/// document ids, or give `city`, `department` (and `doc_type`) with
+/// document ids, or give `city`, `department` and/or `doc_type` with
 /// `from_year` and `to_year`.
 #[utoipa::path(
     get,
@@ -520,11 +520,14 @@ async fn diff(
     let doc_type = p.one("doc_type");
     let by_year = match (from, to, city, department, from_year, to_year) {
         (Some(f), Some(t), ..) => Err((f, t)),
-        (_, _, Some(c), Some(d), Some(fy), Some(ty)) => Ok((c, d, fy, ty)),
+        (_, _, Some(c), d, Some(fy), Some(ty)) if d.is_some() || doc_type.is_some() => {
+            Ok((c, d, fy, ty))
+        }
         _ => {
             return Err(ApiError::bad_request(
                 "missing_parameter",
-                "give from and to (document ids), or city, department, from_year and to_year",
+                "give from and to (document ids), or city, department (or doc_type), \
+                 from_year and to_year",
             ));
         }
     };
@@ -532,8 +535,8 @@ async fn diff(
         let (f, t) = match by_year {
             Err(ids) => ids,
             Ok((c, d, fy, ty)) => (
-                e.series_document(&c, &d, doc_type.as_deref(), fy)?,
-                e.series_document(&c, &d, doc_type.as_deref(), ty)?,
+                e.series_document(&c, d.as_deref(), doc_type.as_deref(), fy)?,
+                e.series_document(&c, d.as_deref(), doc_type.as_deref(), ty)?,
             ),
         };
         e.diff(&f, &t)

@@ -2357,7 +2357,7 @@
       }
       const seriesSel = h('select', { 'data-testid': 'series-select', 'aria-label': '系列' },
         ...list.map((x) => h('option', { value: x.key, selected: x.key === s.key },
-          `${x.city} ${x.department}${x.doc_type ? ' ' + x.doc_type : ''}（${x.documents.map((d) => d.year).join('・')}）`)));
+          `${x.city}${x.department ? ' ' + x.department : ''}${x.doc_type ? ' ' + x.doc_type : ''}（${x.documents.map((d) => d.year).join('・')}）`)));
       const yearSel = (val, label, testid) => h('select', { 'data-testid': testid, 'aria-label': label },
         ...docs.map((d) => h('option', { value: d.doc_id, selected: d.doc_id === val }, `${d.year}年度`)));
       const fromSel = yearSel(from, '比較元の年度', 'from-year');
