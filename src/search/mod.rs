@@ -4,10 +4,13 @@
 pub mod archive;
 pub mod build;
 pub mod compare;
+pub mod diff;
 pub mod documents;
 pub mod facets;
+pub mod figures;
 pub mod filters;
 pub mod query;
+pub mod series;
 pub mod similar;
 pub mod snippets;
 pub mod suggest;

@@ -13,7 +13,10 @@ use super::error::{ApiError, ErrorBody};
 use super::params::Params;
 use crate::search::archive::ArchiveOverview;
 use crate::search::compare::{Comparison, MAX_PER_CITY};
+use crate::search::diff::{DocDiff, History, SectionDiff};
 use crate::search::documents::{DocumentDetail, DocumentList, MAX_DOCUMENTS};
+use crate::search::figures::Figures;
+use crate::search::series::{SeriesFilter, SeriesList};
 use crate::search::similar::Similar;
 use crate::search::suggest::Suggestions;
 use crate::search::trend::Trend;
@@ -32,6 +35,11 @@ pub fn routes() -> Router<AppState> {
         .route("/api/trend", get(trend))
         .route("/api/similar/{section_id}", get(similar))
         .route("/api/suggest", get(suggest))
+        .route("/api/series", get(series))
+        .route("/api/diff", get(diff))
+        .route("/api/diff/sections", get(diff_sections))
+        .route("/api/sections/{section_id}/history", get(section_history))
+        .route("/api/figures", get(figures))
         .route("/api/openapi.json", get(openapi))
         .fallback(not_found)
 }
@@ -49,8 +57,21 @@ async fn not_found() -> ApiError {
                        `{\"error\": {\"code\", \"message\"}}` with a 4xx status."
     ),
     paths(
-        search, search_csv, archive, documents, document, original, compare, trend, similar,
-        suggest, healthz
+        search,
+        search_csv,
+        archive,
+        documents,
+        document,
+        original,
+        compare,
+        trend,
+        similar,
+        suggest,
+        healthz,
+        series,
+        diff,
+        diff_sections,
+        section_history
     ),
     components(schemas(ErrorBody))
 )]
@@ -467,6 +488,166 @@ async fn suggest(
         .await
         .map(Json)
 }
+
+// ---- What changed since last year (#13): series, diff, history ----
+
+/// Series: documents of one city, department (compared without spacing or
+/// width differences) and document type over the years, years ascending.
+#[utoipa::path(
+    get,
+    path = "/api/series",
+    params(
+        ("city" = Option<Vec<String>>, Query), ("department" = Option<Vec<String>>, Query),
+        ("doc_type" = Option<Vec<String>>, Query),
+    ),
+    responses((status = 200, body = SeriesList))
+)]
+async fn series(
+    State(state): State<AppState>,
+    RawQuery(raw): RawQuery,
+) -> Result<Json<SeriesList>, ApiError> {
+    let p = Params::from_query(raw.as_deref());
+    let filter = SeriesFilter {
+        cities: p.all("city"),
+        departments: p.all("department"),
+        doc_types: p.all("doc_type"),
+    };
+    run_search(&state, move |e| e.series(&filter))
+        .await
+        .map(Json)
+}
+
+/// Two documents compared initiative by initiative: `from` and `to` are
+/// document ids, or give `city`, `department` and/or `doc_type` with
+/// `from_year` and `to_year`.
+#[utoipa::path(
+    get,
+    path = "/api/diff",
+    params(
+        ("from" = Option<String>, Query, description = "older document id"),
+        ("to" = Option<String>, Query, description = "newer document id"),
+        ("city" = Option<String>, Query), ("department" = Option<String>, Query),
+        ("doc_type" = Option<String>, Query),
+        ("from_year" = Option<i64>, Query), ("to_year" = Option<i64>, Query),
+    ),
+    responses((status = 200, body = DocDiff), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody))
+)]
+async fn diff(
+    State(state): State<AppState>,
+    RawQuery(raw): RawQuery,
+) -> Result<Json<DocDiff>, ApiError> {
+    let p = Params::from_query(raw.as_deref());
+    let from_year = p.int::<i64>("from_year", "a year")?;
+    let to_year = p.int::<i64>("to_year", "a year")?;
+    let (from, to, city, department) = (
+        p.one("from"),
+        p.one("to"),
+        p.one("city"),
+        p.one("department"),
+    );
+    let doc_type = p.one("doc_type");
+    let by_year = match (from, to, city, department, from_year, to_year) {
+        (Some(f), Some(t), ..) => Err((f, t)),
+        (_, _, Some(c), d, Some(fy), Some(ty)) if d.is_some() || doc_type.is_some() => {
+            Ok((c, d, fy, ty))
+        }
+        _ => {
+            return Err(ApiError::bad_request(
+                "missing_parameter",
+                "give from and to (document ids), or city, department (or doc_type), \
+                 from_year and to_year",
+            ));
+        }
+    };
+    run_search(&state, move |e| {
+        let (f, t) = match by_year {
+            Err(ids) => ids,
+            Ok((c, d, fy, ty)) => (
+                e.series_document(&c, d.as_deref(), doc_type.as_deref(), fy)?,
+                e.series_document(&c, d.as_deref(), doc_type.as_deref(), ty)?,
+            ),
+        };
+        e.diff(&f, &t)
+    })
+    .await
+    .map(Json)
+}
+
+/// Two passages side by side with word-level differences (`equal`,
+/// `delete`, `insert` runs), for a continued initiative.
+#[utoipa::path(
+    get,
+    path = "/api/diff/sections",
+    params(("from" = String, Query, description = "older section id"), ("to" = String, Query, description = "newer section id")),
+    responses((status = 200, body = SectionDiff), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody))
+)]
+async fn diff_sections(
+    State(state): State<AppState>,
+    RawQuery(raw): RawQuery,
+) -> Result<Json<SectionDiff>, ApiError> {
+    let p = Params::from_query(raw.as_deref());
+    let (Some(from), Some(to)) = (p.one("from"), p.one("to")) else {
+        return Err(ApiError::bad_request(
+            "missing_parameter",
+            "give from and to (section ids)",
+        ));
+    };
+    run_search(&state, move |e| e.diff_sections(&from, &to))
+        .await
+        .map(Json)
+}
+
+/// The same initiative in every document of its series, oldest first.
+#[utoipa::path(
+    get,
+    path = "/api/sections/{section_id}/history",
+    params(("section_id" = String, Path)),
+    responses((status = 200, body = History), (status = 404, body = ErrorBody))
+)]
+async fn section_history(
+    State(state): State<AppState>,
+    section_id: Result<Path<String>, PathRejection>,
+) -> Result<Json<History>, ApiError> {
+    let Path(section_id) = section_id.map_err(|_| ApiError::not_found("no such passage"))?;
+    run_search(&state, move |e| e.history(&section_id))
+        .await
+        .map(Json)
+}
+
+/// Figures (targets, results, counts, amounts in yen) of one document
+/// (`doc_id`) or of the passages a search finds (`q` with the search
+/// filters; only sentences holding a searched word).
+#[utoipa::path(
+    get,
+    path = "/api/figures",
+    params(
+        ("q" = Option<String>, Query), ("doc_id" = Option<String>, Query),
+        ("city" = Option<Vec<String>>, Query), ("prefecture" = Option<Vec<String>>, Query),
+        ("department" = Option<Vec<String>>, Query), ("doc_type" = Option<Vec<String>>, Query),
+        ("year" = Option<i64>, Query), ("year_from" = Option<i64>, Query), ("year_to" = Option<i64>, Query),
+    ),
+    responses((status = 200, body = Figures), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody))
+)]
+async fn figures(
+    State(state): State<AppState>,
+    RawQuery(raw): RawQuery,
+) -> Result<Json<Figures>, ApiError> {
+    let p = Params::from_query(raw.as_deref());
+    let doc_id = p.one("doc_id");
+    let mut req = crate::search::SearchRequest::new(p.one("q").unwrap_or_default());
+    req.filters = p.filters()?;
+    if doc_id.is_none() && req.q.trim().is_empty() {
+        return Err(ApiError::bad_request(
+            "missing_parameter",
+            "give q (a search) or doc_id (a document)",
+        ));
+    }
+    run_search(&state, move |e| e.figures(&req, doc_id.as_deref()))
+        .await
+        .map(Json)
+}
+
+// ---- end of #13 handlers ----
 
 async fn openapi() -> Json<utoipa::openapi::OpenApi> {
     Json(ApiDoc::openapi())

@@ -17,6 +17,7 @@ pub fn routes() -> Router<AppState> {
         .route("/documents/{doc_id}", get(index))
         .route("/compare", get(index))
         .route("/trend", get(index))
+        .route("/changes", get(index))
         .route("/ui/app.js", get(app_js))
         .route("/ui/app.css", get(app_css))
 }

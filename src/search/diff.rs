@@ -1,0 +1,515 @@
+//! What changed between two documents of a series (issue #13): their
+//! sections (initiatives) matched by title and content, robust to
+//! renumbering and small renames, and a word-level diff of a matched pair.
+//!
+//! The rule is general: each pair of sections is scored by the character
+//! bigram Dice coefficient of their titles (numbering stripped) and of their
+//! texts; pairs are taken best first, each section at most once, while the
+//! score reaches [`MATCH_THRESHOLD`].
+
+use std::collections::HashSet;
+
+use serde::Serialize;
+
+use super::Engine;
+use super::documents::{DocumentDetail, SectionOut};
+use super::series::{SeriesDoc, series_key};
+use crate::error::{Error, Result};
+
+/// Least score for two sections to be the same initiative.
+pub const MATCH_THRESHOLD: f64 = 0.4;
+
+/// A section title without its numbering (「(1)」「1.」「①」「第2」「ア」), spaces
+/// or punctuation: what is compared.
+pub fn title_core(title: &str) -> String {
+    let t = title.trim();
+    let mut chars: Vec<char> = t.chars().collect();
+    // Leading numbering: digits, kanji numerals, circled numbers, bracketed
+    // markers, 第…, and the separators after them.
+    let mut i = 0;
+    let is_num = |c: char| {
+        c.is_ascii_digit()
+            || ('０'..='９').contains(&c)
+            || "一二三四五六七八九十".contains(c)
+            || ('①'..='⑳').contains(&c)
+            || ('Ⅰ'..='Ⅻ').contains(&c)
+    };
+    loop {
+        let start = i;
+        while i < chars.len() && "(（[［【〔<＜".contains(chars[i]) {
+            i += 1;
+        }
+        let mut had = false;
+        if i < chars.len() && chars[i] == '第' {
+            i += 1;
+        }
+        while i < chars.len() && (is_num(chars[i]) || chars[i] == '.' && had) {
+            had = true;
+            i += 1;
+        }
+        // A lone katakana / latin letter marker such as 「ア」「a)」.
+        if !had
+            && i + 1 < chars.len()
+            && (('ア'..='ン').contains(&chars[i]) || chars[i].is_ascii_alphabetic())
+            && ")）.．、 　".contains(chars[i + 1])
+        {
+            had = true;
+            i += 1;
+        }
+        if had && i < chars.len() && "章節款項条".contains(chars[i]) {
+            i += 1;
+        }
+        let before_sep = i;
+        while i < chars.len() && ")）]］】〕>＞.．、:： 　".contains(chars[i]) {
+            i += 1;
+        }
+        // 「第4次…」「2050年…」: a number that runs into the words is theirs.
+        if !had || i == before_sep && i > start && !"(（[［【〔<＜".contains(chars[start]) {
+            i = start;
+            break;
+        }
+    }
+    chars.drain(..i);
+    chars.into_iter().filter(|c| c.is_alphanumeric()).collect()
+}
+
+/// Character bigrams of the letters of `s` (a single letter counts alone).
+pub fn bigrams(s: &str) -> HashSet<(char, char)> {
+    let cs: Vec<char> = s.chars().filter(|c| c.is_alphanumeric()).collect();
+    if cs.len() == 1 {
+        return [(cs[0], '\0')].into_iter().collect();
+    }
+    cs.windows(2).map(|w| (w[0], w[1])).collect()
+}
+
+/// Dice coefficient of two bigram sets (0 when both are empty).
+pub fn dice(a: &HashSet<(char, char)>, b: &HashSet<(char, char)>) -> f64 {
+    if a.is_empty() || b.is_empty() {
+        return 0.0;
+    }
+    let common = a.intersection(b).count();
+    2.0 * common as f64 / (a.len() + b.len()) as f64
+}
+
+/// What one section is compared by.
+struct Profile {
+    title: HashSet<(char, char)>,
+    text: HashSet<(char, char)>,
+}
+
+fn profile(s: &SectionOut) -> Profile {
+    Profile {
+        title: bigrams(&title_core(&s.title)),
+        text: bigrams(&s.text),
+    }
+}
+
+/// Similarity of two sections, 0..1: the better of the title alone and the
+/// mean of title and text (a renamed initiative with the same content still
+/// scores; a same-titled one scores whatever its text).
+fn score(a: &Profile, b: &Profile) -> f64 {
+    let t = dice(&a.title, &b.title);
+    let x = dice(&a.text, &b.text);
+    t.max((t + x) / 2.0).max(x * 0.9)
+}
+
+/// Pairs `(i, j, score)` of `a`'s and `b`'s sections, in `b`'s order: taken
+/// best first, each section at most once, every score at least
+/// [`MATCH_THRESHOLD`]; then sections left over that still resemble one of
+/// the other side are paired with it (repetitions, not new or dropped).
+pub fn match_sections(a: &[SectionOut], b: &[SectionOut]) -> Vec<(usize, usize, f64)> {
+    let pa: Vec<Profile> = a.iter().map(profile).collect();
+    let pb: Vec<Profile> = b.iter().map(profile).collect();
+    let mut pairs = Vec::new();
+    for (i, x) in pa.iter().enumerate() {
+        for (j, y) in pb.iter().enumerate() {
+            let s = score(x, y);
+            if s >= MATCH_THRESHOLD {
+                pairs.push((i, j, s));
+            }
+        }
+    }
+    pairs.sort_by(|p, q| q.2.total_cmp(&p.2).then((p.0, p.1).cmp(&(q.0, q.1))));
+    let (mut used_a, mut used_b) = (vec![false; a.len()], vec![false; b.len()]);
+    let mut out = Vec::new();
+    for (i, j, s) in pairs {
+        if !used_a[i] && !used_b[j] {
+            used_a[i] = true;
+            used_b[j] = true;
+            out.push((i, j, s));
+        }
+    }
+    // A section left over that resembles one already paired (an initiative
+    // listed twice, say again under the medium-term goals) is a repetition,
+    // neither new nor dropped: it is paired with its best match.
+    let leftover: Vec<(usize, usize, f64)> = (0..a.len())
+        .filter(|&i| !used_a[i])
+        .filter_map(|i| {
+            (0..b.len())
+                .map(|j| (i, j, score(&pa[i], &pb[j])))
+                .max_by(|p, q| p.2.total_cmp(&q.2))
+        })
+        .chain((0..b.len()).filter(|&j| !used_b[j]).filter_map(|j| {
+            (0..a.len())
+                .map(|i| (i, j, score(&pa[i], &pb[j])))
+                .max_by(|p, q| p.2.total_cmp(&q.2))
+        }))
+        .filter(|p| p.2 >= MATCH_THRESHOLD)
+        .collect();
+    out.extend(leftover);
+    out.sort_by_key(|p| (p.1, p.0));
+    out.dedup_by_key(|p| (p.0, p.1));
+    out
+}
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct Continued {
+    pub from_section_id: String,
+    pub to_section_id: String,
+    pub from_title: String,
+    pub to_title: String,
+    /// 0..1, rounded to 3 places.
+    pub similarity: f64,
+}
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct SectionRef {
+    pub section_id: String,
+    pub title: String,
+}
+
+/// Two documents compared initiative by initiative.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct DocDiff {
+    pub from: SeriesDoc,
+    pub to: SeriesDoc,
+    /// In the order of the newer document.
+    pub continued: Vec<Continued>,
+    /// In the newer document only.
+    pub new: Vec<SectionRef>,
+    /// In the older document only.
+    pub dropped: Vec<SectionRef>,
+}
+
+/// One step of a word diff.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct DiffOp {
+    /// `equal`, `delete` (only in the older text) or `insert` (only in the newer).
+    pub op: &'static str,
+    pub text: String,
+}
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct SectionText {
+    pub section_id: String,
+    pub doc_id: String,
+    pub year: Option<i64>,
+    pub title: String,
+    pub text: String,
+}
+
+/// Two passages side by side with their word-level differences.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct SectionDiff {
+    pub from: SectionText,
+    pub to: SectionText,
+    pub similarity: f64,
+    /// Title then text: `equal` / `delete` / `insert` runs of words.
+    pub title_ops: Vec<DiffOp>,
+    pub ops: Vec<DiffOp>,
+}
+
+/// The same initiative in one document of the series.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct HistoryEntry {
+    pub doc_id: String,
+    pub year: i64,
+    pub section_id: String,
+    pub title: String,
+    /// Similarity to the neighbouring (matched) year's section; 1 for the asked one.
+    pub similarity: f64,
+}
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct History {
+    pub section_id: String,
+    /// `null` when the document belongs to no series.
+    pub series_key: Option<String>,
+    /// Oldest first; years where the initiative is not found are left out.
+    pub entries: Vec<HistoryEntry>,
+}
+
+fn round3(x: f64) -> f64 {
+    (x * 1000.0).round() / 1000.0
+}
+
+fn series_doc(d: &DocumentDetail) -> SeriesDoc {
+    SeriesDoc {
+        doc_id: d.summary.doc_id.clone(),
+        year: d.summary.year.unwrap_or_default(),
+        title: d.summary.title.clone(),
+    }
+}
+
+/// Splits `text` into words (the analyzer's) and the stretches between
+/// them (particles, punctuation), so that the pieces cover it exactly.
+fn pieces<'a>(engine: &Engine, text: &'a str) -> Vec<&'a str> {
+    let mut out = Vec::new();
+    let mut at = 0;
+    for w in engine.handle.analyzer.words(text) {
+        if w.byte_start < at || w.byte_end > text.len() || w.byte_start >= w.byte_end {
+            continue;
+        }
+        if w.byte_start > at {
+            out.push(&text[at..w.byte_start]);
+        }
+        out.push(&text[w.byte_start..w.byte_end]);
+        at = w.byte_end;
+    }
+    if at < text.len() {
+        out.push(&text[at..]);
+    }
+    out
+}
+
+fn word_diff(engine: &Engine, old: &str, new: &str) -> Vec<DiffOp> {
+    let a = pieces(engine, old);
+    let b = pieces(engine, new);
+    let diff = similar::TextDiff::configure()
+        .algorithm(similar::Algorithm::Patience)
+        .diff_slices(&a, &b);
+    let mut ops: Vec<DiffOp> = Vec::new();
+    for change in diff.iter_all_changes() {
+        let op = match change.tag() {
+            similar::ChangeTag::Equal => "equal",
+            similar::ChangeTag::Delete => "delete",
+            similar::ChangeTag::Insert => "insert",
+        };
+        let piece = change.value();
+        match ops.last_mut() {
+            Some(last) if last.op == op => last.text.push_str(piece),
+            _ => ops.push(DiffOp {
+                op,
+                text: piece.to_string(),
+            }),
+        }
+    }
+    ops
+}
+
+fn doc_of_section(section_id: &str) -> Result<&str> {
+    if !super::similar::valid_section_id(section_id) {
+        return Err(Error::NotFound(format!(
+            "no passage with id {section_id:?}"
+        )));
+    }
+    Ok(section_id.split_once('-').map(|p| p.0).unwrap_or_default())
+}
+
+impl Engine {
+    /// Compares two documents initiative by initiative.
+    pub fn diff(&self, from: &str, to: &str) -> Result<DocDiff> {
+        let a = self.document(from)?;
+        let b = self.document(to)?;
+        let pairs = match_sections(&a.section_list, &b.section_list);
+        let (mut in_a, mut in_b) = (
+            vec![false; a.section_list.len()],
+            vec![false; b.section_list.len()],
+        );
+        let continued = pairs
+            .iter()
+            .map(|&(i, j, s)| {
+                in_a[i] = true;
+                in_b[j] = true;
+                Continued {
+                    from_section_id: a.section_list[i].section_id.clone(),
+                    to_section_id: b.section_list[j].section_id.clone(),
+                    from_title: a.section_list[i].title.clone(),
+                    to_title: b.section_list[j].title.clone(),
+                    similarity: round3(s),
+                }
+            })
+            .collect();
+        let refs = |list: &[SectionOut], used: &[bool]| {
+            list.iter()
+                .zip(used)
+                .filter(|(_, u)| !**u)
+                .map(|(s, _)| SectionRef {
+                    section_id: s.section_id.clone(),
+                    title: s.title.clone(),
+                })
+                .collect()
+        };
+        Ok(DocDiff {
+            from: series_doc(&a),
+            to: series_doc(&b),
+            continued,
+            new: refs(&b.section_list, &in_b),
+            dropped: refs(&a.section_list, &in_a),
+        })
+    }
+
+    fn section_text(&self, section_id: &str) -> Result<(SectionText, SectionOut)> {
+        let doc = self.document(doc_of_section(section_id)?)?;
+        let s = doc
+            .section_list
+            .into_iter()
+            .find(|s| s.section_id == section_id)
+            .ok_or_else(|| Error::NotFound(format!("no passage with id {section_id:?}")))?;
+        Ok((
+            SectionText {
+                section_id: s.section_id.clone(),
+                doc_id: doc.summary.doc_id.clone(),
+                year: doc.summary.year,
+                title: s.title.clone(),
+                text: s.text.clone(),
+            },
+            s,
+        ))
+    }
+
+    /// Two passages side by side, words that changed marked.
+    pub fn diff_sections(&self, from: &str, to: &str) -> Result<SectionDiff> {
+        let (a, sa) = self.section_text(from)?;
+        let (b, sb) = self.section_text(to)?;
+        let similarity = round3(score(&profile(&sa), &profile(&sb)));
+        Ok(SectionDiff {
+            title_ops: word_diff(self, &a.title, &b.title),
+            ops: word_diff(self, &a.text, &b.text),
+            from: a,
+            to: b,
+            similarity,
+        })
+    }
+
+    /// The same initiative in every document of its series, oldest first:
+    /// matched year to year outwards from the asked document.
+    pub fn history(&self, section_id: &str) -> Result<History> {
+        let doc_id = doc_of_section(section_id)?.to_string();
+        let (_, _) = self.section_text(section_id)?;
+        let Some(series) = self.series_of(&doc_id)? else {
+            let detail = self.document(&doc_id)?;
+            let s = detail
+                .section_list
+                .iter()
+                .find(|s| s.section_id == section_id);
+            return Ok(History {
+                section_id: section_id.to_string(),
+                series_key: series_key(&detail.summary),
+                entries: s
+                    .map(|s| HistoryEntry {
+                        doc_id: doc_id.clone(),
+                        year: detail.summary.year.unwrap_or_default(),
+                        section_id: s.section_id.clone(),
+                        title: s.title.clone(),
+                        similarity: 1.0,
+                    })
+                    .into_iter()
+                    .collect(),
+            });
+        };
+        let docs: Vec<DocumentDetail> = series
+            .documents
+            .iter()
+            .map(|d| self.document(&d.doc_id))
+            .collect::<Result<_>>()?;
+        let at = docs
+            .iter()
+            .position(|d| d.summary.doc_id == doc_id)
+            .unwrap_or_default();
+        let start = docs[at]
+            .section_list
+            .iter()
+            .position(|s| s.section_id == section_id)
+            .unwrap_or_default();
+        let entry = |d: &DocumentDetail, k: usize, sim: f64| HistoryEntry {
+            doc_id: d.summary.doc_id.clone(),
+            year: d.summary.year.unwrap_or_default(),
+            section_id: d.section_list[k].section_id.clone(),
+            title: d.section_list[k].title.clone(),
+            similarity: round3(sim),
+        };
+        let mut entries = vec![entry(&docs[at], start, 1.0)];
+        // Walk one way, then the other, following the matched section; a
+        // year where it is missing is skipped and the walk goes on from the
+        // last year it was found.
+        for dir in [-1isize, 1] {
+            let (mut cur_doc, mut cur) = (at, start);
+            let mut i = at as isize + dir;
+            while i >= 0 && (i as usize) < docs.len() {
+                let next = &docs[i as usize];
+                let pairs = match_sections(&docs[cur_doc].section_list, &next.section_list);
+                if let Some(&(_, j, s)) = pairs
+                    .iter()
+                    .filter(|p| p.0 == cur)
+                    .max_by(|p, q| p.2.total_cmp(&q.2))
+                {
+                    entries.push(entry(next, j, s));
+                    cur_doc = i as usize;
+                    cur = j;
+                }
+                i += dir;
+            }
+        }
+        entries.sort_by(|a, b| a.year.cmp(&b.year).then(a.doc_id.cmp(&b.doc_id)));
+        Ok(History {
+            section_id: section_id.to_string(),
+            series_key: Some(series.key),
+            entries,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbering_is_not_part_of_a_title() {
+        assert_eq!(title_core("(1) 基本政策の推進"), "基本政策の推進");
+        assert_eq!(title_core("（３）基本政策の推進"), "基本政策の推進");
+        assert_eq!(title_core("2. 行財政改革の推進"), "行財政改革の推進");
+        assert_eq!(title_core("① 広報の充実"), "広報の充実");
+        assert_eq!(title_core("第4次総合計画の推進"), "第4次総合計画の推進");
+        assert_eq!(title_core("1 (2) ア 人づくり"), "人づくり");
+    }
+
+    fn s(id: &str, title: &str, text: &str) -> SectionOut {
+        SectionOut {
+            section_id: id.to_string(),
+            title: title.to_string(),
+            text: text.to_string(),
+            page: None,
+            sheet: None,
+        }
+    }
+
+    #[test]
+    fn sections_match_across_renumbering_and_renames() {
+        let a = [
+            s(
+                "a-0",
+                "(1) 防災訓練の実施",
+                "地域の防災訓練を年2回実施する。",
+            ),
+            s("a-1", "(2) 図書館の改修", "中央図書館の空調を改修する。"),
+            s("a-2", "(3) 記念式典の開催", "市制70周年の式典を開催する。"),
+        ];
+        let b = [
+            s("b-0", "(1) 職員の育成", "若手職員の研修を充実させる。"),
+            s(
+                "b-1",
+                "(2) 中央図書館の改修",
+                "中央図書館の空調と照明を改修する。",
+            ),
+            s(
+                "b-2",
+                "(3) 防災訓練の実施",
+                "地域の防災訓練を年3回実施する。",
+            ),
+        ];
+        let m = match_sections(&a, &b);
+        let pairs: Vec<(usize, usize)> = m.iter().map(|p| (p.0, p.1)).collect();
+        assert_eq!(pairs, vec![(1, 1), (0, 2)]);
+    }
+}

@@ -1,0 +1,503 @@
+//! Figures plans are made of (issue #13): targets, results, counts and
+//! amounts read from a passage's text, with kanji and mixed numerals
+//! (「41億6,817万8千円」「四千人」) read as numbers. Pure text → data.
+
+use serde::Serialize;
+
+/// What a figure is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Kind {
+    /// A goal: 目標, 目指す, 予定 … in the sentence.
+    Target,
+    /// An outcome: 実績, 進捗, 達成, 締結 … in the sentence, and percentages.
+    Result,
+    /// Money; the value is in yen.
+    Amount,
+    /// Anything else counted.
+    Count,
+}
+
+/// One figure of a text.
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+pub struct Figure {
+    pub value: f64,
+    /// 円, %, 人, 件, 回 … or the thing counted (「19の連携協定」 → 連携協定).
+    pub unit: String,
+    pub kind: Kind,
+    /// What is counted: the nearest noun phrase.
+    pub label: String,
+    /// The sentence.
+    pub context: String,
+}
+
+/// Units that follow a number, longest first.
+const UNITS: &[&str] = &[
+    "億円",
+    "万円",
+    "千円",
+    "円",
+    "%",
+    "パーセント",
+    "ポイント",
+    "人",
+    "件",
+    "回",
+    "か所",
+    "ヵ所",
+    "カ所",
+    "箇所",
+    "ヶ所",
+    "校",
+    "社",
+    "団体",
+    "世帯",
+    "名",
+    "戸",
+    "台",
+    "施設",
+    "事業",
+    "協定",
+    "店舗",
+    "時間",
+    "km",
+    "ha",
+    "㎡",
+    "m2",
+    "本",
+];
+
+const TARGET_WORDS: &[&str] = &["目標", "目指", "めざ", "予定", "見込", "計画値", "を図る"];
+const RESULT_WORDS: &[&str] = &[
+    "実績",
+    "進捗",
+    "達成",
+    "締結",
+    "実施した",
+    "開催した",
+    "となってい",
+    "となった",
+    "延べ",
+    "結果",
+];
+
+fn kanji_digit(c: char) -> Option<u64> {
+    "〇一二三四五六七八九"
+        .chars()
+        .position(|k| k == c)
+        .map(|p| p as u64)
+}
+
+fn small_mult(c: char) -> Option<u64> {
+    match c {
+        '十' => Some(10),
+        '百' => Some(100),
+        '千' => Some(1000),
+        _ => None,
+    }
+}
+
+fn large_mult(c: char) -> Option<f64> {
+    match c {
+        '万' => Some(1e4),
+        '億' => Some(1e8),
+        '兆' => Some(1e12),
+        _ => None,
+    }
+}
+
+fn is_num_char(c: char) -> bool {
+    c.is_ascii_digit()
+        || kanji_digit(c).is_some()
+        || small_mult(c).is_some()
+        || large_mult(c).is_some()
+        || c == ','
+        || c == '.'
+}
+
+/// Reads a numeral: ASCII or kanji digits, grouping commas, a decimal
+/// point, and 十百千 / 万億兆 multipliers in any mix. `None` when it is not
+/// a number.
+pub fn read_number(s: &str) -> Option<f64> {
+    let cs: Vec<char> = s.chars().filter(|&c| c != ',').collect();
+    let (mut total, mut section, mut current): (f64, f64, Option<f64>) = (0.0, 0.0, None);
+    let mut i = 0;
+    let mut any = false;
+    while i < cs.len() {
+        let c = cs[i];
+        if c.is_ascii_digit() {
+            let start = i;
+            while i < cs.len() && (cs[i].is_ascii_digit() || cs[i] == '.') {
+                i += 1;
+            }
+            let t: String = cs[start..i].iter().collect();
+            current = Some(t.parse().ok()?);
+            any = true;
+            continue;
+        }
+        if let Some(d) = kanji_digit(c) {
+            current = Some(current.unwrap_or(0.0) * 10.0 + d as f64);
+            any = true;
+        } else if let Some(m) = small_mult(c) {
+            section += current.unwrap_or(1.0) * m as f64;
+            current = None;
+            any = true;
+        } else if let Some(m) = large_mult(c) {
+            total += (section + current.unwrap_or(if section == 0.0 { 1.0 } else { 0.0 })) * m;
+            section = 0.0;
+            current = None;
+        } else {
+            return None;
+        }
+        i += 1;
+    }
+    any.then_some(total + section + current.unwrap_or(0.0))
+}
+
+/// Sentences of a text (split at 。 and line ends), with their byte offsets.
+fn sentences(text: &str) -> Vec<(usize, &str)> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    for (i, c) in text.char_indices() {
+        if c == '。' || c == '\n' {
+            let end = i + c.len_utf8();
+            if !text[start..end].trim().is_empty() {
+                out.push((start, &text[start..end]));
+            }
+            start = end;
+        }
+    }
+    if start < text.len() && !text[start..].trim().is_empty() {
+        out.push((start, &text[start..]));
+    }
+    out
+}
+
+fn is_word_char(c: char) -> bool {
+    matches!(c, '\u{4E00}'..='\u{9FFF}' | '\u{30A0}'..='\u{30FF}' | '々') || c.is_ascii_alphabetic()
+}
+
+/// A run of kanji / katakana / latin letters ending just before `end`.
+fn word_before(s: &str, end: usize) -> &str {
+    let mut start = end;
+    for (i, c) in s[..end].char_indices().rev() {
+        if is_word_char(c) {
+            start = i;
+        } else {
+            break;
+        }
+    }
+    &s[start..end]
+}
+
+/// The noun phrase before a number: over 「計」「約」「は」「が」 spaces and
+/// colons, one noun run, joined with a preceding 「…の」 run
+/// (「市民意見の収集 計4,000人」 → 市民意見の収集).
+fn label_before(s: &str, at: usize) -> String {
+    let mut end = at;
+    if let Some(c) = s[..end].chars().next_back().filter(|c| "計約".contains(*c)) {
+        end -= c.len_utf8();
+    }
+    while let Some(c) = s[..end].chars().next_back() {
+        if c.is_whitespace() || "はがも:：、(（=＝".contains(c) {
+            end -= c.len_utf8();
+        } else {
+            break;
+        }
+    }
+    let word = word_before(s, end);
+    if word.is_empty() {
+        return String::new();
+    }
+    let wstart = end - word.len();
+    let word = word.trim_start_matches(|c: char| "計約年月".contains(c));
+    if s[..wstart].ends_with('の') {
+        let prev = word_before(s, wstart - 'の'.len_utf8());
+        if !prev.is_empty() {
+            return format!("{prev}の{word}");
+        }
+    }
+    word.to_string()
+}
+
+fn kind_of(sentence: &str, unit: &str) -> Kind {
+    if unit.ends_with('円') {
+        Kind::Amount
+    } else if TARGET_WORDS.iter().any(|w| sentence.contains(w)) {
+        Kind::Target
+    } else if RESULT_WORDS.iter().any(|w| sentence.contains(w)) || unit == "%" {
+        Kind::Result
+    } else {
+        Kind::Count
+    }
+}
+
+/// Whether the text says its bare numbers are in thousands of yen
+/// (a table headed 「単位：千円」 or 「（千円）」).
+fn in_thousand_yen(text: &str) -> bool {
+    text.contains("単位:千円")
+        || text.contains("単位: 千円")
+        || text.contains("単位 千円")
+        || text.contains("(千円)")
+        || text.contains("(単位:千円)")
+}
+
+/// Every figure of a text (NFKC-normalised, as stored in the index).
+pub fn extract(text: &str) -> Vec<Figure> {
+    let thousands = in_thousand_yen(text);
+    let mut out = Vec::new();
+    for (_, sentence) in sentences(text) {
+        let context = sentence.trim().to_string();
+        let chars: Vec<(usize, char)> = sentence.char_indices().collect();
+        let mut k = 0;
+        while k < chars.len() {
+            let (b, c) = chars[k];
+            let starts = c.is_ascii_digit() || kanji_digit(c).is_some() || small_mult(c).is_some();
+            let after_word =
+                k > 0 && (chars[k - 1].1.is_ascii_alphanumeric() || chars[k - 1].1 == '.');
+            if !starts || after_word {
+                k += 1;
+                continue;
+            }
+            let mut e = k;
+            while e < chars.len() && is_num_char(chars[e].1) {
+                e += 1;
+            }
+            // A trailing comma or point is punctuation.
+            while e > k && matches!(chars[e - 1].1, ',' | '.') {
+                e -= 1;
+            }
+            let end_b = chars.get(e).map_or(sentence.len(), |x| x.0);
+            let raw = &sentence[b..end_b];
+            let next = k.max(e);
+            k = next.max(k + 1);
+            let ascii = raw.chars().any(|c| c.is_ascii_digit());
+            // Kanji numerals inside words (一般, 千里, 万全) are not numbers:
+            // a kanji-only numeral counts with a multiplier and two characters.
+            if !ascii && raw.chars().count() < 2 || sentence[..b].ends_with('第') {
+                continue;
+            }
+            let Some(mut value) = read_number(raw) else {
+                continue;
+            };
+            let rest = &sentence[end_b..];
+            let rest_trim = rest.trim_start();
+            let mut unit = UNITS
+                .iter()
+                .find(|u| rest_trim.starts_with(**u))
+                .map(|u| u.to_string());
+            // 「19の連携協定」: the thing counted follows.
+            if unit.is_none() && ascii && rest.starts_with('の') && value < 1900.0 {
+                let after = &rest['の'.len_utf8()..];
+                let w: String = after.chars().take_while(|&c| is_word_char(c)).collect();
+                if w.chars().count() >= 2 {
+                    unit = Some(w);
+                }
+            }
+            if unit.is_none() && thousands && raw.contains(',') {
+                unit = Some("千円".to_string());
+            }
+            let Some(mut unit) = unit else { continue };
+            match unit.as_str() {
+                "千円" => value *= 1e3,
+                "万円" => value *= 1e4,
+                "億円" => value *= 1e8,
+                "パーセント" => unit = "%".to_string(),
+                _ => {}
+            }
+            if unit.ends_with('円') {
+                unit = "円".to_string();
+            }
+            let label =
+                if unit != "円" && unit.chars().count() >= 2 && !UNITS.contains(&unit.as_str()) {
+                    unit.clone()
+                } else {
+                    label_before(sentence, b)
+                };
+            let kind = kind_of(sentence, &unit);
+            out.push(Figure {
+                value,
+                unit,
+                kind,
+                label,
+                context: context.clone(),
+            });
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn one(text: &str) -> Figure {
+        let f = extract(text);
+        assert_eq!(f.len(), 1, "{text}: {f:?}");
+        f.into_iter().next().unwrap()
+    }
+
+    #[test]
+    fn numerals_of_every_kind_are_read() {
+        assert_eq!(read_number("4,000"), Some(4000.0));
+        assert_eq!(read_number("10,388,461,000"), Some(10_388_461_000.0));
+        assert_eq!(read_number("41億6,817万8千"), Some(4_168_178_000.0));
+        assert_eq!(read_number("四千"), Some(4000.0));
+        assert_eq!(read_number("二万三千五百"), Some(23_500.0));
+        assert_eq!(read_number("二〇二〇"), Some(2020.0));
+        assert_eq!(read_number("1.5"), Some(1.5));
+        assert_eq!(read_number("円"), None);
+    }
+
+    #[test]
+    fn a_percentage_of_progress_is_a_result() {
+        let f = one("計画の3年目となる進捗状況は87%となっている。");
+        assert_eq!(
+            (f.value, f.unit.as_str(), f.kind),
+            (87.0, "%", Kind::Result)
+        );
+        assert_eq!(f.label, "進捗状況");
+        assert_eq!(f.context, "計画の3年目となる進捗状況は87%となっている。");
+    }
+
+    #[test]
+    fn a_count_of_things_named_after_it() {
+        let f = one("事業者と19の連携協定を締結した。");
+        assert_eq!((f.value, f.unit.as_str()), (19.0, "連携協定"));
+        assert_eq!(f.label, "連携協定");
+        assert_eq!(f.kind, Kind::Result);
+    }
+
+    #[test]
+    fn people_counted_with_a_total_and_a_target() {
+        let f = one("住民意見の聴取 計4,000人");
+        assert_eq!(
+            (f.value, f.unit.as_str(), f.kind),
+            (4000.0, "人", Kind::Count)
+        );
+        assert_eq!(f.label, "住民意見の聴取");
+        let f = one("説明会を年5回開催することを目標とする。");
+        assert_eq!(
+            (f.value, f.unit.as_str(), f.kind),
+            (5.0, "回", Kind::Target)
+        );
+        let f = one("参加者は四千人を目指す。");
+        assert_eq!((f.value, f.unit.as_str()), (4000.0, "人"));
+        assert_eq!(f.label, "参加者");
+    }
+
+    #[test]
+    fn amounts_are_in_yen() {
+        let f = one("特別会計 2,345,678,000 円");
+        assert_eq!(
+            (f.value, f.unit.as_str(), f.kind),
+            (2_345_678_000.0, "円", Kind::Amount)
+        );
+        assert_eq!(f.label, "特別会計");
+        let f = one("事業費は12億3,456万7千円である。");
+        assert_eq!(f.value, 1_234_567_000.0);
+        let f = one("補助金 350万円");
+        assert_eq!(f.value, 3_500_000.0);
+        let f = extract("(単位:千円)\n庁舎管理費 12,345\n");
+        assert_eq!(f.len(), 1, "{f:?}");
+        assert_eq!((f[0].value, f[0].unit.as_str()), (12_345_000.0, "円"));
+        assert_eq!(f[0].label, "庁舎管理費");
+    }
+
+    #[test]
+    fn words_that_look_like_numerals_and_ordinals_are_not_figures() {
+        assert!(extract("一般会計の万全な運営と一人ひとりの参加。").is_empty());
+        assert!(extract("第4次総合計画の推進").is_empty());
+        assert!(extract("令和3年(2021年)4月1日").is_empty());
+    }
+}
+
+/// A figure with where it was found.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct FigureOut {
+    pub value: f64,
+    pub unit: String,
+    pub kind: Kind,
+    pub label: String,
+    pub context: String,
+    pub doc_id: String,
+    pub section_id: String,
+    pub city: Option<String>,
+    pub year: Option<i64>,
+}
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct Figures {
+    pub figures: Vec<FigureOut>,
+}
+
+impl super::Engine {
+    /// Figures of one document (`doc_id`), or of the best passages of a
+    /// search (their sentences that hold a searched word).
+    pub fn figures(
+        &self,
+        req: &super::SearchRequest,
+        doc_id: Option<&str>,
+    ) -> crate::error::Result<Figures> {
+        let mut figures = Vec::new();
+        let mut push = |text: &str,
+                        doc_id: &str,
+                        section_id: &str,
+                        city: &Option<String>,
+                        year: Option<i64>,
+                        keep: &dyn Fn(&Figure) -> bool| {
+            for f in extract(text).into_iter().filter(|f| keep(f)) {
+                figures.push(FigureOut {
+                    value: f.value,
+                    unit: f.unit,
+                    kind: f.kind,
+                    label: f.label,
+                    context: f.context,
+                    doc_id: doc_id.to_string(),
+                    section_id: section_id.to_string(),
+                    city: city.clone(),
+                    year,
+                });
+            }
+        };
+        let words: Vec<String> = req
+            .q
+            .split_whitespace()
+            .map(|w| w.trim_matches('"').to_string())
+            .filter(|w| !w.is_empty() && !w.starts_with('-') && w != "OR")
+            .collect();
+        let keep =
+            |f: &Figure| words.is_empty() || words.iter().any(|w| f.context.contains(w.as_str()));
+        if let Some(doc_id) = doc_id {
+            let d = self.document(doc_id)?;
+            for s in &d.section_list {
+                push(
+                    &s.text,
+                    doc_id,
+                    &s.section_id,
+                    &d.summary.city,
+                    d.summary.year,
+                    &keep,
+                );
+            }
+        } else {
+            let mut req = req.clone();
+            req.limit = super::MAX_LIMIT;
+            req.offset = 0;
+            req.include_text = true;
+            req.facets = false;
+            req.partial = false;
+            for h in self.search(&req)?.hits {
+                push(
+                    h.text.as_deref().unwrap_or_default(),
+                    &h.doc_id,
+                    &h.section_id,
+                    &h.city,
+                    h.year,
+                    &keep,
+                );
+            }
+        }
+        Ok(Figures { figures })
+    }
+}
