@@ -434,6 +434,19 @@ fn hostile_files_each_get_their_reason_and_cost_nothing_else() {
          trailer<</Root 1 0 R>>\n%%EOF\n",
     )
     .unwrap();
+    // A scan: one page that only paints a (1×1 grey) image, no text.
+    fs::write(
+        root.join("scan.pdf"),
+        "%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n\
+         2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n\
+         3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]\
+         /Resources<</XObject<</Im1 5 0 R>>>>/Contents 4 0 R>>endobj\n\
+         4 0 obj<</Length 35>>stream\nq 595 0 0 842 0 0 cm /Im1 Do Q\nendstream\nendobj\n\
+         5 0 obj<</Type/XObject/Subtype/Image/Width 1/Height 1/ColorSpace/DeviceGray\
+         /BitsPerComponent 8/Length 1>>stream\n\x7f\nendstream\nendobj\n\
+         trailer<</Root 1 0 R>>\n%%EOF\n",
+    )
+    .unwrap();
     let encrypted = root.join("locked.pdf");
     let qpdf = std::process::Command::new("qpdf")
         .args(["--encrypt", "secret", "owner", "256", "--"])
@@ -478,6 +491,7 @@ fn hostile_files_each_get_their_reason_and_cost_nothing_else() {
     expect("truncated.pdf", "broken or truncated PDF");
     expect("image.pdf", "not a PDF: the file is a PNG image");
     expect("zero.pdf", "PDF has no pages");
+    expect("scan.pdf", "no text layer: scanned image?");
     if have_qpdf {
         expect("locked.pdf", "encrypted PDF");
     }
