@@ -693,6 +693,21 @@ fn update(
 pub const LAST_RUN: &str = "last_run.json";
 
 fn save_last_run(dir: &Path, report: &IndexReport) -> Result<()> {
+    // A run that changed nothing leaves the directory untouched: the saved
+    // report still says when the index was last updated and what it skips.
+    let unchanged = report.added + report.updated + report.deleted == 0;
+    if unchanged
+        && let Some(previous) = last_run(dir)
+        && previous.skipped.len() == report.skipped.len()
+        && previous
+            .skipped
+            .iter()
+            .zip(&report.skipped)
+            .all(|(a, b)| a.rel == b.rel && a.reason == b.reason)
+        && previous.manifest_problems == report.manifest_problems
+    {
+        return Ok(());
+    }
     let tmp = dir.join(format!("{LAST_RUN}.tmp"));
     std::fs::write(&tmp, serde_json::to_vec(report).unwrap_or_default())?;
     std::fs::rename(tmp, dir.join(LAST_RUN))?;
