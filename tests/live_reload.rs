@@ -5,9 +5,8 @@ mod common;
 #[path = "support/fictional.rs"]
 mod fictional;
 
-use std::net::TcpListener;
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
@@ -90,30 +89,6 @@ fn a_served_index_shows_a_new_commit_without_restart() {
     assert_eq!(health["passages"].as_u64(), Some(r.passages));
 }
 
-/// Kills the child process when dropped (also when the test fails).
-struct KillOnDrop(Child);
-
-impl Drop for KillOnDrop {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-/// The real `plansearch serve` binary on 127.0.0.1:`port`.
-fn spawn_serve(index: &Path, port: u16) -> Child {
-    Command::new(env!("CARGO_BIN_EXE_plansearch"))
-        .arg("serve")
-        .arg("--index")
-        .arg(index)
-        .arg("--addr")
-        .arg(format!("127.0.0.1:{port}"))
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap()
-}
-
 #[test]
 fn the_serve_binary_shows_a_commit_of_the_index_binary_without_restart() {
     let archive = tempfile::tempdir().unwrap();
@@ -131,13 +106,7 @@ fn the_serve_binary_shows_a_commit_of_the_index_binary_without_restart() {
         .unwrap();
     assert!(status.success());
 
-    let port = TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let _server = KillOnDrop(spawn_serve(index.path(), port));
-    let base = format!("http://127.0.0.1:{port}");
+    let (_server, base) = common::serve_binary(index.path(), &[]);
     let agent: ureq::Agent = ureq::Agent::config_builder()
         .http_status_as_error(false)
         .build()
@@ -351,13 +320,7 @@ fn sigterm_stops_serve_cleanly_without_breaking_requests_in_flight() {
     let index = tempfile::tempdir().unwrap();
     fictional::generate(archive.path(), 0..60, 3);
     common::index_into(archive.path(), index.path());
-    let port = TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let mut server = KillOnDrop(spawn_serve(index.path(), port));
-    let base = format!("http://127.0.0.1:{port}");
+    let (mut server, base) = common::serve_binary(index.path(), &[]);
     let agent: ureq::Agent = ureq::Agent::config_builder()
         .http_status_as_error(false)
         .timeout_global(Some(Duration::from_secs(30)))

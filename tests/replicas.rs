@@ -8,19 +8,11 @@ mod common;
 mod fictional;
 
 use std::collections::BTreeMap;
-use std::net::TcpListener;
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
+
+use common::KillOnDrop;
 use std::time::{Duration, Instant, SystemTime};
-
-struct KillOnDrop(Child);
-
-impl Drop for KillOnDrop {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
 
 fn wait_until(limit: Duration, what: &str, mut check: impl FnMut() -> bool) {
     let start = Instant::now();
@@ -48,23 +40,7 @@ fn index_binary(archive: &Path, index: &Path) -> serde_json::Value {
 }
 
 fn replica(index: &Path) -> (KillOnDrop, String) {
-    let port = TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let child = Command::new(env!("CARGO_BIN_EXE_plansearch"))
-        .arg("serve")
-        .arg("--read-only")
-        .arg("--index")
-        .arg(index)
-        .arg("--addr")
-        .arg(format!("127.0.0.1:{port}"))
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    (KillOnDrop(child), format!("http://127.0.0.1:{port}"))
+    common::serve_binary(index, &["--read-only"])
 }
 
 fn health(base: &str) -> Option<serde_json::Value> {

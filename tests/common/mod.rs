@@ -172,3 +172,35 @@ pub fn index_into(
     plansearch::index::writer::index_archive(archive, index, &analyzer(), &index_options())
         .expect("indexing succeeds")
 }
+
+/// A child process killed when dropped (also when the test fails).
+pub struct KillOnDrop(pub std::process::Child);
+
+impl Drop for KillOnDrop {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// The real `plansearch serve` binary on a free 127.0.0.1 port, with `args`
+/// after `serve`: the process and its base URL.
+pub fn serve_binary(index: &std::path::Path, args: &[&str]) -> (KillOnDrop, String) {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let child = std::process::Command::new(env!("CARGO_BIN_EXE_plansearch"))
+        .arg("serve")
+        .args(args)
+        .arg("--index")
+        .arg(index)
+        .arg("--addr")
+        .arg(format!("127.0.0.1:{port}"))
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    (KillOnDrop(child), format!("http://127.0.0.1:{port}"))
+}
