@@ -128,4 +128,15 @@ fn changes_view_compares_two_years() {
         "{rows:?}"
     );
     d.screenshot("document-figures");
+    // A search lists the figures of its passages across cities and years.
+    d.goto(&format!("{base}/?q={}", common::enc("連携協定")));
+    d.wait_el("[data-testid=search-figures] summary").click();
+    d.wait_el("[data-testid=search-figures] [data-testid=figure-row]");
+    let rows = texts("[data-testid=search-figures] [data-testid=figure-row]");
+    assert!(
+        rows.iter()
+            .any(|r| r.contains("豊中市") && r.contains("19")),
+        "{rows:?}"
+    );
+    d.screenshot("search-figures");
 }

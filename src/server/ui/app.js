@@ -1416,6 +1416,7 @@
         const start = (st.page - 1) * PAGE_SIZE;
         kids.push(h('ol', { class: 'hits', start: String(start + 1), 'aria-label': '検索結果一覧' }, hits.map(hitCard)));
         kids.push(pagination(total));
+        kids.push(figuresPanel(null, { q: st.q, ...filterParams(st) }));
       }
       if (partial) kids.push(partialSection(partial));
       results.replaceChildren(...kids.filter(Boolean));
@@ -2418,26 +2419,31 @@
   }
   const FIGURE_KINDS = { target: '目標', result: '実績', amount: '金額', count: '数' };
 
-  /** A document's figures (targets, results, amounts) as a table, fetched when opened. */
-  function figuresPanel(docId) {
+  /**
+   * Figures (targets, results, amounts) as a table, fetched when opened:
+   * a document's (`doc_id`), or those of a search across cities and years.
+   */
+  function figuresPanel(docId, search) {
+    const across = !present(docId);
     const box = h('div', null);
-    const panel = h('details', { class: 'doc__figures', 'data-testid': 'doc-figures' },
-      h('summary', null, 'この文書の数値（目標・実績・金額）'), box);
+    const panel = h('details', { class: 'doc__figures', 'data-testid': across ? 'search-figures' : 'doc-figures' },
+      h('summary', null, across ? 'この語を含む数値（目標・実績・金額）を市区町村・年度ごとに見る' : 'この文書の数値（目標・実績・金額）'), box);
     let loaded = false;
     panel.addEventListener('toggle', async () => {
       if (!panel.open || loaded) return;
       loaded = true;
       box.replaceChildren(loadingEl('数値を読み取っています…'));
       try {
-        const data = await api('/api/figures', toParams({ doc_id: docId }));
+        const data = await api('/api/figures', toParams(across ? search : { doc_id: docId }));
         const rows = (data.figures || []).map((f) => h('tr', { 'data-testid': 'figure-row' },
+          across ? h('td', null, [f.city, present(f.year) ? yearLabel(f.year) : null].filter(present).join(' ')) : null,
           h('td', null, FIGURE_KINDS[f.kind] || String(f.kind)),
           h('td', null, f.label || '—'),
           h('td', { class: 'num' }, `${fmt(f.value)} ${f.unit}`),
-          h('td', null, h('a', { href: `#${enc(f.section_id)}` }, f.context))));
+          h('td', null, h('a', { href: across ? docUrl(f.doc_id, search.q, f.section_id) : `#${enc(f.section_id)}` }, f.context))));
         box.replaceChildren(rows.length
           ? h('table', { class: 'figures-table' },
-            h('thead', null, h('tr', null, h('th', null, '種類'), h('th', null, '項目'), h('th', null, '数値'), h('th', null, '文'))),
+            h('thead', null, h('tr', null, across ? h('th', null, '市区町村・年度') : null, h('th', null, '種類'), h('th', null, '項目'), h('th', null, '数値'), h('th', null, '文'))),
             h('tbody', null, ...rows))
           : h('p', { class: 'muted' }, '数値は見つかりませんでした。'));
       } catch (e) {
