@@ -7,22 +7,13 @@ mod common;
 mod fictional;
 
 use std::collections::BTreeSet;
-use std::net::TcpListener;
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::process::{Command, Stdio};
+use std::time::Duration;
 
 use plansearch::analysis::synonyms::Synonyms;
 use plansearch::index::IndexHandle;
 use plansearch::search::{Engine, SearchRequest};
-
-fn wait_until(limit: Duration, what: &str, mut check: impl FnMut() -> bool) {
-    let start = Instant::now();
-    while !check() {
-        assert!(start.elapsed() < limit, "timed out waiting until {what}");
-        std::thread::sleep(Duration::from_millis(50));
-    }
-}
 
 /// Files of the passages a search for `word` finds.
 fn files_with(index: &Path, word: &str) -> BTreeSet<String> {
@@ -153,23 +144,6 @@ fn a_full_disk_fails_clearly_keeps_the_previous_index_and_the_next_run_succeeds(
     drop(disk);
 }
 
-struct KillOnDrop(Child);
-
-impl Drop for KillOnDrop {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
 #[test]
 fn serve_archive_serves_the_existing_index_when_its_update_fails_and_reports_it() {
     let archive = tempfile::tempdir().unwrap();
@@ -180,24 +154,12 @@ fn serve_archive_serves_the_existing_index_when_its_update_fails_and_reports_it(
     // update.
     std::fs::write(archive.path().join("manifest.csv"), "file,city\na.md,x\n").unwrap();
 
-    let port = free_port();
     let token = "test-token";
-    let _server = KillOnDrop(
-        Command::new(env!("CARGO_BIN_EXE_plansearch"))
-            .arg("serve")
-            .arg("--index")
-            .arg(index.path())
-            .arg("--archive")
-            .arg(archive.path())
-            .arg("--addr")
-            .arg(format!("127.0.0.1:{port}"))
-            .env("PLANSEARCH_ADMIN_TOKEN", token)
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap(),
+    let (_server, base) = common::serve_binary_with(
+        index.path(),
+        &["--archive".as_ref(), archive.path().as_os_str()],
+        &[("PLANSEARCH_ADMIN_TOKEN", token)],
     );
-    let base = format!("http://127.0.0.1:{port}");
     let agent: ureq::Agent = ureq::Agent::config_builder()
         .http_status_as_error(false)
         .build()
@@ -206,7 +168,7 @@ fn serve_archive_serves_the_existing_index_when_its_update_fails_and_reports_it(
         let mut r = agent.get(&format!("{base}/healthz")).call().ok()?;
         serde_json::from_str(&r.body_mut().read_to_string().ok()?).ok()
     };
-    wait_until(Duration::from_secs(60), "the server is up", || {
+    common::wait_until(Duration::from_secs(60), "the server is up", || {
         health().is_some()
     });
     let h = health().unwrap();
@@ -226,7 +188,7 @@ fn serve_archive_serves_the_existing_index_when_its_update_fails_and_reports_it(
         .send_empty()
         .unwrap();
     assert_eq!(resp.status(), 202);
-    wait_until(
+    common::wait_until(
         Duration::from_secs(60),
         "the retried update succeeds",
         || {
@@ -234,7 +196,7 @@ fn serve_archive_serves_the_existing_index_when_its_update_fails_and_reports_it(
                 .is_some_and(|h| h["update"]["failed"] == false && h["update"]["running"] == false)
         },
     );
-    wait_until(
+    common::wait_until(
         Duration::from_secs(10),
         "the new document is served",
         || {

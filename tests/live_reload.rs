@@ -43,17 +43,6 @@ fn files_with(base: &str, word: &str) -> Vec<String> {
 }
 
 /// Polls until `check` holds, at most `limit`; returns how long it took.
-fn wait_until(limit: Duration, what: &str, mut check: impl FnMut() -> bool) -> Duration {
-    let started = Instant::now();
-    loop {
-        if check() {
-            return started.elapsed();
-        }
-        assert!(started.elapsed() < limit, "not within {limit:?}: {what}");
-        std::thread::sleep(Duration::from_millis(50));
-    }
-}
-
 #[test]
 fn a_served_index_shows_a_new_commit_without_restart() {
     let archive = tempfile::tempdir().unwrap();
@@ -72,7 +61,7 @@ fn a_served_index_shows_a_new_commit_without_restart() {
     let r = run(archive.path(), index.path());
     assert_eq!((r.added, r.updated, r.deleted), (1, 1, 1), "{r:?}");
 
-    let took = wait_until(
+    let took = common::wait_until(
         Duration::from_secs(10),
         "the new document is served",
         || files_with(&base, &added.marker) == [added.rel.clone()],
@@ -111,7 +100,7 @@ fn the_serve_binary_shows_a_commit_of_the_index_binary_without_restart() {
         .http_status_as_error(false)
         .build()
         .into();
-    wait_until(Duration::from_secs(60), "the server is up", || {
+    common::wait_until(Duration::from_secs(60), "the server is up", || {
         agent
             .get(&format!("{base}/healthz"))
             .call()
@@ -131,7 +120,7 @@ fn the_serve_binary_shows_a_commit_of_the_index_binary_without_restart() {
     assert!(out.status.success());
     let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(report["added"], 1, "{report}");
-    let took = wait_until(Duration::from_secs(10), "the served index shows it", || {
+    let took = common::wait_until(Duration::from_secs(10), "the served index shows it", || {
         files_with(&base, &added.marker) == [added.rel.clone()]
     });
     eprintln!(
@@ -258,7 +247,7 @@ fn no_search_fails_while_a_reindex_commits_under_load() {
     }
     assert_eq!(last.documents, 200 + 40 - 10 + 6 * (4 - 2));
     // Keep searching through the server's reload of the last commit.
-    let visible = wait_until(Duration::from_secs(10), "the reindex is served", || {
+    let visible = common::wait_until(Duration::from_secs(10), "the reindex is served", || {
         let (_, h) = common::get_json(&format!("{base}/healthz"));
         h["passages"].as_u64() == Some(last.passages)
     });
@@ -326,7 +315,7 @@ fn sigterm_stops_serve_cleanly_without_breaking_requests_in_flight() {
         .timeout_global(Some(Duration::from_secs(30)))
         .build()
         .into();
-    wait_until(Duration::from_secs(60), "the server is up", || {
+    common::wait_until(Duration::from_secs(60), "the server is up", || {
         agent
             .get(&format!("{base}/healthz"))
             .call()

@@ -12,15 +12,7 @@ use std::path::Path;
 use std::process::Command;
 
 use common::KillOnDrop;
-use std::time::{Duration, Instant, SystemTime};
-
-fn wait_until(limit: Duration, what: &str, mut check: impl FnMut() -> bool) {
-    let start = Instant::now();
-    while !check() {
-        assert!(start.elapsed() < limit, "timed out waiting until {what}");
-        std::thread::sleep(Duration::from_millis(50));
-    }
-}
+use std::time::{Duration, SystemTime};
 
 fn index_binary(archive: &Path, index: &Path) -> serde_json::Value {
     let out = Command::new(env!("CARGO_BIN_EXE_plansearch"))
@@ -78,7 +70,7 @@ fn two_read_only_servers_move_to_each_new_commit_and_never_write() {
     let (_a, a) = replica(index.path());
     let (_b, b) = replica(index.path());
     for base in [&a, &b] {
-        wait_until(Duration::from_secs(60), "the replica is up", || {
+        common::wait_until(Duration::from_secs(60), "the replica is up", || {
             health(base).is_some()
         });
     }
@@ -107,7 +99,7 @@ fn two_read_only_servers_move_to_each_new_commit_and_never_write() {
     let report = index_binary(archive.path(), index.path());
     assert_eq!(report["added"], 1, "{report}");
     for base in [&a, &b] {
-        wait_until(
+        common::wait_until(
             Duration::from_secs(15),
             "the replica moves to the new commit",
             || {

@@ -183,9 +183,37 @@ impl Drop for KillOnDrop {
     }
 }
 
+/// Polls `check` every 50 ms until it holds; fails after `limit`. Returns
+/// how long it took.
+pub fn wait_until(
+    limit: std::time::Duration,
+    what: &str,
+    mut check: impl FnMut() -> bool,
+) -> std::time::Duration {
+    let started = std::time::Instant::now();
+    loop {
+        if check() {
+            return started.elapsed();
+        }
+        assert!(started.elapsed() < limit, "not within {limit:?}: {what}");
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+}
+
 /// The real `plansearch serve` binary on a free 127.0.0.1 port, with `args`
 /// after `serve`: the process and its base URL.
 pub fn serve_binary(index: &std::path::Path, args: &[&str]) -> (KillOnDrop, String) {
+    let args: Vec<&std::ffi::OsStr> = args.iter().map(std::ffi::OsStr::new).collect();
+    serve_binary_with(index, &args, &[])
+}
+
+/// [`serve_binary`] with arguments that may be paths, and environment
+/// variables.
+pub fn serve_binary_with(
+    index: &std::path::Path,
+    args: &[&std::ffi::OsStr],
+    env: &[(&str, &str)],
+) -> (KillOnDrop, String) {
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()
@@ -198,6 +226,7 @@ pub fn serve_binary(index: &std::path::Path, args: &[&str]) -> (KillOnDrop, Stri
         .arg(index)
         .arg("--addr")
         .arg(format!("127.0.0.1:{port}"))
+        .envs(env.iter().copied())
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::null())
         .spawn()
