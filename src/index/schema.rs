@@ -105,6 +105,15 @@ pub fn build() -> (Schema, Fields) {
 }
 
 impl Fields {
+    /// One passage per document (its first): counting or listing these
+    /// counts or lists documents.
+    pub fn first_passages(&self) -> tantivy::query::TermQuery {
+        tantivy::query::TermQuery::new(
+            tantivy::Term::from_field_u64(self.section_no, 0),
+            IndexRecordOption::Basic,
+        )
+    }
+
     /// Field handles of an existing index's schema.
     pub fn from_schema(schema: &Schema) -> tantivy::Result<Fields> {
         let f = |name: &str| schema.get_field(name);

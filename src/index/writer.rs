@@ -12,8 +12,7 @@ use std::time::Instant;
 use rayon::prelude::*;
 use serde::Serialize;
 use tantivy::collector::Count;
-use tantivy::query::TermQuery;
-use tantivy::schema::{IndexRecordOption, Value};
+use tantivy::schema::Value;
 use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, Searcher, TantivyDocument, Term};
 
 use super::reader::{self, MARKER, register_tokenizers};
@@ -678,13 +677,7 @@ fn update(
 
     let searcher = reader.searcher();
     report.passages = searcher.num_docs();
-    report.documents = searcher.search(
-        &TermQuery::new(
-            Term::from_field_u64(fields.section_no, 0),
-            IndexRecordOption::Basic,
-        ),
-        &Count,
-    )?;
+    report.documents = searcher.search(&fields.first_passages(), &Count)?;
     Ok(report)
 }
 

@@ -2,10 +2,7 @@
 //! type, department and format, the last index run and what it skipped.
 
 use serde::Serialize;
-use tantivy::Term;
 use tantivy::collector::Count;
-use tantivy::query::TermQuery;
-use tantivy::schema::IndexRecordOption;
 
 use super::facets::{FacetCollector, FacetValue};
 use super::{Engine, FACET_LIMIT};
@@ -52,11 +49,7 @@ impl Engine {
     /// The overview of the whole index.
     pub fn archive(&self) -> Result<ArchiveOverview> {
         let searcher = self.searcher();
-        // One passage per document: its first.
-        let first = TermQuery::new(
-            Term::from_field_u64(self.fields().section_no, 0),
-            IndexRecordOption::Basic,
-        );
+        let first = self.fields().first_passages();
         let (documents, fruit) = searcher.search(&first, &(Count, COUNTED))?;
         let (columns, year) = fruit.into_counts(ARCHIVE_LIMIT.max(FACET_LIMIT));
         let mut columns = columns.into_iter();

@@ -159,11 +159,7 @@ impl Engine {
             )));
         }
         let f = self.fields();
-        let first: Box<dyn Query> = Box::new(TermQuery::new(
-            Term::from_field_u64(f.section_no, 0),
-            IndexRecordOption::Basic,
-        ));
-        let query = filters.apply(f, first);
+        let query = filters.apply(f, Box::new(f.first_passages()));
         let searcher = self.searcher();
         let (top, total) = searcher.search(
             query.as_ref(),

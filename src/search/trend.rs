@@ -164,13 +164,7 @@ impl Engine {
         let cells = searcher.search(strict.as_ref(), &TrendCollector)?;
         // Every document under the filters (its first passage), to tell a
         // year without documents from a year without matches.
-        let first = all_cities.apply(
-            self.fields(),
-            Box::new(tantivy::query::TermQuery::new(
-                tantivy::Term::from_field_u64(self.fields().section_no, 0),
-                tantivy::schema::IndexRecordOption::Basic,
-            )),
-        );
+        let first = all_cities.apply(self.fields(), Box::new(self.fields().first_passages()));
         let archive = searcher.search(first.as_ref(), &TrendCollector)?;
         let in_year = |year: i64, city: Option<&str>| -> u64 {
             archive
