@@ -26,7 +26,7 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Index an archive folder (.txt, .md, .html); re-runs update only what changed.
+    /// Index an archive folder (text, Markdown, HTML, PDF, Word, Excel, CSV); re-runs update only what changed.
     Index {
         /// The archive folder (a manifest.csv at its root is used when present).
         archive: PathBuf,
@@ -38,6 +38,10 @@ enum Command {
         /// Indexing threads (default: all cores).
         #[arg(long)]
         threads: Option<usize>,
+        /// Commit after every N MB of files, so an interrupted run keeps
+        /// what it committed (0: after every batch of files).
+        #[arg(long, value_name = "MB", default_value_t = 256)]
+        commit_every_mb: u64,
     },
     /// Serve the web UI and the JSON API.
     Serve {
@@ -197,7 +201,8 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             common,
             json,
             threads,
-        } => index(&archive, &common, json, threads),
+            commit_every_mb,
+        } => index(&archive, &common, json, threads, commit_every_mb),
         Command::Serve {
             common,
             addr,
@@ -277,10 +282,12 @@ fn index(
     common: &Common,
     json: bool,
     threads: Option<usize>,
+    commit_every_mb: u64,
 ) -> anyhow::Result<ExitCode> {
     let analyzer = common.analyzer()?;
     let mut options = IndexOptions {
         progress: !json,
+        commit_every_bytes: commit_every_mb.saturating_mul(1024 * 1024),
         ..Default::default()
     };
     if let Some(t) = threads {

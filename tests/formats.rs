@@ -478,9 +478,7 @@ fn hostile_files_each_get_their_reason_and_cost_nothing_else() {
     .unwrap();
     fs::write(root.join("empty.xlsx"), b"").unwrap();
 
-    let started = std::time::Instant::now();
     let (_index_dir, engine, report) = index(root);
-    let elapsed = started.elapsed();
     let reason = |rel: &str| {
         report
             .skipped
@@ -506,7 +504,6 @@ fn hostile_files_each_get_their_reason_and_cost_nothing_else() {
     expect("broken.csv", "line 3");
     expect("empty.xlsx", "empty file");
     assert_eq!(report.documents, 2, "{:#?}", report.skipped);
-    assert!(elapsed.as_secs() < 60, "{elapsed:?}");
 
     let hits = engine
         .search(&SearchRequest::new("\"公共施設の相互利用\""))

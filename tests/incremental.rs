@@ -163,9 +163,7 @@ fn first_run_adds_everything_and_a_no_change_rerun_is_cheap_and_writes_nothing()
     let docs = fictional::generate(archive.path(), 0..60, 4);
     let all: BTreeSet<String> = docs.iter().map(|d| d.rel.clone()).collect();
 
-    let t = Instant::now();
     let first = run(archive.path(), index.path());
-    let full = t.elapsed();
     assert_eq!(counts(&first), (60, 0, 0, 0));
     assert!(first.skipped.is_empty(), "{:?}", first.skipped);
     let (engine, per_doc) = check_counts(&first, index.path(), &all);
@@ -181,23 +179,13 @@ fn first_run_adds_everything_and_a_no_change_rerun_is_cheap_and_writes_nothing()
     drop(engine);
 
     let before = snapshot(index.path());
-    let t = Instant::now();
+    // How cheap the re-run is in time is measured by the benchmark (README);
+    // here: it re-extracts nothing.
     let again = run(archive.path(), index.path());
-    let rerun = t.elapsed();
-    eprintln!(
-        "full run of 60 documents: {:.1} ms; no-change re-run: {:.1} ms ({:.1}%)",
-        full.as_secs_f64() * 1000.0,
-        rerun.as_secs_f64() * 1000.0,
-        100.0 * rerun.as_secs_f64() / full.as_secs_f64()
-    );
     assert_eq!(counts(&again), (0, 0, 0, 60));
     assert_eq!(again.bytes_processed, 0, "nothing was re-extracted");
     assert_eq!(again.passages, first.passages);
     check_counts(&again, index.path(), &all);
-    assert!(
-        rerun < full / 2,
-        "no-change re-run took {rerun:?}, the full run {full:?}"
-    );
     let after = snapshot(index.path());
     assert_eq!(
         String::from_utf8_lossy(&after.1),
@@ -841,4 +829,79 @@ fn a_file_that_failed_is_not_retried_until_it_changes() {
 
 fn writer_state_file() -> &'static str {
     plansearch::index::state::STATE_FILE
+}
+
+#[test]
+fn a_long_run_commits_as_it_goes() {
+    let archive = tempfile::tempdir().unwrap();
+    let index = tempfile::tempdir().unwrap();
+    let docs = fictional::generate(archive.path(), 0..100, 2);
+    let all: BTreeSet<String> = docs.iter().map(|d| d.rel.clone()).collect();
+    let options = IndexOptions {
+        commit_every_bytes: 0,
+        ..options()
+    };
+    let report =
+        writer::index_archive(archive.path(), index.path(), &common::analyzer(), &options).unwrap();
+    // 100 files make 4 batches of at most 32: a commit after each, and the
+    // final one.
+    assert!(report.commits >= 4, "{report:?}");
+    assert_eq!(counts(&report), (100, 0, 0, 0));
+    check_counts(&report, index.path(), &all);
+}
+
+#[test]
+fn a_run_killed_after_a_periodic_commit_keeps_that_commit_and_the_next_run_resumes() {
+    const DOCS: usize = 1500;
+    let archive = tempfile::tempdir().unwrap();
+    let index = tempfile::tempdir().unwrap();
+    let docs = fictional::generate(archive.path(), 0..DOCS, 10);
+    let all: BTreeSet<String> = docs.iter().map(|d| d.rel.clone()).collect();
+    let total_bytes: u64 = docs
+        .iter()
+        .map(|d| {
+            std::fs::metadata(archive.path().join(&d.rel))
+                .unwrap()
+                .len()
+        })
+        .sum();
+
+    let mut child = Command::new(env!("CARGO_BIN_EXE_plansearch"))
+        .arg("index")
+        .arg(archive.path())
+        .arg("--index")
+        .arg(index.path())
+        .args(["--json", "--threads", "1", "--commit-every-mb", "0"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("the binary starts");
+    // The per-file record is saved right after each periodic commit.
+    let record = index.path().join("plansearch-state.jsonl");
+    common::wait_until(Duration::from_secs(120), "a periodic commit", || {
+        record.exists()
+    });
+    let finished = child.try_wait().unwrap().is_some();
+    child.kill().ok(); // SIGKILL
+    child.wait().unwrap();
+    assert!(
+        !finished,
+        "the run finished before its first periodic commit was seen; make the archive larger"
+    );
+
+    // The committed part is there and searchable.
+    let committed = all_documents(&open(index.path())).len();
+    assert!(committed > 0 && committed < DOCS, "{committed} of {DOCS}");
+
+    // The next run processes only what the killed run had not committed.
+    let again = run(archive.path(), index.path());
+    assert!(
+        again.bytes_processed < total_bytes,
+        "{} of {total_bytes} bytes processed again",
+        again.bytes_processed
+    );
+    assert!(again.unchanged >= committed, "{again:?}");
+    assert_eq!(again.documents, DOCS);
+    check_counts(&again, index.path(), &all);
+    assert_eq!(orphan_segment_files(index.path()), Vec::<String>::new());
 }

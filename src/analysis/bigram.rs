@@ -26,7 +26,7 @@ enum Class {
 fn class(c: char) -> Class {
     // Fast path for the ranges Japanese text is made of; the general Unicode
     // tables below are slow and rarely needed.
-    if matches!(c, '\u{3041}'..='\u{3096}' | '\u{30a1}'..='\u{30fa}' | '\u{4e00}'..='\u{9fff}') {
+    if super::script::is_kana(c) || super::script::is_kanji(c) {
         return Class::Cjk;
     }
     if c.is_ascii_alphanumeric() {

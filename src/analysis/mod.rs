@@ -7,6 +7,7 @@ pub mod era;
 pub mod morph;
 pub mod normalize;
 pub mod reading;
+pub mod script;
 pub mod synonyms;
 pub mod variants;
 

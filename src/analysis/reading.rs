@@ -9,22 +9,7 @@
 //!   surface in katakana for unknown words), indexed in a field of its own so
 //!   a query typed in kana finds the words it reads as (たいきじどう → 待機児童).
 
-/// Whether `c` is a kanji (or the iteration mark 々).
-pub fn is_kanji(c: char) -> bool {
-    matches!(c, '\u{4e00}'..='\u{9fff}' | '\u{3400}'..='\u{4dbf}' | '々' | '〆')
-}
-
-pub fn is_hiragana(c: char) -> bool {
-    matches!(c, '\u{3041}'..='\u{3096}' | 'ゝ' | 'ゞ')
-}
-
-pub fn is_katakana(c: char) -> bool {
-    matches!(c, '\u{30a1}'..='\u{30fa}' | 'ー' | 'ヽ' | 'ヾ')
-}
-
-pub fn is_kana(c: char) -> bool {
-    is_hiragana(c) || is_katakana(c)
-}
+pub use super::script::{is_hiragana, is_kana, is_kanji, is_katakana};
 
 /// Hiragana to katakana; everything else unchanged.
 pub fn to_katakana(s: &str) -> String {

@@ -7,6 +7,8 @@
 //! known HTML tags, turns block boundaries into line breaks and decodes
 //! character references.
 
+use std::borrow::Cow;
+
 /// Block-level elements: their start and end tags end a line of text.
 pub(super) const BLOCK_TAGS: &[&str] = &[
     "address",
@@ -64,46 +66,6 @@ const INLINE_TAGS: &[&str] = &[
 
 /// Tags whose content is not text (scripts, styles, furigana readings).
 const SKIP_CONTENT_TAGS: &[&str] = &["rp", "rt", "script", "style"];
-
-/// Named character references seen in exported documents. Unknown names
-/// stay as they are, like a browser would show them.
-const ENTITIES: &[(&str, char)] = &[
-    ("amp", '&'),
-    ("lt", '<'),
-    ("gt", '>'),
-    ("quot", '"'),
-    ("apos", '\''),
-    ("nbsp", '\u{a0}'),
-    ("ensp", '\u{2002}'),
-    ("emsp", '\u{2003}'),
-    ("thinsp", '\u{2009}'),
-    ("shy", '\u{ad}'),
-    ("copy", '©'),
-    ("reg", '®'),
-    ("trade", '™'),
-    ("yen", '¥'),
-    ("times", '×'),
-    ("divide", '÷'),
-    ("plusmn", '±'),
-    ("deg", '°'),
-    ("sect", '§'),
-    ("para", '¶'),
-    ("middot", '·'),
-    ("bull", '•'),
-    ("hellip", '…'),
-    ("ndash", '–'),
-    ("mdash", '—'),
-    ("lsquo", '‘'),
-    ("rsquo", '’'),
-    ("ldquo", '“'),
-    ("rdquo", '”'),
-    ("laquo", '«'),
-    ("raquo", '»'),
-    ("larr", '←'),
-    ("rarr", '→'),
-    ("uarr", '↑'),
-    ("darr", '↓'),
-];
 
 /// Lines of text under construction; empty lines are never emitted.
 #[derive(Debug, Default)]
@@ -171,8 +133,8 @@ pub(super) fn lines(src: &str) -> Vec<String> {
         text.push_str(&rest[..pos]);
         rest = &rest[pos..];
         if rest.starts_with('&') {
-            let (c, len) = char_ref(rest).unwrap_or(('&', 1));
-            text.push(c);
+            let (c, len) = char_ref(rest).unwrap_or((Cow::Borrowed("&"), 1));
+            text.push_str(&c);
             rest = &rest[len..];
             continue;
         }
@@ -294,24 +256,32 @@ pub(super) fn skip_past_end_tag<'a>(s: &'a str, name: &str) -> &'a str {
 }
 
 /// Decodes a character reference at the start of `s` (`&amp;`, `&#12354;`,
-/// `&#x3042;`); returns the character and the reference's length.
-fn char_ref(s: &str) -> Option<(char, usize)> {
-    let end = s.bytes().take(12).position(|b| b == b';')?;
+/// `&#x3042;`); returns its text and the reference's length. Named
+/// references come from the HTML standard's table (html-escape); unknown
+/// names stay as they are, as a browser shows them.
+fn char_ref(s: &str) -> Option<(Cow<'static, str>, usize)> {
+    // The longest name, `CounterClockwiseContourIntegral`, has 31 letters.
+    let end = s.bytes().take(34).position(|b| b == b';')?;
     let name = &s[1..end];
-    let c = if let Some(num) = name.strip_prefix('#') {
+    let text = if let Some(num) = name.strip_prefix('#') {
         let code = match num.strip_prefix(['x', 'X']) {
             Some(hex) => u32::from_str_radix(hex, 16),
             None => num.parse(),
         }
         .ok()?;
         // Like a browser: NUL, surrogates and out-of-range values are U+FFFD.
-        char::from_u32(code)
+        let c = char::from_u32(code)
             .filter(|&c| c != '\0')
-            .unwrap_or('\u{fffd}')
+            .unwrap_or('\u{fffd}');
+        Cow::Owned(c.to_string())
     } else {
-        ENTITIES.iter().find(|(n, _)| *n == name)?.1
+        let table = &html_escape::NAMED_ENTITIES;
+        let i = table
+            .binary_search_by(|(n, _)| n.cmp(&name.as_bytes()))
+            .ok()?;
+        Cow::Borrowed(table[i].1)
     };
-    Some((c, end + 1))
+    Some((text, end + 1))
 }
 
 #[cfg(test)]
@@ -358,6 +328,11 @@ mod tests {
         assert_eq!(
             lines("A&amp;B &lt;注&gt; &#26550;&#x7A7A;市&nbsp;x &bogus; &#0;"),
             ["A&B <注> 架空市\u{a0}x &bogus; \u{fffd}"]
+        );
+        // The standard's whole table, up to its longest name.
+        assert_eq!(
+            lines("&CounterClockwiseContourIntegral;&rarr;&hearts;&Auml;"),
+            ["\u{2233}→\u{2665}Ä"]
         );
         assert_eq!(lines("<A案>と<B案> 1 < 2"), ["<A案>と<B案> 1 < 2"]);
         assert_eq!(lines("<span class=\"x\">強調</span>文"), ["強調文"]);

@@ -132,12 +132,13 @@ fn drop_running_lines(pages: &mut [Vec<String>]) {
 /// Han, kana and full-width letters and digits: the characters between
 /// which justified layout inserts spaces that the text never had.
 fn is_cjk(c: char) -> bool {
-    matches!(c,
-        '\u{3040}'..='\u{30ff}' // kana
-        | '\u{3400}'..='\u{4dbf}' | '\u{4e00}'..='\u{9fff}' | '\u{f900}'..='\u{faff}' // Han
-        | '\u{3005}' | '\u{3006}' // 々 〆
-        | '\u{ff10}'..='\u{ff19}' | '\u{ff21}'..='\u{ff3a}' | '\u{ff41}'..='\u{ff5a}' // full-width alnum
-        | '\u{ff66}'..='\u{ff9f}') // half-width kana
+    use crate::analysis::script;
+    script::is_kanji(c)
+        || script::is_kana(c)
+        || script::is_fullwidth_alnum(c)
+        || script::is_halfwidth_kana(c)
+        // The rest of the kana blocks: voicing marks, ゟ, ゠, ・, ヿ.
+        || matches!(c, '\u{3099}'..='\u{30a0}' | '\u{30fb}'..='\u{30ff}')
 }
 
 /// One character, set apart by spaces: part of distributed text when its

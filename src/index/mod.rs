@@ -1,5 +1,6 @@
 //! The on-disk index: schema, writer (archive → passages), reader.
 
+pub mod document;
 pub mod reader;
 pub mod schema;
 pub mod state;

@@ -7,14 +7,19 @@
 
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
+use std::sync::Arc;
 use std::time::Instant;
 
 use rayon::prelude::*;
 use serde::Serialize;
 use tantivy::collector::Count;
 use tantivy::schema::Value;
-use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, Searcher, TantivyDocument, Term};
+use tantivy::{Index, IndexReader, ReloadPolicy, Searcher, TantivyDocument, Term};
 
+/// The writer of passage documents.
+type IndexWriter = tantivy::IndexWriter<PassageDoc>;
+
+use super::document::{FieldValue, PassageDoc, Values};
 use super::reader::{self, MARKER, register_tokenizers};
 use super::schema::{self, Fields, SCHEMA_VERSION};
 use super::state::{self, FileState, State};
@@ -37,6 +42,9 @@ pub struct IndexOptions {
     pub threads: usize,
     /// Writer memory budget in bytes, shared by the threads.
     pub memory_budget: usize,
+    /// A long run commits after this many bytes of files (or 5 minutes),
+    /// so a crash loses only what came after; 0 commits after every batch.
+    pub commit_every_bytes: u64,
 }
 
 impl Default for IndexOptions {
@@ -52,6 +60,7 @@ impl Default for IndexOptions {
             // this bounds memory on any file size (≥ 15 MB per thread;
             // 16 MB per thread, at least 64 MB in all).
             memory_budget: (threads * 16 * 1024 * 1024).max(64 * 1024 * 1024),
+            commit_every_bytes: COMMIT_EVERY_BYTES,
         }
     }
 }
@@ -114,22 +123,13 @@ fn fingerprint(content_hash: &str, manifest: Option<&ManifestRow>) -> String {
 }
 
 /// Turns one prepared document into tantivy documents, one per passage.
-pub fn to_tantivy_docs(fields: &Fields, doc: &PreparedDoc) -> Vec<TantivyDocument> {
-    tantivy_docs(fields, doc).collect()
-}
-
-/// The tantivy documents of `doc`, made one at a time as they are consumed
-/// (a large file's passages are never all copied at once).
-fn tantivy_docs<'a>(
-    fields: &'a Fields,
-    doc: &'a PreparedDoc,
-) -> impl Iterator<Item = TantivyDocument> + 'a {
-    let title = doc_title(doc);
-    let meta_json = serde_json::to_string(&doc.meta).unwrap_or_default();
+pub fn to_tantivy_docs(fields: &Fields, doc: &PreparedDoc) -> Vec<PassageDoc> {
+    let shared = shared_values(fields, doc);
     doc.sections
         .iter()
         .enumerate()
-        .map(move |(n, section)| passage(fields, doc, &title, &meta_json, n, section))
+        .map(|(n, section)| passage(fields, &shared, doc, n, section))
+        .collect()
 }
 
 fn doc_title(doc: &PreparedDoc) -> String {
@@ -140,60 +140,77 @@ fn doc_title(doc: &PreparedDoc) -> String {
         .unwrap_or_else(|| file_stem(&doc.rel))
 }
 
+/// The values every passage of `doc` carries, made once per document.
+fn shared_values(fields: &Fields, doc: &PreparedDoc) -> Arc<Values> {
+    let meta = &doc.meta;
+    let mut v: Values = vec![
+        (fields.doc_id, FieldValue::text(&doc.doc_id)),
+        (fields.file, FieldValue::text(&doc.rel)),
+        (fields.content_hash, FieldValue::text(&doc.fingerprint)),
+        (fields.title, FieldValue::text(&doc_title(doc))),
+    ];
+    for (field, value) in [
+        (fields.city, &meta.city),
+        (fields.prefecture, &meta.prefecture),
+        (fields.city_code, &meta.city_code),
+        (fields.department, &meta.department),
+        (fields.head, &meta.head),
+        (fields.doc_type, &meta.doc_type),
+        (fields.source_url, &meta.source_url),
+    ] {
+        if let Some(value) = value {
+            v.push((field, FieldValue::text(&value.value)));
+        }
+    }
+    if let Some(y) = &meta.year {
+        v.push((fields.year, FieldValue::I64(y.value)));
+    }
+    let meta_json = serde_json::to_string(meta).unwrap_or_default();
+    v.push((fields.meta_json, FieldValue::text(&meta_json)));
+    v.push((fields.format, FieldValue::text(doc.format.name())));
+    if let Some(pages) = doc.pages {
+        v.push((fields.pages, FieldValue::U64(u64::from(pages))));
+    }
+    Arc::new(v)
+}
+
 /// The tantivy document of passage `n` of `doc`.
 fn passage(
     fields: &Fields,
+    shared: &Arc<Values>,
     doc: &PreparedDoc,
-    title: &str,
-    meta_json: &str,
     n: usize,
     section: &Section,
-) -> TantivyDocument {
-    let meta = &doc.meta;
-    let mut d = TantivyDocument::default();
-    d.add_text(fields.doc_id, &doc.doc_id);
-    d.add_text(fields.section_id, format!("{}-{n}", doc.doc_id));
-    d.add_u64(fields.section_no, n as u64);
-    d.add_text(fields.file, &doc.rel);
-    d.add_text(fields.content_hash, &doc.fingerprint);
-    d.add_text(fields.title, title);
-    d.add_text(fields.section_title, &section.title);
-    d.add_text(fields.section_title_bi, &section.title);
+) -> PassageDoc {
+    let title = FieldValue::text(&section.title);
+    let text = FieldValue::text(&section.text);
+    let mut own: Values = vec![
+        (
+            fields.section_id,
+            FieldValue::text(&format!("{}-{n}", doc.doc_id)),
+        ),
+        (fields.section_no, FieldValue::U64(n as u64)),
+        (fields.section_title, title.clone()),
+        (fields.section_title_bi, title),
+        (fields.text, text.clone()),
+        (fields.text_bi, text.clone()),
+        (fields.text_rd, text),
+    ];
     if let Some(key) = title_key(&section.title) {
-        d.add_text(fields.section_title_key, key);
-    }
-    d.add_text(fields.text, &section.text);
-    d.add_text(fields.text_bi, &section.text);
-    d.add_text(fields.text_rd, &section.text);
-    let mut text_field = |field, value: &Option<meta::Sourced<String>>| {
-        if let Some(v) = value {
-            d.add_text(field, &v.value);
-        }
-    };
-    text_field(fields.city, &meta.city);
-    text_field(fields.prefecture, &meta.prefecture);
-    text_field(fields.city_code, &meta.city_code);
-    text_field(fields.department, &meta.department);
-    text_field(fields.head, &meta.head);
-    text_field(fields.doc_type, &meta.doc_type);
-    text_field(fields.source_url, &meta.source_url);
-    if let Some(y) = &meta.year {
-        d.add_i64(fields.year, y.value);
-    }
-    d.add_text(fields.meta_json, meta_json);
-    d.add_text(fields.format, doc.format.name());
-    if let Some(pages) = doc.pages {
-        d.add_u64(fields.pages, u64::from(pages));
+        own.push((fields.section_title_key, FieldValue::text(&key)));
     }
     match &section.place {
-        Some(Place::Page(page)) => d.add_u64(fields.page, u64::from(*page)),
+        Some(Place::Page(page)) => own.push((fields.page, FieldValue::U64(u64::from(*page)))),
         Some(Place::Sheet { name, row }) => {
-            d.add_text(fields.sheet, name);
-            d.add_u64(fields.sheet_row, u64::from(*row));
+            own.push((fields.sheet, FieldValue::text(name)));
+            own.push((fields.sheet_row, FieldValue::U64(u64::from(*row))));
         }
         None => {}
     }
-    d
+    PassageDoc {
+        shared: Arc::clone(shared),
+        own,
+    }
 }
 
 /// The form of a passage title used for completion: folded, lowercased,
@@ -384,7 +401,7 @@ fn existing_documents(searcher: &Searcher, fields: &Fields) -> Result<HashMap<St
 }
 
 /// Work per commit on long runs: a crash loses at most this much.
-const COMMIT_EVERY_BYTES: u64 = 256 * 1024 * 1024;
+pub const COMMIT_EVERY_BYTES: u64 = 256 * 1024 * 1024;
 const COMMIT_EVERY: std::time::Duration = std::time::Duration::from_secs(300);
 /// Files prepared (extracted, sectioned) at once, and their total size:
 /// a batch of large files is cut short so memory stays bounded.
@@ -608,12 +625,10 @@ fn update(
                     since_commit_bytes += file.size;
                     // Passages go to tantivy one at a time, each one's text
                     // freed as it goes: a huge file is not held twice.
-                    let title = doc_title(&doc);
-                    let meta_json = serde_json::to_string(&doc.meta).unwrap_or_default();
+                    let shared = shared_values(fields, &doc);
                     let sections = std::mem::take(&mut doc.sections);
                     for (n, section) in sections.into_iter().enumerate() {
-                        writer
-                            .add_document(passage(fields, &doc, &title, &meta_json, n, &section))?;
+                        writer.add_document(passage(fields, &shared, &doc, n, &section))?;
                     }
                     changed = true;
                     entry.failed = None;
@@ -634,7 +649,8 @@ fn update(
             record_dirty = true;
         }
         if changed
-            && (since_commit_bytes >= COMMIT_EVERY_BYTES || since_commit.elapsed() >= COMMIT_EVERY)
+            && (since_commit_bytes >= options.commit_every_bytes
+                || since_commit.elapsed() >= COMMIT_EVERY)
         {
             // A long run commits as it goes: a crash loses minutes of work.
             commit(writer)?;

@@ -12,12 +12,12 @@ pub fn to_hiragana(s: &str) -> String {
         .collect()
 }
 
-pub fn is_hiragana(c: char) -> bool {
-    matches!(c, 'ぁ'..='ゖ' | 'ゝ' | 'ゞ')
-}
+pub use crate::analysis::script::is_hiragana;
 
+/// A character of a kanji place name: a kanji, or the counter ヶ of
+/// 鶴ヶ島 and 霞ヶ浦.
 pub fn is_han(c: char) -> bool {
-    matches!(c, '\u{4E00}'..='\u{9FFF}' | '\u{3400}'..='\u{4DBF}' | '々' | '〆' | 'ヶ')
+    crate::analysis::script::is_kanji(c) || c == 'ヶ'
 }
 
 /// Hepburn syllables, two-kana combinations first.

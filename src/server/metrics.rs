@@ -1,15 +1,19 @@
 //! Prometheus metrics: request counts and latency per route, searches
 //! rejected for overload, and the size of the index being served.
 
-use std::collections::BTreeMap;
-use std::sync::Mutex;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicI64, AtomicU64};
 use std::time::Instant;
 
 use axum::extract::{MatchedPath, Request, State};
 use axum::http::header;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
+use prometheus_client::encoding::EncodeLabelSet;
+use prometheus_client::metrics::counter::Counter;
+use prometheus_client::metrics::family::Family;
+use prometheus_client::metrics::gauge::Gauge;
+use prometheus_client::metrics::histogram::Histogram;
+use prometheus_client::registry::Registry;
 
 use super::AppState;
 
@@ -18,60 +22,122 @@ const BUCKETS: [f64; 12] = [
     0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 5.0,
 ];
 
-#[derive(Default)]
-struct Histogram {
-    counts: [u64; BUCKETS.len()],
-    sum: f64,
-    count: u64,
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct RouteStatus {
+    route: String,
+    status: u16,
 }
 
-/// Counters shared by every request.
-#[derive(Default)]
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct Route {
+    route: String,
+}
+
+type Latency = Family<Route, Histogram, fn() -> Histogram>;
+
+/// The metrics of one server, registered once.
 pub struct Metrics {
-    /// (route, status) → requests.
-    requests: Mutex<BTreeMap<(String, u16), u64>>,
-    /// route → latency histogram.
-    latency: Mutex<BTreeMap<String, Histogram>>,
-    pub overloaded: AtomicU64,
+    registry: Registry,
+    requests: Family<RouteStatus, Counter>,
+    latency: Latency,
+    overloaded: Counter,
     /// Requests being answered right now.
-    pub in_flight: AtomicU64,
+    in_flight: Gauge,
+    documents: Gauge,
+    passages: Gauge,
+    index_bytes: Gauge<u64, AtomicU64>,
+}
+
+impl Default for Metrics {
+    fn default() -> Self {
+        let mut registry = Registry::with_prefix("plansearch");
+        let requests = Family::<RouteStatus, Counter>::default();
+        let latency: Latency = Family::new_with_constructor(|| Histogram::new(BUCKETS));
+        let overloaded = Counter::default();
+        let in_flight = Gauge::default();
+        let documents = Gauge::default();
+        let passages = Gauge::default();
+        let index_bytes = Gauge::<u64, AtomicU64>::default();
+        registry.register(
+            "http_requests",
+            "HTTP requests by route and status",
+            requests.clone(),
+        );
+        registry.register(
+            "http_request_duration_seconds",
+            "Request latency by route",
+            latency.clone(),
+        );
+        registry.register(
+            "searches_rejected",
+            "Searches refused with 503 (overload)",
+            overloaded.clone(),
+        );
+        registry.register(
+            "requests_in_flight",
+            "Requests being answered (a scrape included)",
+            in_flight.clone(),
+        );
+        registry.register(
+            "index_documents",
+            "Documents in the index",
+            documents.clone(),
+        );
+        registry.register(
+            "index_passages",
+            "Passages (sections) in the index",
+            passages.clone(),
+        );
+        registry.register(
+            "index_size_bytes",
+            "Size of the index files on disk",
+            index_bytes.clone(),
+        );
+        Metrics {
+            registry,
+            requests,
+            latency,
+            overloaded,
+            in_flight,
+            documents,
+            passages,
+            index_bytes,
+        }
+    }
 }
 
 /// Counts a request in flight until dropped (also when it is cancelled).
-struct InFlight<'a>(&'a AtomicU64);
+struct InFlight<'a>(&'a Gauge<i64, AtomicI64>);
 
 impl<'a> InFlight<'a> {
-    fn start(counter: &'a AtomicU64) -> Self {
-        counter.fetch_add(1, Ordering::Relaxed);
-        InFlight(counter)
+    fn start(gauge: &'a Gauge<i64, AtomicI64>) -> Self {
+        gauge.inc();
+        InFlight(gauge)
     }
 }
 
 impl Drop for InFlight<'_> {
     fn drop(&mut self) {
-        self.0.fetch_sub(1, Ordering::Relaxed);
+        self.0.dec();
     }
 }
 
 impl Metrics {
     fn observe(&self, route: &str, status: u16, seconds: f64) {
-        if let Ok(mut r) = self.requests.lock() {
-            *r.entry((route.to_string(), status)).or_default() += 1;
-        }
-        if let Ok(mut l) = self.latency.lock() {
-            let h = l.entry(route.to_string()).or_default();
-            for (i, b) in BUCKETS.iter().enumerate() {
-                if seconds <= *b {
-                    h.counts[i] += 1;
-                }
-            }
-            h.sum += seconds;
-            h.count += 1;
-        }
+        let route = route.to_string();
+        self.requests
+            .get_or_create(&RouteStatus {
+                route: route.clone(),
+                status,
+            })
+            .inc();
+        self.latency
+            .get_or_create(&Route { route })
+            .observe(seconds);
     }
 
     pub fn count_overload(&self) {
-        self.overloaded.fetch_add(1, Ordering::Relaxed);
+        self.overloaded.inc();
     }
 }
 
@@ -107,106 +173,27 @@ fn dir_size(dir: &std::path::Path) -> u64 {
         .unwrap_or(0)
 }
 
-/// `GET /metrics` in the Prometheus text format.
-pub async fn render(State(state): State<AppState>) -> impl IntoResponse {
-    use std::fmt::Write;
+/// `GET /metrics` in the OpenMetrics text format (Prometheus reads it).
+pub async fn render(State(state): State<AppState>) -> Response {
     let m = &state.metrics;
-    let mut out = String::new();
-    let _ = writeln!(
-        out,
-        "# HELP plansearch_http_requests_total HTTP requests by route and status."
-    );
-    let _ = writeln!(out, "# TYPE plansearch_http_requests_total counter");
-    if let Ok(r) = m.requests.lock() {
-        for ((route, status), n) in r.iter() {
-            let _ = writeln!(
-                out,
-                "plansearch_http_requests_total{{route=\"{route}\",status=\"{status}\"}} {n}"
-            );
-        }
-    }
-    let _ = writeln!(
-        out,
-        "# HELP plansearch_http_request_duration_seconds Request latency by route."
-    );
-    let _ = writeln!(
-        out,
-        "# TYPE plansearch_http_request_duration_seconds histogram"
-    );
-    if let Ok(l) = m.latency.lock() {
-        for (route, h) in l.iter() {
-            for (i, b) in BUCKETS.iter().enumerate() {
-                let _ = writeln!(
-                    out,
-                    "plansearch_http_request_duration_seconds_bucket{{route=\"{route}\",le=\"{b}\"}} {}",
-                    h.counts[i]
-                );
-            }
-            let _ = writeln!(
-                out,
-                "plansearch_http_request_duration_seconds_bucket{{route=\"{route}\",le=\"+Inf\"}} {}",
-                h.count
-            );
-            let _ = writeln!(
-                out,
-                "plansearch_http_request_duration_seconds_sum{{route=\"{route}\"}} {}",
-                h.sum
-            );
-            let _ = writeln!(
-                out,
-                "plansearch_http_request_duration_seconds_count{{route=\"{route}\"}} {}",
-                h.count
-            );
-        }
-    }
-    let searcher = state.engine.searcher();
     let docs = state
         .engine
         .documents(&crate::search::Filters::default(), 1, 0)
         .map(|d| d.total)
         .unwrap_or(0);
-    let scalars: [(&str, &str, &str, u64); 5] = [
-        (
-            "plansearch_requests_in_flight",
-            "gauge",
-            "Requests being answered (this one included).",
-            m.in_flight.load(Ordering::Relaxed),
-        ),
-        (
-            "plansearch_searches_rejected_total",
-            "counter",
-            "Searches refused with 503 (overload).",
-            m.overloaded.load(Ordering::Relaxed),
-        ),
-        (
-            "plansearch_index_documents",
-            "gauge",
-            "Documents in the index.",
-            docs as u64,
-        ),
-        (
-            "plansearch_index_passages",
-            "gauge",
-            "Passages (sections) in the index.",
-            searcher.num_docs(),
-        ),
-        (
-            "plansearch_index_size_bytes",
-            "gauge",
-            "Size of the index files on disk.",
-            dir_size(&state.engine.handle.dir),
-        ),
-    ];
-    for (name, kind, help, value) in scalars {
-        let _ = writeln!(out, "# HELP {name} {help}");
-        let _ = writeln!(out, "# TYPE {name} {kind}");
-        let _ = writeln!(out, "{name} {value}");
+    m.documents.set(docs as i64);
+    m.passages.set(state.engine.searcher().num_docs() as i64);
+    m.index_bytes.set(dir_size(&state.engine.handle.dir));
+    let mut out = String::new();
+    if let Err(e) = prometheus_client::encoding::text::encode(&mut out, &m.registry) {
+        return super::error::ApiError::internal(format!("metrics: {e}")).into_response();
     }
     (
         [(
             header::CONTENT_TYPE,
-            "text/plain; version=0.0.4; charset=utf-8",
+            "application/openmetrics-text; version=1.0.0; charset=utf-8",
         )],
         out,
     )
+        .into_response()
 }

@@ -8,6 +8,7 @@ use plansearch::analysis::normalize::{normalize, normalize_inline};
 use plansearch::analysis::synonyms::Synonyms;
 use plansearch::analysis::{Analyzer, DictionaryConfig};
 use plansearch::index::IndexHandle;
+use plansearch::index::document::PassageDoc;
 use plansearch::index::writer::{PreparedDoc, doc_id_for, to_tantivy_docs};
 use plansearch::meta::{DocMeta, Source, Sourced};
 use plansearch::search::Engine;
@@ -82,7 +83,7 @@ pub fn doc(
 /// An in-memory engine over the given documents.
 pub fn engine(docs: &[PreparedDoc]) -> Engine {
     let handle = IndexHandle::in_memory(analyzer()).unwrap();
-    let mut writer: tantivy::IndexWriter = handle.index.writer(50_000_000).unwrap();
+    let mut writer: tantivy::IndexWriter<PassageDoc> = handle.index.writer(50_000_000).unwrap();
     for d in docs {
         for t in to_tantivy_docs(&handle.fields, d) {
             writer.add_document(t).unwrap();
@@ -161,6 +162,7 @@ pub fn index_options() -> plansearch::index::IndexOptions {
         progress: false,
         threads: 2,
         memory_budget: 64 * 1024 * 1024,
+        ..Default::default()
     }
 }
 
