@@ -4,41 +4,17 @@
 
 mod common;
 
-use std::path::PathBuf;
 use std::sync::OnceLock;
 
 use plansearch::analysis::synonyms::Synonyms;
-use plansearch::index::{IndexHandle, IndexOptions, writer};
+use plansearch::index::IndexHandle;
 use plansearch::search::{Engine, Filters, SearchRequest};
 
-struct Corpus {
-    _dir: tempfile::TempDir,
-    engine: Engine,
-    shared: PathBuf,
-    report: plansearch::index::IndexReport,
-}
+type Corpus = common::SharedCorpus;
 
 fn corpus() -> Option<&'static Corpus> {
     static C: OnceLock<Option<Corpus>> = OnceLock::new();
-    C.get_or_init(|| {
-        let shared = common::shared_dir()?;
-        let dir = tempfile::tempdir().unwrap();
-        let analyzer = common::analyzer();
-        let options = IndexOptions {
-            progress: false,
-            ..Default::default()
-        };
-        let report = writer::index_archive(&shared.join("corpus"), dir.path(), &analyzer, &options)
-            .expect("the corpus indexes");
-        let handle = IndexHandle::open(dir.path(), analyzer).unwrap();
-        Some(Corpus {
-            _dir: dir,
-            engine: Engine::new(handle, Synonyms::builtin()),
-            shared,
-            report,
-        })
-    })
-    .as_ref()
+    C.get_or_init(common::index_shared_corpus).as_ref()
 }
 
 fn search(c: &Corpus, q: &str, filters: Filters) -> plansearch::search::SearchResponse {

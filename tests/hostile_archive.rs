@@ -8,6 +8,10 @@
 //! fictional.
 
 mod common;
+#[path = "support/rng.rs"]
+mod rng;
+
+use rng::Rng;
 
 use std::fs;
 use std::io::{BufWriter, Write};
@@ -32,23 +36,6 @@ const HTML_DEPTH: usize = 10_000;
 /// budget the growth is still about 800 MiB). The bound is about twice
 /// the measurement.
 const RSS_GROWTH_LIMIT: u64 = 1_750 * 1024 * 1024;
-
-/// Deterministic pseudo-random bytes (xorshift64*), no extra dependency.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
-    }
-
-    /// A byte in 0x80..=0xff: never ASCII, so never a line break or markup.
-    fn high_byte(&mut self) -> u8 {
-        0x80 | (self.next() >> 56) as u8
-    }
-}
 
 /// Peak resident set size of this process so far, in bytes.
 fn peak_rss() -> u64 {

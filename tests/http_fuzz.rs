@@ -3,23 +3,11 @@
 //! every API error is the documented JSON. Count and result go in the README.
 
 mod common;
+#[path = "support/rng.rs"]
+mod rng;
 
 use common::{doc, engine, serve};
-
-/// xorshift64*: deterministic, so a failure can be replayed.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
-    }
-    fn pick<'a>(&mut self, xs: &[&'a str]) -> &'a str {
-        xs[(self.next() % xs.len() as u64) as usize]
-    }
-}
+use rng::Rng;
 
 const VALUES: &[&str] = &[
     "",

@@ -196,22 +196,12 @@ fn a_loopback_server_refuses_foreign_host_names() {
 /// A server with the real connection handling (timeouts) of `serve`.
 fn serve_timed(config: ServerConfig) -> String {
     let state = state(config);
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        let rt = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
-            .enable_all()
-            .build()
+    let addr = common::spawn_on_loopback(move |listener| async move {
+        plansearch::server::serve_on(state, listener, std::future::pending())
+            .await
             .unwrap();
-        rt.block_on(async move {
-            let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-            tx.send(listener.local_addr().unwrap()).unwrap();
-            plansearch::server::serve_on(state, listener, std::future::pending())
-                .await
-                .unwrap();
-        });
     });
-    format!("{}", rx.recv().unwrap())
+    addr.to_string()
 }
 
 /// Whether the server closed `s` (reads 0 bytes or fails) within `limit`.

@@ -5,33 +5,22 @@ mod common;
 
 use std::sync::OnceLock;
 
-use plansearch::analysis::synonyms::Synonyms;
-use plansearch::index::{IndexHandle, IndexOptions, writer};
-use plansearch::search::Engine;
-
 use common::{enc, get_json, serve};
 
 struct Corpus {
-    _dir: tempfile::TempDir,
+    _index: common::SharedCorpus,
     base: String,
 }
 
 fn corpus() -> Option<&'static Corpus> {
     static C: OnceLock<Option<Corpus>> = OnceLock::new();
     C.get_or_init(|| {
-        let shared = common::shared_dir()?;
-        let dir = tempfile::tempdir().unwrap();
-        let analyzer = common::analyzer();
-        let options = IndexOptions {
-            progress: false,
-            threads: 2,
-            ..Default::default()
-        };
-        writer::index_archive(&shared.join("corpus"), dir.path(), &analyzer, &options)
-            .expect("the corpus indexes");
-        let handle = IndexHandle::open(dir.path(), analyzer).unwrap();
-        let base = serve(Engine::new(handle, Synonyms::builtin()));
-        Some(Corpus { _dir: dir, base })
+        let index = common::index_shared_corpus()?;
+        let base = serve(index.engine.clone());
+        Some(Corpus {
+            _index: index,
+            base,
+        })
     })
     .as_ref()
 }

@@ -44,6 +44,16 @@ impl TokenBuf {
         t
     }
 
+    /// Appends a token (its string copied into a reused slot).
+    pub fn push(&mut self, text: &str, offset_from: usize, offset_to: usize, position: usize) {
+        let t = self.next_slot();
+        t.text.clear();
+        t.text.push_str(text);
+        t.offset_from = offset_from;
+        t.offset_to = offset_to;
+        t.position = position;
+    }
+
     pub fn stream(&mut self) -> BufTokenStream<'_> {
         BufTokenStream {
             tokens: &mut self.tokens[..self.len],
@@ -91,22 +101,8 @@ impl Tokenizer for MorphTokenizer {
             let readings = &mut last.buf;
             self.analyzer.scan_with_readings(
                 text,
-                |term, start, end, position| {
-                    let t = buf.next_slot();
-                    t.text.clear();
-                    t.text.push_str(term);
-                    t.offset_from = start;
-                    t.offset_to = end;
-                    t.position = position;
-                },
-                &mut |reading, start, end, position| {
-                    let t = readings.next_slot();
-                    t.text.clear();
-                    t.text.push_str(reading);
-                    t.offset_from = start;
-                    t.offset_to = end;
-                    t.position = position;
-                },
+                |term, start, end, position| buf.push(term, start, end, position),
+                &mut |reading, start, end, position| readings.push(reading, start, end, position),
             );
         });
         buf.stream()
@@ -144,14 +140,6 @@ impl ReadingTokenizer {
     }
 }
 
-fn copy_token(from: &Token, to: &mut Token) {
-    to.text.clear();
-    to.text.push_str(&from.text);
-    to.offset_from = from.offset_from;
-    to.offset_to = from.offset_to;
-    to.position = from.position;
-}
-
 impl Tokenizer for ReadingTokenizer {
     type TokenStream<'a> = BufTokenStream<'a>;
 
@@ -164,7 +152,7 @@ impl Tokenizer for ReadingTokenizer {
                 return false;
             }
             for t in &last.buf.tokens[..last.buf.len] {
-                copy_token(t, buf.next_slot());
+                buf.push(&t.text, t.offset_from, t.offset_to, t.position);
             }
             true
         });
@@ -172,14 +160,7 @@ impl Tokenizer for ReadingTokenizer {
             self.analyzer.scan_with_readings(
                 text,
                 |_, _, _, _| {},
-                &mut |reading, start, end, position| {
-                    let t = buf.next_slot();
-                    t.text.clear();
-                    t.text.push_str(reading);
-                    t.offset_from = start;
-                    t.offset_to = end;
-                    t.position = position;
-                },
+                &mut |reading, start, end, position| buf.push(reading, start, end, position),
             );
         }
         buf.stream()

@@ -102,7 +102,22 @@ pub fn serve(engine: Engine) -> String {
 
 /// A real server on 127.0.0.1 (random port) with the given state.
 pub fn serve_state(state: plansearch::server::AppState) -> String {
-    use plansearch::server::router;
+    let addr = spawn_on_loopback(move |listener| async move {
+        axum::serve(listener, plansearch::server::router(state))
+            .await
+            .unwrap();
+    });
+    format!("http://{addr}")
+}
+
+/// Runs `serve` on a listener bound to 127.0.0.1 (random port), on a
+/// runtime thread of its own that lives as long as the test process;
+/// returns the bound address.
+pub fn spawn_on_loopback<F, Fut>(serve: F) -> std::net::SocketAddr
+where
+    F: FnOnce(tokio::net::TcpListener) -> Fut + Send + 'static,
+    Fut: std::future::Future<Output = ()>,
+{
     let (tx, rx) = std::sync::mpsc::channel();
     std::thread::spawn(move || {
         let rt = tokio::runtime::Builder::new_multi_thread()
@@ -113,10 +128,10 @@ pub fn serve_state(state: plansearch::server::AppState) -> String {
         rt.block_on(async move {
             let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
             tx.send(listener.local_addr().unwrap()).unwrap();
-            axum::serve(listener, router(state)).await.unwrap();
+            serve(listener).await;
         });
     });
-    format!("http://{}", rx.recv().unwrap())
+    rx.recv().unwrap()
 }
 
 /// GET → (status, body text, content-type).
@@ -154,6 +169,38 @@ pub fn enc(s: &str) -> String {
             _ => format!("%{b:02X}"),
         })
         .collect()
+}
+
+/// `../shared/corpus` indexed into a temporary directory.
+pub struct SharedCorpus {
+    /// Keeps the index directory alive.
+    pub dir: tempfile::TempDir,
+    pub engine: Engine,
+    /// `../shared`.
+    pub shared: PathBuf,
+    pub report: plansearch::index::IndexReport,
+}
+
+/// Indexes `../shared/corpus`; `None` when `../shared` is missing outside
+/// CI (see [`shared_dir`]).
+pub fn index_shared_corpus() -> Option<SharedCorpus> {
+    let shared = shared_dir()?;
+    let dir = tempfile::tempdir().unwrap();
+    let analyzer = analyzer();
+    let report = plansearch::index::writer::index_archive(
+        &shared.join("corpus"),
+        dir.path(),
+        &analyzer,
+        &index_options(),
+    )
+    .expect("the corpus indexes");
+    let handle = IndexHandle::open(dir.path(), analyzer).unwrap();
+    Some(SharedCorpus {
+        dir,
+        engine: Engine::new(handle, Synonyms::builtin()),
+        shared,
+        report,
+    })
 }
 
 /// Indexing options for tests: quiet, two threads, a small writer budget.
