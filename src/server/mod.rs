@@ -5,6 +5,7 @@ pub mod api;
 pub mod conn;
 pub mod error;
 pub mod export;
+pub mod marks;
 pub mod metrics;
 pub mod params;
 pub mod ui;
@@ -124,6 +125,7 @@ pub fn router(state: AppState) -> Router {
     let request_id = HeaderName::from_static("x-request-id");
     Router::new()
         .merge(api::routes())
+        .merge(marks::routes())
         .merge(ui::routes())
         .route("/metrics", axum::routing::get(metrics::render))
         .route(
