@@ -9,6 +9,7 @@ pub mod documents;
 pub mod facets;
 pub mod figures;
 pub mod filters;
+pub mod marks;
 pub mod query;
 pub mod series;
 pub mod similar;

@@ -5,6 +5,7 @@ pub mod api;
 pub mod conn;
 pub mod error;
 pub mod export;
+pub mod marks;
 pub mod metrics;
 pub mod params;
 pub mod ui;
@@ -17,6 +18,7 @@ use axum::Router;
 use axum::http::{HeaderName, HeaderValue, header};
 use tokio::sync::Semaphore;
 use tower_http::LatencyUnit;
+use tower_http::compression::predicate::{Predicate, SizeAbove};
 use tower_http::request_id::{
     MakeRequestId, PropagateRequestIdLayer, RequestId, SetRequestIdLayer,
 };
@@ -117,6 +119,38 @@ impl MakeRequestId for CountingRequestId {
 const CSP: &str = "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; \
                    object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'";
 
+/// Gzip for the UI's files and the JSON API, when the client accepts it:
+/// only complete 200 responses of these types (never the CSV export, which
+/// streams, the `/metrics` text, original files or 304s).
+fn compression() -> tower_http::compression::CompressionLayer<impl Predicate> {
+    fn compressible(
+        status: axum::http::StatusCode,
+        _: axum::http::Version,
+        headers: &axum::http::HeaderMap,
+        _: &axum::http::Extensions,
+    ) -> bool {
+        let ct = headers
+            .get(header::CONTENT_TYPE)
+            .map(|v| v.as_bytes())
+            .unwrap_or_default();
+        status == axum::http::StatusCode::OK
+            && [
+                &b"text/html"[..],
+                b"text/javascript",
+                b"text/css",
+                b"application/json",
+            ]
+            .iter()
+            .any(|t| ct.starts_with(t))
+    }
+    tower_http::compression::CompressionLayer::new()
+        .no_br()
+        .no_deflate()
+        .no_zstd()
+        .gzip(true)
+        .compress_when(SizeAbove::new(256).and(compressible))
+}
+
 /// The whole application router.
 pub fn router(state: AppState) -> Router {
     let timeout = state.config.request_timeout;
@@ -124,6 +158,7 @@ pub fn router(state: AppState) -> Router {
     let request_id = HeaderName::from_static("x-request-id");
     Router::new()
         .merge(api::routes())
+        .merge(marks::routes())
         .merge(ui::routes())
         .route("/metrics", axum::routing::get(metrics::render))
         .route(
@@ -135,6 +170,7 @@ pub fn router(state: AppState) -> Router {
             metrics::track,
         ))
         .with_state(state)
+        .layer(compression())
         .layer(tower_http::timeout::TimeoutLayer::with_status_code(
             axum::http::StatusCode::SERVICE_UNAVAILABLE,
             timeout,

@@ -1,0 +1,32 @@
+//! `GET /api/documents/{doc_id}/marks?q=…`: what the document page marks
+//! for a search, computed by the search highlighter (see
+//! [`crate::search::marks`]; offsets in UTF-16 code units). The UI asks for
+//! it next to `/api/documents/{doc_id}` and never parses the query itself.
+
+use axum::extract::rejection::PathRejection;
+use axum::extract::{Path, RawQuery, State};
+use axum::routing::get;
+use axum::{Json, Router};
+
+use super::AppState;
+use super::api::run_search;
+use super::error::ApiError;
+use super::params::Params;
+use crate::search::marks::DocumentMarks;
+
+pub fn routes() -> Router<AppState> {
+    Router::new().route("/api/documents/{doc_id}/marks", get(document_marks))
+}
+
+async fn document_marks(
+    State(state): State<AppState>,
+    doc_id: Result<Path<String>, PathRejection>,
+    RawQuery(raw): RawQuery,
+) -> Result<Json<DocumentMarks>, ApiError> {
+    // An id that does not even decode is no document: the engine says so.
+    let doc_id = doc_id.map(|Path(id)| id).unwrap_or_default();
+    let q = Params::from_query(raw.as_deref()).q()?;
+    run_search(&state, move |e| e.document_marks(&doc_id, &q))
+        .await
+        .map(Json)
+}
