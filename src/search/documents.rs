@@ -38,7 +38,28 @@ pub struct DocumentSummary {
     pub sources: BTreeMap<&'static str, Source>,
     /// Number of passages (in listings; the detail view lists them instead).
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(schema_with = sections_schema, required = false)]
     pub sections: Option<usize>,
+}
+
+/// `sections` of a document is a count in listings and the list of its
+/// passages in the detail view (which flattens the summary): the schema
+/// says both, so the detail's schema is satisfiable.
+fn sections_schema() -> utoipa::openapi::schema::Schema {
+    use utoipa::openapi::Ref;
+    use utoipa::openapi::schema::{ArrayBuilder, ObjectBuilder, OneOfBuilder, Schema, Type};
+    let one_of = OneOfBuilder::new()
+        .item(
+            ObjectBuilder::new()
+                .schema_type(Type::Integer)
+                .minimum(Some(0)),
+        )
+        .item(ArrayBuilder::new().items(Ref::from_schema_name("SectionOut")))
+        .description(Some(
+            "number of passages (listings), or the passages (a document's detail)",
+        ))
+        .build();
+    Schema::OneOf(one_of)
 }
 
 /// One passage of a document.

@@ -274,7 +274,17 @@ async fn document(
     path = "/api/documents/{doc_id}/original",
     params(("doc_id" = String, Path)),
     responses(
-        (status = 200, description = "the file's bytes", content_type = "application/octet-stream"),
+        (status = 200, description = "the file's bytes", content(
+            (String = "application/pdf"),
+            (String = "text/plain"),
+            (String = "text/csv"),
+            (String = "text/tab-separated-values"),
+            (String = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+            (String = "application/vnd.ms-excel"),
+            (String = "application/vnd.oasis.opendocument.spreadsheet"),
+            (String = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+            (String = "application/octet-stream"),
+        )),
         (status = 404, body = ErrorBody, description = "no such document, or its file is gone"),
         (status = 503, body = ErrorBody),
     )
