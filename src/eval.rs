@@ -88,7 +88,7 @@ pub fn features(name: &str) -> Result<Features> {
             ..full
         },
         other => {
-            return Err(Error::Query(format!(
+            return Err(Error::Input(format!(
                 "unknown ablation {other:?}; use one of {}",
                 ABLATIONS.join(", ")
             )));
@@ -105,11 +105,11 @@ fn parse_filters(spec: &str, line: usize) -> Result<Filters> {
     let mut f = Filters::default();
     for pair in spec.split(';').map(str::trim).filter(|p| !p.is_empty()) {
         let (k, v) = pair.split_once('=').ok_or_else(|| {
-            Error::Query(format!("line {line}: filter {pair:?} is not key=value"))
+            Error::Input(format!("line {line}: filter {pair:?} is not key=value"))
         })?;
         let year = |v: &str| {
             v.parse::<i64>()
-                .map_err(|_| Error::Query(format!("line {line}: {k} must be a year, got {v:?}")))
+                .map_err(|_| Error::Input(format!("line {line}: {k} must be a year, got {v:?}")))
         };
         match k {
             "city" => f.cities.push(v.to_string()),
@@ -120,7 +120,7 @@ fn parse_filters(spec: &str, line: usize) -> Result<Filters> {
             "year_from" => f.year_from = Some(year(v)?),
             "year_to" => f.year_to = Some(year(v)?),
             other => {
-                return Err(Error::Query(format!(
+                return Err(Error::Input(format!(
                     "line {line}: unknown filter {other:?}"
                 )));
             }
@@ -139,7 +139,7 @@ pub fn parse_queries(text: &str) -> Result<Vec<JudgedQuery>> {
         }
         let cols: Vec<&str> = line.split('\t').collect();
         if cols.len() != 4 {
-            return Err(Error::Query(format!(
+            return Err(Error::Input(format!(
                 "line {n}: expected 4 tab-separated columns (qid, query, filters, judgments), found {}",
                 cols.len()
             )));
@@ -153,13 +153,13 @@ pub fn parse_queries(text: &str) -> Result<Vec<JudgedQuery>> {
             let mut parts = j.splitn(3, ':');
             let (Some(g), Some(file), Some(phrase)) = (parts.next(), parts.next(), parts.next())
             else {
-                return Err(Error::Query(format!(
+                return Err(Error::Input(format!(
                     "line {n}: judgment {j:?} is not grade:file:phrase"
                 )));
             };
             let grade = g
                 .parse::<u32>()
-                .map_err(|_| Error::Query(format!("line {n}: grade {g:?} is not a number")))?;
+                .map_err(|_| Error::Input(format!("line {n}: grade {g:?} is not a number")))?;
             judgments.push(Judgment {
                 grade,
                 file: canonical(file),

@@ -30,10 +30,12 @@ fn extract_all(dir: &Path) -> HashMap<String, Result<(Extracted, DocMeta), Strin
     walk.files
         .iter()
         .map(|f| {
-            let got = archive::extract(f).map(|ex| {
-                let meta = meta::infer(&f.rel, &ex, None);
-                (ex, meta)
-            });
+            let got = archive::extract(f)
+                .map(|ex| {
+                    let meta = meta::infer(&f.rel, &ex, None);
+                    (ex, meta)
+                })
+                .map_err(|e| e.to_string());
             (f.rel.clone(), got)
         })
         .collect()
@@ -484,25 +486,27 @@ fn hostile_files_each_get_their_reason_and_cost_nothing_else() {
             .skipped
             .iter()
             .find(|s| s.rel == rel)
-            .map(|s| s.reason.clone())
+            .map(|s| (s.reason.clone(), s.reason_code.clone()))
             .unwrap_or_else(|| panic!("{rel} not skipped: {:#?}", report.skipped))
     };
-    let expect = |rel: &str, part: &str| {
-        let r = reason(rel);
+    // The message a person reads, and the stable code a program matches.
+    let expect = |rel: &str, part: &str, code: &str| {
+        let (r, c) = reason(rel);
         assert!(r.contains(part), "{rel}: {r}");
+        assert_eq!(c, code, "{rel}: {r}");
     };
-    expect("truncated.pdf", "broken or truncated PDF");
-    expect("image.pdf", "not a PDF: the file is a PNG image");
-    expect("zero.pdf", "PDF has no pages");
-    expect("scan.pdf", "no text layer: scanned image?");
+    expect("truncated.pdf", "broken or truncated PDF", "corrupt");
+    expect("image.pdf", "not a PDF: the file is a PNG image", "corrupt");
+    expect("zero.pdf", "PDF has no pages", "empty");
+    expect("scan.pdf", "no text layer: scanned image?", "no_text");
     if have_qpdf {
-        expect("locked.pdf", "encrypted PDF");
+        expect("locked.pdf", "encrypted PDF", "encrypted");
     }
-    expect("bomb.xlsx", "zip bomb");
-    expect("bomb.docx", "zip bomb");
-    expect("deep.docx", "nested deeper than 256 levels");
-    expect("broken.csv", "line 3");
-    expect("empty.xlsx", "empty file");
+    expect("bomb.xlsx", "zip bomb", "too_large");
+    expect("bomb.docx", "zip bomb", "too_large");
+    expect("deep.docx", "nested deeper than 256 levels", "too_large");
+    expect("broken.csv", "line 3", "corrupt");
+    expect("empty.xlsx", "empty file", "empty");
     assert_eq!(report.documents, 2, "{:#?}", report.skipped);
 
     let hits = engine

@@ -110,14 +110,125 @@ fn bad_parameters_are_400_with_code_and_message() {
         (format!("q={q}&include=everything"), "invalid_parameter"),
         ("q=".to_string(), "missing_query"),
         ("".to_string(), "missing_query"),
-        (format!("q={}", enc("-停電")), "invalid_query"),
-        (format!("q={}", "%E3%81%82".repeat(600)), "invalid_query"),
+        (format!("q={}", enc("-停電")), "query_only_excludes"),
+        (format!("q={}", "%E3%81%82".repeat(600)), "value_too_long"),
+        ("q=%22".to_string(), "query_empty"),
     ] {
         let (status, v) = get_json(&format!("{}/api/search?{query}", base()));
         let shown: String = query.chars().take(60).collect();
         assert_eq!(status, 400, "{shown}: {v}");
         assert_eq!(v["error"]["code"], code, "{shown}: {v}");
         assert!(v["error"]["message"].as_str().unwrap().len() > 5);
+    }
+}
+
+/// Each case a user interface words differently has its own code, and the
+/// numbers it needs in `params` (absent when there are none).
+#[test]
+fn errors_carry_their_specific_code_and_params() {
+    let terms: Vec<String> = (0..33).map(|i| format!("w{i}")).collect();
+    let long = "a".repeat(1001);
+    let cities: String = (0..21).map(|i| format!("&city=c{i}")).collect();
+    let q = enc("停電");
+    let cases: Vec<(String, u16, &str, serde_json::Value)> = vec![
+        (
+            format!("/api/search?q={}", enc("-防災")),
+            400,
+            "query_only_excludes",
+            serde_json::Value::Null,
+        ),
+        (
+            format!("/api/search?q={}", enc(&terms.join(" "))),
+            400,
+            "too_many_terms",
+            serde_json::json!({"terms": 33, "max": 32}),
+        ),
+        (
+            format!("/api/search?q={q}&city={}", enc(&long)),
+            400,
+            "value_too_long",
+            serde_json::json!({"parameter": "city", "max_chars": 1000}),
+        ),
+        (
+            format!("/api/search?q={}", enc(&"あ".repeat(501))),
+            400,
+            "value_too_long",
+            serde_json::json!({"parameter": "q", "max_chars": 500}),
+        ),
+        (
+            format!("/api/search?q={q}&offset=9995"),
+            400,
+            "window_too_deep",
+            serde_json::json!({"max": 10000}),
+        ),
+        (
+            format!("/api/search?q={q}&limit=0"),
+            400,
+            "invalid_parameter",
+            serde_json::json!({"parameter": "limit"}),
+        ),
+        (
+            format!("/api/search?q={q}&sort=newest"),
+            400,
+            "invalid_parameter",
+            serde_json::json!({"parameter": "sort"}),
+        ),
+        (
+            format!("/api/compare?q={q}{cities}"),
+            400,
+            "too_many_cities",
+            serde_json::json!({"max": 20}),
+        ),
+        (
+            "/api/diff/sections?from=x".to_string(),
+            400,
+            "missing_parameter",
+            serde_json::json!({"parameter": "to"}),
+        ),
+        (
+            format!("/api/suggest?prefix={}", enc(&"あ".repeat(51))),
+            400,
+            "value_too_long",
+            serde_json::json!({"parameter": "prefix", "max_chars": 50}),
+        ),
+        (
+            "/api/search".to_string(),
+            400,
+            "missing_query",
+            serde_json::Value::Null,
+        ),
+        (
+            "/api/documents/0123456789abcdef".to_string(),
+            404,
+            "document_not_found",
+            serde_json::Value::Null,
+        ),
+        (
+            "/api/similar/0123456789abcdef-1".to_string(),
+            404,
+            "section_not_found",
+            serde_json::Value::Null,
+        ),
+        (
+            "/api/no/such/endpoint".to_string(),
+            404,
+            "not_found",
+            serde_json::Value::Null,
+        ),
+    ];
+    for (path, want_status, code, params) in cases {
+        let (status, v) = get_json(&format!("{}{path}", base()));
+        let shown: String = path.chars().take(80).collect();
+        assert_eq!(status, want_status, "{shown}: {v}");
+        assert_eq!(v["error"]["code"], code, "{shown}: {v}");
+        assert!(
+            v["error"]["message"].as_str().is_some_and(|m| m.len() > 5),
+            "{shown}: {v}"
+        );
+        assert_eq!(v["error"]["params"], params, "{shown}: {v}");
+        if params.is_null() {
+            assert!(v["error"].get("params").is_none(), "{shown}: {v}");
+        }
     }
 }
 
@@ -143,7 +254,7 @@ fn documents_list_and_detail() {
     for bad in ["0000000000000000", "..%2F..%2Fetc%2Fpasswd", "%00", "x"] {
         let (status, v) = get_json(&format!("{}/api/documents/{bad}", base()));
         assert_eq!(status, 404, "{bad}");
-        assert_eq!(v["error"]["code"], "not_found");
+        assert_eq!(v["error"]["code"], "document_not_found");
     }
 }
 
@@ -343,7 +454,7 @@ fn original_files_are_served_only_from_inside_the_archive() {
     let link = plansearch::index::writer::doc_id_for("link.txt");
     let (status, v) = get_json(&format!("{base}/api/documents/{link}/original"));
     assert_eq!(status, 404, "{v}");
-    assert_eq!(v["error"]["code"], "not_found");
+    assert_eq!(v["error"]["code"], "document_not_found");
 
     // A file deleted since indexing: JSON 404 that says so.
     std::fs::remove_file(dir.join("運営方針.txt")).unwrap();

@@ -88,7 +88,7 @@ fn every_error_status_has_the_json_body_and_the_security_headers() {
     let h = "localhost";
 
     let (s, head, body) = raw(&base, &get_req("/api/search?q=%22", h, ""));
-    assert_documented_error(s, &head, &body, 400, "invalid_query");
+    assert_documented_error(s, &head, &body, 400, "query_empty");
     let (s, head, body) = raw(&base, &get_req("/nope/at/all", h, ""));
     assert_documented_error(s, &head, &body, 404, "not_found");
     let (s, head, body) = raw(

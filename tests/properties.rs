@@ -458,7 +458,11 @@ proptest! {
                 prop_assert_eq!(secs.is_empty(), ex.blocks.is_empty());
                 let _ = plansearch::meta::infer(&file.rel, &ex, None);
             }
-            Err(reason) => prop_assert!(reason.len() > 5, "unclear reason {:?}", reason),
+            Err(reason) => prop_assert!(
+                reason.to_string().len() > 5 && !reason.code().is_empty(),
+                "unclear reason {:?}",
+                reason
+            ),
         }
     }
 }
@@ -653,7 +657,7 @@ proptest! {
                     assert_safe_html(&h.snippet)?;
                 }
             }
-            Err(plansearch::Error::Query(message)) => prop_assert!(!message.is_empty()),
+            Err(plansearch::Error::Query(e)) => prop_assert!(!e.to_string().is_empty()),
             Err(e) => prop_assert!(false, "{:?} failed: {}", q, e),
         }
     }

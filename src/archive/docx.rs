@@ -11,7 +11,7 @@ use quick_xml::{Reader, XmlVersion};
 
 use super::blocks::BlockSink;
 use super::title::real_title;
-use super::{Block, unzip};
+use super::{Block, ExtractError, unzip};
 
 /// Deepest XML nesting accepted; real documents stay under 30.
 pub(super) const MAX_XML_DEPTH: usize = 256;
@@ -22,11 +22,16 @@ pub(super) struct Docx {
     pub title: Option<String>,
 }
 
-pub(super) fn extract(bytes: &[u8]) -> Result<Docx, String> {
+pub(super) fn extract(bytes: &[u8]) -> Result<Docx, ExtractError> {
     let mut zip = unzip::open(bytes)?;
     let mut budget = unzip::MAX_UNZIPPED;
-    let document = unzip::read_text(&mut zip, "word/document.xml", &mut budget)?
-        .ok_or("not a Word document (no word/document.xml); open and save it as .docx again")?;
+    let document =
+        unzip::read_text(&mut zip, "word/document.xml", &mut budget)?.ok_or_else(|| {
+            ExtractError::Corrupt(
+                "not a Word document (no word/document.xml); open and save it as .docx again"
+                    .to_owned(),
+            )
+        })?;
     let headings = match unzip::read_text(&mut zip, "word/styles.xml", &mut budget)? {
         Some(styles) => heading_styles(&styles)?,
         None => HashMap::new(),
@@ -39,12 +44,16 @@ pub(super) fn extract(bytes: &[u8]) -> Result<Docx, String> {
     Ok(Docx { blocks, title })
 }
 
-fn xml_error(part: &str, e: impl std::fmt::Display) -> String {
-    format!("broken Word document ({part}: {e}); open and save it again")
+fn xml_error(part: &str, e: impl std::fmt::Display) -> ExtractError {
+    ExtractError::Corrupt(format!(
+        "broken Word document ({part}: {e}); open and save it again"
+    ))
 }
 
-fn too_deep() -> String {
-    format!("Word document nested deeper than {MAX_XML_DEPTH} levels: refused (damaged or hostile)")
+fn too_deep() -> ExtractError {
+    ExtractError::TooLarge(format!(
+        "Word document nested deeper than {MAX_XML_DEPTH} levels: refused (damaged or hostile)"
+    ))
 }
 
 /// Local name of an element (`w:p` → `p`).
@@ -72,7 +81,7 @@ fn attribute(e: &BytesStart<'_>, name: &str) -> Option<String> {
 
 /// Style id → whether paragraphs of that style are headings: named
 /// `heading N`, `見出し N`, `Title`/`表題`, or with an outline level.
-fn heading_styles(xml: &str) -> Result<HashMap<String, bool>, String> {
+fn heading_styles(xml: &str) -> Result<HashMap<String, bool>, ExtractError> {
     let mut reader = Reader::from_str(xml);
     let mut out = HashMap::new();
     let mut depth = 0usize;
@@ -130,7 +139,7 @@ fn heading_styles(xml: &str) -> Result<HashMap<String, bool>, String> {
 }
 
 /// `dc:title` of docProps/core.xml.
-fn core_title(xml: &str) -> Result<Option<String>, String> {
+fn core_title(xml: &str) -> Result<Option<String>, ExtractError> {
     let mut reader = Reader::from_str(xml);
     let mut depth = 0usize;
     let mut in_title = false;
@@ -182,7 +191,7 @@ struct Para {
 }
 
 /// Reads word/document.xml into blocks.
-fn body_blocks(xml: &str, headings: &HashMap<String, bool>) -> Result<Vec<Block>, String> {
+fn body_blocks(xml: &str, headings: &HashMap<String, bool>) -> Result<Vec<Block>, ExtractError> {
     let mut reader = Reader::from_str(xml);
     let mut sink = BlockSink::default();
     let mut depth = 0usize;
@@ -355,6 +364,7 @@ mod tests {
         assert!(
             body_blocks(&doc, &HashMap::new())
                 .unwrap_err()
+                .to_string()
                 .contains("deeper")
         );
     }

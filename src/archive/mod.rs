@@ -18,6 +18,7 @@ use std::path::PathBuf;
 mod blocks;
 mod decode;
 mod docx;
+mod error;
 mod furniture;
 mod html;
 mod inline;
@@ -30,6 +31,8 @@ mod text;
 mod title;
 mod unzip;
 mod walk;
+
+pub use error::ExtractError;
 
 /// Source format, from the file extension.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -80,7 +83,24 @@ pub struct ArchiveFile {
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
 pub struct Skipped {
     pub rel: String,
+    /// The reason in English, for people.
     pub reason: String,
+    /// The reason's stable code ([`ExtractError::code`]) for programs:
+    /// `unsupported_format`, `encrypted`, `corrupt`, `unreadable`,
+    /// `too_large`, `no_text`, `tool_missing`, `empty`, `not_followed`,
+    /// `name_clash`, `timeout`, `internal`.
+    #[serde(default)]
+    pub reason_code: String,
+}
+
+impl Skipped {
+    pub fn new(rel: impl Into<String>, reason: &ExtractError) -> Skipped {
+        Skipped {
+            rel: rel.into(),
+            reason: reason.to_string(),
+            reason_code: reason.code().to_string(),
+        }
+    }
 }
 
 /// One unit of extracted text. All strings are normalized
@@ -179,7 +199,7 @@ pub fn walk(root: &std::path::Path) -> crate::Result<Walk> {
 ///
 /// A text file that yields no block (e.g. an HTML page with only scripts) is
 /// `Ok` with no blocks: it was read fine, it just says nothing.
-pub fn extract(file: &ArchiveFile) -> Result<Extracted, String> {
+pub fn extract(file: &ArchiveFile) -> Result<Extracted, ExtractError> {
     let bytes = read::read_capped(&file.path)?;
     let content_hash = blake3::hash(&bytes).to_hex().to_string();
     let mut out = Extracted {
@@ -189,13 +209,13 @@ pub fn extract(file: &ArchiveFile) -> Result<Extracted, String> {
     };
     match file.format {
         Format::Html | Format::Text | Format::Markdown | Format::Csv | Format::Tsv => {
-            let decoded = decode::decode_vec(bytes)?;
+            let decoded = decode::decode_vec(bytes).map_err(ExtractError::Corrupt)?;
             if decoded
                 .text
                 .chars()
                 .all(|c| c.is_whitespace() || c == '\u{feff}')
             {
-                return Err("empty file".to_owned());
+                return Err(ExtractError::Empty("empty file".to_owned()));
             }
             out.encoding = decoded.encoding;
             match file.format {
@@ -206,7 +226,8 @@ pub fn extract(file: &ArchiveFile) -> Result<Extracted, String> {
                     } else {
                         b'\t'
                     };
-                    let t = table::extract(&decoded.text, delimiter)?;
+                    let t =
+                        table::extract(&decoded.text, delimiter).map_err(ExtractError::Corrupt)?;
                     (out.blocks, out.declared) = (t.blocks, t.declared);
                 }
                 _ => out.blocks = text::extract(&decoded.text, file.format),
@@ -214,16 +235,16 @@ pub fn extract(file: &ArchiveFile) -> Result<Extracted, String> {
         }
         Format::Pdf | Format::Xlsx | Format::Xls | Format::Ods | Format::Docx => {
             if bytes.is_empty() {
-                return Err("empty file".to_owned());
+                return Err(ExtractError::Empty("empty file".to_owned()));
             }
             // Parsers of binary formats are the code most exposed to hostile
             // files: a panic in one is this file's error, not the run's.
             let run = std::panic::AssertUnwindSafe(|| extract_binary(file, bytes, &mut out));
             std::panic::catch_unwind(run).unwrap_or_else(|_| {
-                Err(format!(
+                Err(ExtractError::Corrupt(format!(
                     "the .{} reader failed on this file (damaged?); open and save it again",
                     file.format.name()
-                ))
+                )))
             })?;
         }
     }
@@ -231,7 +252,11 @@ pub fn extract(file: &ArchiveFile) -> Result<Extracted, String> {
 }
 
 /// PDF, workbook and Word extraction into `out`.
-fn extract_binary(file: &ArchiveFile, bytes: Vec<u8>, out: &mut Extracted) -> Result<(), String> {
+fn extract_binary(
+    file: &ArchiveFile,
+    bytes: Vec<u8>,
+    out: &mut Extracted,
+) -> Result<(), ExtractError> {
     match file.format {
         Format::Pdf => {
             let head = &bytes[..bytes.len().min(1024)];

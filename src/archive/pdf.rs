@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 use super::blocks::BlockSink;
 use super::repair;
 use super::title::real_title;
-use super::{Block, Place, PlaceMark};
+use super::{Block, ExtractError, Place, PlaceMark};
 use crate::analysis::normalize::normalize_inline;
 
 /// Longest a PDF may take to extract; poppler needs 2–3 ms a page, so
@@ -33,7 +33,7 @@ pub(super) struct Pdf {
 }
 
 /// Extracts the PDF at `path`, whose first bytes are `head`.
-pub(super) fn extract(path: &Path, head: &[u8]) -> Result<Pdf, String> {
+pub(super) fn extract(path: &Path, head: &[u8]) -> Result<Pdf, ExtractError> {
     check_signature(head)?;
     let info = run(
         Command::new("pdfinfo").args(["-enc", "UTF-8"]).arg(path),
@@ -51,7 +51,7 @@ pub(super) fn extract(path: &Path, head: &[u8]) -> Result<Pdf, String> {
     };
     let pages: u32 = field("Pages").and_then(|p| p.parse().ok()).unwrap_or(0);
     if pages == 0 {
-        return Err("PDF has no pages".to_owned());
+        return Err(ExtractError::Empty("PDF has no pages".to_owned()));
     }
     let title = field("Title").and_then(real_title);
 
@@ -74,10 +74,7 @@ pub(super) fn extract(path: &Path, head: &[u8]) -> Result<Pdf, String> {
         .map(str::to_owned)
         .collect();
     if page_texts.iter().all(|p| p.trim().is_empty()) {
-        return Err(
-            "no text layer: scanned image? (run OCR on it, e.g. ocrmypdf, then index the result)"
-                .to_owned(),
-        );
+        return Err(ExtractError::NoText);
     }
 
     // Word keeps the title property of the template a document was made
@@ -121,7 +118,7 @@ fn borne_out(title: &str, page: &str) -> bool {
 }
 
 /// PDF files start with `%PDF-` (readers accept it within the first KiB).
-fn check_signature(head: &[u8]) -> Result<(), String> {
+fn check_signature(head: &[u8]) -> Result<(), ExtractError> {
     let window = &head[..head.len().min(1024)];
     if window.windows(5).any(|w| w == b"%PDF-") {
         return Ok(());
@@ -137,26 +134,28 @@ fn check_signature(head: &[u8]) -> Result<(), String> {
     } else {
         "something else"
     };
-    Err(format!(
+    Err(ExtractError::Corrupt(format!(
         "not a PDF: the file is {what} named .pdf; rename it or replace it with the real PDF"
-    ))
+    )))
 }
 
 /// poppler's complaint → a reason a user can act on.
-fn poppler_reason(stderr: &[u8]) -> String {
+fn poppler_reason(stderr: &[u8]) -> ExtractError {
     let msg = String::from_utf8_lossy(stderr);
     if msg.contains("Incorrect password") {
-        "encrypted PDF (needs a password); save an unprotected copy to index it".to_owned()
+        ExtractError::Encrypted
     } else if msg.contains("page count 0") || msg.contains("Wrong page range") {
-        "PDF has no pages".to_owned()
+        ExtractError::Empty("PDF has no pages".to_owned())
     } else if msg.contains("xref") || msg.contains("trailer") || msg.contains("May not be a PDF") {
-        "broken or truncated PDF (cannot read its structure); download it again".to_owned()
+        ExtractError::Corrupt(
+            "broken or truncated PDF (cannot read its structure); download it again".to_owned(),
+        )
     } else {
         let first = msg.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
-        format!(
+        ExtractError::Corrupt(format!(
             "cannot read the PDF: {}",
             first.chars().take(200).collect::<String>()
-        )
+        ))
     }
 }
 
@@ -168,7 +167,7 @@ struct Output {
 
 /// Runs `cmd`, killing it after [`TIMEOUT`] or once it writes more than
 /// `cap` bytes.
-fn run(cmd: &mut Command, cap: usize) -> Result<Output, String> {
+fn run(cmd: &mut Command, cap: usize) -> Result<Output, ExtractError> {
     let program = cmd.get_program().to_string_lossy().into_owned();
     let mut child = cmd
         .stdin(Stdio::null())
@@ -176,15 +175,17 @@ fn run(cmd: &mut Command, cap: usize) -> Result<Output, String> {
         .stderr(Stdio::piped())
         .spawn()
         .map_err(|e| match e.kind() {
-            std::io::ErrorKind::NotFound => format!(
+            std::io::ErrorKind::NotFound => ExtractError::ToolMissing(format!(
                 "cannot read PDFs: {program} is not installed (install poppler-utils and \
                  poppler-data, e.g. scripts/setup)"
-            ),
-            _ => format!("cannot run {program}: {e}"),
+            )),
+            _ => ExtractError::ToolMissing(format!("cannot run {program}: {e}")),
         })?;
     let (Some(stdout), Some(stderr)) = (child.stdout.take(), child.stderr.take()) else {
         let _ = child.kill();
-        return Err(format!("cannot run {program}: no output pipe"));
+        return Err(ExtractError::ToolMissing(format!(
+            "cannot run {program}: no output pipe"
+        )));
     };
     // Readers on their own threads: a full pipe must never block the child
     // while we wait for it. A reader over its cap stops and closes the pipe,
@@ -204,17 +205,19 @@ fn run(cmd: &mut Command, cap: usize) -> Result<Output, String> {
             Err(e) => {
                 let _ = child.kill();
                 let _ = child.wait();
-                return Err(format!("cannot run {program}: {e}"));
+                return Err(ExtractError::ToolMissing(format!(
+                    "cannot run {program}: {e}"
+                )));
             }
         }
     };
     let stdout = out_reader.join().unwrap_or_default();
     let stderr = err_reader.join().unwrap_or_default();
     if stdout.len() > cap {
-        return Err(format!(
+        return Err(ExtractError::TooLarge(format!(
             "PDF text is larger than {} MiB; split the PDF into smaller files",
             cap / (1024 * 1024)
-        ));
+        )));
     }
     match status {
         Some(status) => Ok(Output {
@@ -222,10 +225,10 @@ fn run(cmd: &mut Command, cap: usize) -> Result<Output, String> {
             stdout,
             stderr,
         }),
-        None => Err(format!(
+        None => Err(ExtractError::Timeout(format!(
             "PDF took longer than {} s to read (damaged or hostile?); check it in a PDF viewer",
             TIMEOUT.as_secs()
-        )),
+        ))),
     }
 }
 
@@ -245,7 +248,8 @@ mod tests {
         assert!(check_signature(b"%PDF-1.7\n").is_ok());
         assert!(check_signature(b"\r\n%PDF-1.4").is_ok());
         let png = check_signature(b"\x89PNG\r\n\x1a\n").unwrap_err();
-        assert!(png.contains("PNG image"), "{png}");
+        assert_eq!(png.code(), "corrupt");
+        assert!(png.to_string().contains("PNG image"), "{png}");
     }
 
     #[test]
@@ -258,11 +262,14 @@ mod tests {
 
     #[test]
     fn poppler_errors_become_advice() {
-        assert!(poppler_reason(b"Command Line Error: Incorrect password").contains("encrypted"));
-        assert!(poppler_reason(b"Syntax Error: Couldn't read xref table").contains("truncated"));
-        assert_eq!(
-            poppler_reason(b"Syntax Error: Invalid page count 0"),
-            "PDF has no pages"
-        );
+        let encrypted = poppler_reason(b"Command Line Error: Incorrect password");
+        assert_eq!(encrypted, ExtractError::Encrypted);
+        assert!(encrypted.to_string().contains("encrypted"));
+        let truncated = poppler_reason(b"Syntax Error: Couldn't read xref table");
+        assert_eq!(truncated.code(), "corrupt");
+        assert!(truncated.to_string().contains("truncated"));
+        let empty = poppler_reason(b"Syntax Error: Invalid page count 0");
+        assert_eq!(empty.code(), "empty");
+        assert_eq!(empty.to_string(), "PDF has no pages");
     }
 }

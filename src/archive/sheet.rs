@@ -6,7 +6,7 @@ use std::io::Cursor;
 use calamine::{Data, Reader, open_workbook_auto_from_rs};
 
 use super::blocks::BlockSink;
-use super::{Block, Format, Place, PlaceMark, unzip};
+use super::{Block, ExtractError, Format, Place, PlaceMark, unzip};
 
 /// Extracts every sheet of the workbook in `bytes`: one [`Block::Row`] per
 /// spreadsheet row, a cell's line breaks kept as separate cell lines (a row
@@ -15,23 +15,23 @@ use super::{Block, Format, Place, PlaceMark, unzip};
 pub(super) fn extract(
     bytes: &[u8],
     format: Format,
-) -> Result<(Vec<Block>, Vec<PlaceMark>), String> {
+) -> Result<(Vec<Block>, Vec<PlaceMark>), ExtractError> {
     if matches!(format, Format::Xlsx | Format::Ods) {
         // calamine inflates parts whole: the sizes are checked first.
         let mut zip = unzip::open(bytes)?;
         unzip::check_inflated_size(&mut zip)?;
     }
     let mut book = open_workbook_auto_from_rs(Cursor::new(bytes)).map_err(|e| {
-        format!(
+        ExtractError::Corrupt(format!(
             "cannot read the workbook ({e}); check that it opens in a spreadsheet program and \
              that its extension matches its type"
-        )
+        ))
     })?;
     let mut sink = BlockSink::default();
     for name in book.sheet_names() {
-        let range = book
-            .worksheet_range(&name)
-            .map_err(|e| format!("cannot read sheet {name:?} of the workbook ({e})"))?;
+        let range = book.worksheet_range(&name).map_err(|e| {
+            ExtractError::Corrupt(format!("cannot read sheet {name:?} of the workbook ({e})"))
+        })?;
         let first_row = range.start().map_or(0, |(row, _)| row);
         for (i, cells) in range.rows().enumerate() {
             let cells: Vec<Vec<String>> = cells

@@ -6,7 +6,7 @@ use std::path::Path;
 
 use walkdir::WalkDir;
 
-use super::{ArchiveFile, Format, Skipped, Walk, read};
+use super::{ArchiveFile, ExtractError, Format, Skipped, Walk, read};
 use crate::Error;
 
 pub(super) fn walk(root: &Path) -> crate::Result<Walk> {
@@ -27,10 +27,8 @@ pub(super) fn walk(root: &Path) -> crate::Result<Walk> {
             Err(err) => {
                 let path = err.path().unwrap_or(root);
                 if !path.file_name().is_some_and(is_hidden) {
-                    out.skipped.push(Skipped {
-                        rel: rel_path(root, path),
-                        reason: walk_error_reason(&err),
-                    });
+                    out.skipped
+                        .push(Skipped::new(rel_path(root, path), &walk_error_reason(&err)));
                 }
                 continue;
             }
@@ -44,10 +42,12 @@ pub(super) fn walk(root: &Path) -> crate::Result<Walk> {
             if entry.file_type().is_dir() {
                 entries.skip_current_dir();
             }
-            out.skipped.push(Skipped {
-                rel: rel_path(root, entry.path()),
-                reason: "symbolic link leading outside the archive folder; not followed".to_owned(),
-            });
+            out.skipped.push(Skipped::new(
+                rel_path(root, entry.path()),
+                &ExtractError::NotFollowed(
+                    "symbolic link leading outside the archive folder; not followed".to_owned(),
+                ),
+            ));
             continue;
         }
         let file_type = entry.file_type();
@@ -56,8 +56,9 @@ pub(super) fn walk(root: &Path) -> crate::Result<Walk> {
         }
         let rel = rel_path(root, entry.path());
         if !file_type.is_file() {
-            let reason = "not a regular file (device, socket or pipe)".to_owned();
-            out.skipped.push(Skipped { rel, reason });
+            let reason =
+                ExtractError::NotFollowed("not a regular file (device, socket or pipe)".to_owned());
+            out.skipped.push(Skipped::new(rel, &reason));
             continue;
         }
         if entry.depth() == 1 && entry.file_name().eq_ignore_ascii_case("manifest.csv") {
@@ -66,7 +67,7 @@ pub(super) fn walk(root: &Path) -> crate::Result<Walk> {
         let format = match format_of(entry.path()) {
             Ok(format) => format,
             Err(reason) => {
-                out.skipped.push(Skipped { rel, reason });
+                out.skipped.push(Skipped::new(rel, &reason));
                 continue;
             }
         };
@@ -75,8 +76,9 @@ pub(super) fn walk(root: &Path) -> crate::Result<Walk> {
         let size = match File::open(entry.path()).and_then(|f| f.metadata()) {
             Ok(meta) => meta.len(),
             Err(e) => {
-                let reason = format!("cannot open file: {}", read::describe(&e));
-                out.skipped.push(Skipped { rel, reason });
+                let reason =
+                    ExtractError::Unreadable(format!("cannot open file: {}", read::describe(&e)));
+                out.skipped.push(Skipped::new(rel, &reason));
                 continue;
             }
         };
@@ -122,9 +124,11 @@ fn is_hidden(name: &std::ffi::OsStr) -> bool {
 }
 
 /// The format of a supported file, or why it is not indexed.
-fn format_of(path: &Path) -> Result<Format, String> {
+fn format_of(path: &Path) -> Result<Format, ExtractError> {
     let Some(ext) = path.extension() else {
-        return Err("unsupported file type (no extension)".to_owned());
+        return Err(ExtractError::UnsupportedFormat(
+            "unsupported file type (no extension)".to_owned(),
+        ));
     };
     let ext = ext.to_string_lossy().to_lowercase();
     match ext.as_str() {
@@ -138,13 +142,15 @@ fn format_of(path: &Path) -> Result<Format, String> {
         "docx" => Ok(Format::Docx),
         "csv" => Ok(Format::Csv),
         "tsv" | "tab" => Ok(Format::Tsv),
-        "doc" | "odt" | "rtf" => Err(format!(
+        "doc" | "odt" | "rtf" => Err(ExtractError::UnsupportedFormat(format!(
             "unsupported file type .{ext}: save it as .docx or PDF to index it"
-        )),
-        "ppt" | "pptx" | "odp" => Err(format!(
+        ))),
+        "ppt" | "pptx" | "odp" => Err(ExtractError::UnsupportedFormat(format!(
             "unsupported file type .{ext}: save it as PDF to index it"
-        )),
-        _ => Err(format!("unsupported file type .{ext}")),
+        ))),
+        _ => Err(ExtractError::UnsupportedFormat(format!(
+            "unsupported file type .{ext}"
+        ))),
     }
 }
 
@@ -167,12 +173,12 @@ fn skip_clashing_names(out: &mut Walk) {
     let mut kept: Vec<ArchiveFile> = Vec::with_capacity(out.files.len());
     for file in out.files.drain(..) {
         if kept.last().is_some_and(|k| k.rel == file.rel) {
-            out.skipped.push(Skipped {
-                reason: "file name is not valid UTF-8 and reads the same as another file's; \
-                         rename it in UTF-8"
+            let reason = ExtractError::NameClash(
+                "file name is not valid UTF-8 and reads the same as another file's; \
+                 rename it in UTF-8"
                     .to_owned(),
-                rel: file.rel,
-            });
+            );
+            out.skipped.push(Skipped::new(file.rel, &reason));
         } else {
             kept.push(file);
         }
@@ -186,10 +192,11 @@ const ELOOP: i32 = 40;
 #[cfg(not(target_os = "linux"))]
 const ELOOP: i32 = 62;
 
-fn walk_error_reason(err: &walkdir::Error) -> String {
+fn walk_error_reason(err: &walkdir::Error) -> ExtractError {
     if err.loop_ancestor().is_some() {
-        return "symlink loop (the link points to a folder that contains it); not followed"
-            .to_owned();
+        return ExtractError::NotFollowed(
+            "symlink loop (the link points to a folder that contains it); not followed".to_owned(),
+        );
     }
     let is_link = err
         .path()
@@ -197,16 +204,17 @@ fn walk_error_reason(err: &walkdir::Error) -> String {
         .is_some_and(|m| m.file_type().is_symlink());
     match err.io_error() {
         Some(e) if is_link && e.kind() == io::ErrorKind::NotFound => {
-            "broken symbolic link (its target does not exist)".to_owned()
+            ExtractError::NotFollowed("broken symbolic link (its target does not exist)".to_owned())
         }
         // ELOOP: links that point at each other (a → b → a) never reach a
         // file; the kernel gives up after 40 hops.
-        Some(e) if is_link && e.raw_os_error() == Some(ELOOP) => {
-            "symlink loop (links that point at each other, never reaching a file); not followed"
-                .to_owned()
-        }
-        Some(e) => format!("cannot read: {}", read::describe(e)),
-        None => format!("cannot read: {err}"),
+        Some(e) if is_link && e.raw_os_error() == Some(ELOOP) => ExtractError::NotFollowed(
+            "symlink loop (links that point at each other, never reaching a file); \
+                 not followed"
+                .to_owned(),
+        ),
+        Some(e) => ExtractError::Unreadable(format!("cannot read: {}", read::describe(e))),
+        None => ExtractError::Unreadable(format!("cannot read: {err}")),
     }
 }
 

@@ -36,6 +36,9 @@ pub struct FileState {
     /// retried until the fingerprint changes.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub failed: Option<String>,
+    /// The stable code of `failed` ([`crate::archive::ExtractError::code`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub failed_code: Option<String>,
 }
 
 /// The record of every file, by archive-relative path.
@@ -134,6 +137,7 @@ mod tests {
                     hash: "h".into(),
                     fingerprint: "f".into(),
                     failed,
+                    failed_code: None,
                 },
             );
         }

@@ -24,7 +24,7 @@ use super::reader::{self, MARKER, register_tokenizers};
 use super::schema::{self, Fields, SCHEMA_VERSION};
 use super::state::{self, FileState, State};
 use crate::analysis::Analyzer;
-use crate::archive::{self, ArchiveFile, Format, Place, Skipped};
+use crate::archive::{self, ArchiveFile, ExtractError, Format, Place, Skipped};
 use crate::error::{Error, Result};
 use crate::meta::{self, DocMeta, Manifest, ManifestRow};
 use crate::sections::{self, Section};
@@ -234,11 +234,11 @@ fn prepare(
     file: &ArchiveFile,
     fingerprint: String,
     manifest: Option<&ManifestRow>,
-) -> std::result::Result<PreparedDoc, String> {
+) -> std::result::Result<PreparedDoc, ExtractError> {
     let extracted = archive::extract(file)?;
     let sections = sections::split_extracted(&extracted);
     if sections.is_empty() {
-        return Err("no text after extraction".to_string());
+        return Err(ExtractError::Empty("no text after extraction".to_string()));
     }
     let meta = meta::infer(&file.rel, &extracted, manifest);
     Ok(PreparedDoc {
@@ -545,10 +545,10 @@ fn update(
         let checked = match checked {
             Ok(c) => c,
             Err(e) => {
-                report.skipped.push(Skipped {
-                    rel: file.rel.clone(),
-                    reason: format!("cannot read: {e}"),
-                });
+                report.skipped.push(Skipped::new(
+                    file.rel.clone(),
+                    &ExtractError::Unreadable(format!("cannot read: {e}")),
+                ));
                 continue;
             }
         };
@@ -561,12 +561,17 @@ fn update(
             .and_then(|r| r.failed.clone())
         {
             // Failed before and unchanged since: not retried.
+            let reason_code = recorded
+                .and_then(|r| r.failed_code.clone())
+                .unwrap_or_default();
             report.skipped.push(Skipped {
                 rel: file.rel.clone(),
                 reason,
+                reason_code,
             });
             let entry = FileState {
                 failed: recorded.and_then(|r| r.failed.clone()),
+                failed_code: recorded.and_then(|r| r.failed_code.clone()),
                 ..entry
             };
             if recorded != Some(&entry) {
@@ -594,7 +599,7 @@ fn update(
     // Bounded batches keep memory flat on large archives while rayon
     // extracts in parallel and tantivy's threads analyze.
     for batch in batches(&todo) {
-        let prepared: Vec<(usize, std::result::Result<PreparedDoc, String>)> = batch
+        let prepared: Vec<(usize, std::result::Result<PreparedDoc, ExtractError>)> = batch
             .par_iter()
             .enumerate()
             .map(|(i, (file, entry))| {
@@ -602,7 +607,9 @@ fn update(
                     prepare(file, entry.fingerprint.clone(), manifest_row(&file.rel))
                 })
                 .unwrap_or_else(|_| {
-                    Err("internal error while extracting (reported as a bug)".into())
+                    Err(ExtractError::Internal(
+                        "internal error while extracting (reported as a bug)".into(),
+                    ))
                 });
                 (i, result)
             })
@@ -632,17 +639,16 @@ fn update(
                     }
                     changed = true;
                     entry.failed = None;
+                    entry.failed_code = None;
                 }
                 Err(reason) => {
                     // A file that no longer extracts keeps no stale passages:
                     // it is deleted below with the vanished files (and
                     // counted there, once).
                     seen.remove(&doc_id_for(&file.rel));
-                    entry.failed = Some(reason.clone());
-                    report.skipped.push(Skipped {
-                        rel: file.rel.clone(),
-                        reason,
-                    });
+                    entry.failed = Some(reason.to_string());
+                    entry.failed_code = Some(reason.code().to_string());
+                    report.skipped.push(Skipped::new(file.rel.clone(), &reason));
                 }
             }
             record.files.insert(file.rel.clone(), entry);
@@ -783,6 +789,7 @@ fn check(
             hash,
             fingerprint,
             failed: None,
+            failed_code: None,
         },
         bytes_read,
     })

@@ -3,7 +3,7 @@
 use serde::Serialize;
 
 use super::{Engine, Hit, SearchRequest};
-use crate::error::{Error, Result};
+use crate::error::{QueryError, Result};
 
 /// Cities shown when the request names none.
 pub const DEFAULT_CITIES: usize = 8;
@@ -32,14 +32,14 @@ impl Engine {
     /// cities with the most matches.
     pub fn compare(&self, req: &SearchRequest, per_city: usize) -> Result<Comparison> {
         if per_city == 0 || per_city > MAX_PER_CITY {
-            return Err(Error::Query(format!(
-                "per_city must be between 1 and {MAX_PER_CITY}"
-            )));
+            return Err(QueryError::invalid_parameter(
+                "per_city",
+                format!("per_city must be between 1 and {MAX_PER_CITY}"),
+            )
+            .into());
         }
         if req.filters.cities.len() > MAX_CITIES {
-            return Err(Error::Query(format!(
-                "compare at most {MAX_CITIES} cities at once"
-            )));
+            return Err(QueryError::TooManyCities { max: MAX_CITIES }.into());
         }
         // Every column counts strict matches, as a search does.
         let mut overview = req.clone();

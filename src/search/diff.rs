@@ -299,9 +299,7 @@ fn word_diff(engine: &Engine, old: &str, new: &str) -> Vec<DiffOp> {
 
 fn doc_of_section(section_id: &str) -> Result<&str> {
     if !super::similar::valid_section_id(section_id) {
-        return Err(Error::NotFound(format!(
-            "no passage with id {section_id:?}"
-        )));
+        return Err(Error::SectionNotFound(section_id.to_string()));
     }
     Ok(section_id.split_once('-').map(|p| p.0).unwrap_or_default())
 }
@@ -355,7 +353,7 @@ impl Engine {
             .section_list
             .into_iter()
             .find(|s| s.section_id == section_id)
-            .ok_or_else(|| Error::NotFound(format!("no passage with id {section_id:?}")))?;
+            .ok_or_else(|| Error::SectionNotFound(section_id.to_string()))?;
         Ok((
             SectionText {
                 section_id: s.section_id.clone(),

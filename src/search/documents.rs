@@ -9,7 +9,7 @@ use tantivy::schema::{IndexRecordOption, Value};
 use tantivy::{TantivyDocument, Term};
 
 use super::{Engine, Filters, stored_str, stored_u32};
-use crate::error::{Error, Result};
+use crate::error::{Error, QueryError, Result};
 use crate::meta::{DocMeta, Source};
 
 /// Most documents one listing request may return.
@@ -38,7 +38,28 @@ pub struct DocumentSummary {
     pub sources: BTreeMap<&'static str, Source>,
     /// Number of passages (in listings; the detail view lists them instead).
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(schema_with = sections_schema, required = false)]
     pub sections: Option<usize>,
+}
+
+/// `sections` of a document is a count in listings and the list of its
+/// passages in the detail view (which flattens the summary): the schema
+/// says both, so the detail's schema is satisfiable.
+fn sections_schema() -> utoipa::openapi::schema::Schema {
+    use utoipa::openapi::Ref;
+    use utoipa::openapi::schema::{ArrayBuilder, ObjectBuilder, OneOfBuilder, Schema, Type};
+    let one_of = OneOfBuilder::new()
+        .item(
+            ObjectBuilder::new()
+                .schema_type(Type::Integer)
+                .minimum(Some(0)),
+        )
+        .item(ArrayBuilder::new().items(Ref::from_schema_name("SectionOut")))
+        .description(Some(
+            "number of passages (listings), or the passages (a document's detail)",
+        ))
+        .build();
+    Schema::OneOf(one_of)
 }
 
 /// One passage of a document.
@@ -147,16 +168,18 @@ impl Engine {
         offset: usize,
     ) -> Result<DocumentList> {
         if limit == 0 || limit > MAX_DOCUMENTS {
-            return Err(Error::Query(format!(
-                "limit must be between 1 and {MAX_DOCUMENTS}"
-            )));
+            return Err(QueryError::invalid_parameter(
+                "limit",
+                format!("limit must be between 1 and {MAX_DOCUMENTS}"),
+            )
+            .into());
         }
         // The collector allocates room for offset + limit documents.
         if offset.saturating_add(limit) > super::MAX_WINDOW {
-            return Err(Error::Query(format!(
-                "offset + limit must be at most {}",
-                super::MAX_WINDOW
-            )));
+            return Err(QueryError::WindowTooDeep {
+                max: super::MAX_WINDOW,
+            }
+            .into());
         }
         let f = self.fields();
         let query = filters.apply(f, Box::new(f.first_passages()));
@@ -183,7 +206,7 @@ impl Engine {
     /// One document with all its passages in order.
     pub fn document(&self, doc_id: &str) -> Result<DocumentDetail> {
         if !valid_doc_id(doc_id) {
-            return Err(Error::NotFound(format!("no document with id {doc_id:?}")));
+            return Err(Error::DocumentNotFound(doc_id.to_string()));
         }
         let f = self.fields();
         let searcher = self.searcher();
@@ -196,7 +219,7 @@ impl Engine {
                 .order_by_u64_field("section_no", tantivy::Order::Asc),
         )?;
         if all.is_empty() {
-            return Err(Error::NotFound(format!("no document with id {doc_id:?}")));
+            return Err(Error::DocumentNotFound(doc_id.to_string()));
         }
         let mut sections = Vec::with_capacity(all.len());
         let mut first: Option<TantivyDocument> = None;
@@ -226,7 +249,7 @@ impl Engine {
     /// the archive folder the index was built from is ever returned: the
     /// path is resolved (links included) and must stay under that folder.
     pub fn original(&self, doc_id: &str) -> Result<OriginalFile> {
-        let gone = || Error::NotFound(format!("no document with id {doc_id:?}"));
+        let gone = || Error::DocumentNotFound(doc_id.to_string());
         if !valid_doc_id(doc_id) {
             return Err(gone());
         }
@@ -241,14 +264,14 @@ impl Engine {
         let rel = stored_str(&doc, f.file).unwrap_or_default();
         let format = stored_str(&doc, f.format).unwrap_or_default();
         let root = self.handle.archive_root.as_ref().ok_or_else(|| {
-            Error::NotFound(
+            Error::DocumentUnavailable(
                 "this index does not record its archive folder; run `plansearch index` again \
                  or start the server with --archive"
                     .to_string(),
             )
         })?;
         let missing = || {
-            Error::NotFound(format!(
+            Error::DocumentUnavailable(format!(
                 "the original file {rel} is no longer in the archive (moved or deleted)"
             ))
         };

@@ -30,7 +30,7 @@ pub use facets::{FacetValue, Facets};
 pub use filters::Filters;
 
 use crate::analysis::synonyms::Synonyms;
-use crate::error::{Error, Result};
+use crate::error::{Error, QueryError, Result};
 use crate::index::{Fields, IndexHandle};
 use build::QueryBuilder;
 use facets::SEARCH_FACETS;
@@ -61,9 +61,11 @@ impl Sort {
             "relevance" | "" => Ok(Sort::Relevance),
             "year_desc" => Ok(Sort::YearDesc),
             "year_asc" => Ok(Sort::YearAsc),
-            other => Err(Error::Query(format!(
-                "unknown sort {other:?}; use relevance, year_desc or year_asc"
-            ))),
+            other => Err(QueryError::invalid_parameter(
+                "sort",
+                format!("unknown sort {other:?}; use relevance, year_desc or year_asc"),
+            )
+            .into()),
         }
     }
 }
@@ -226,7 +228,7 @@ fn doc_matches<'a>(
 }
 
 fn no_words() -> Error {
-    Error::Query("the query has no searchable words; try other words".to_string())
+    Error::Query(QueryError::NoSearchableWords)
 }
 
 impl Engine {
@@ -362,14 +364,14 @@ impl Engine {
     pub fn search(&self, req: &SearchRequest) -> Result<SearchResponse> {
         let started = Instant::now();
         if req.limit == 0 || req.limit > MAX_LIMIT {
-            return Err(Error::Query(format!(
-                "limit must be between 1 and {MAX_LIMIT}"
-            )));
+            return Err(QueryError::invalid_parameter(
+                "limit",
+                format!("limit must be between 1 and {MAX_LIMIT}"),
+            )
+            .into());
         }
         if req.offset.saturating_add(req.limit) > MAX_WINDOW {
-            return Err(Error::Query(format!(
-                "offset + limit must be at most {MAX_WINDOW}; narrow the search with filters"
-            )));
+            return Err(QueryError::WindowTooDeep { max: MAX_WINDOW }.into());
         }
         let parsed = query::parse(&req.q)?;
         let searcher = self.searcher();

@@ -7,7 +7,7 @@
 //! - `OR` between terms makes them alternatives.
 
 use crate::analysis::normalize::normalize_inline;
-use crate::error::{Error, Result};
+use crate::error::{QueryError, Result};
 
 /// Longest query accepted, in characters.
 pub const MAX_QUERY_CHARS: usize = 500;
@@ -59,9 +59,11 @@ enum Lexeme {
 /// Parses the user's query. Errors say what to change.
 pub fn parse(input: &str) -> Result<ParsedQuery> {
     if input.chars().count() > MAX_QUERY_CHARS {
-        return Err(Error::Query(format!(
-            "the query is longer than {MAX_QUERY_CHARS} characters; shorten it"
-        )));
+        return Err(QueryError::ValueTooLong {
+            parameter: "q",
+            max_chars: MAX_QUERY_CHARS,
+        }
+        .into());
     }
     let text = normalize_inline(input);
     let lexemes = lex(&text);
@@ -85,16 +87,19 @@ pub fn parse(input: &str) -> Result<ParsedQuery> {
     }
     let terms = query.groups.iter().map(Vec::len).sum::<usize>() + query.excluded.len();
     if terms > MAX_TERMS {
-        return Err(Error::Query(format!(
-            "the query has {terms} terms; use at most {MAX_TERMS}"
-        )));
+        return Err(QueryError::TooManyTerms {
+            terms,
+            max: MAX_TERMS,
+        }
+        .into());
     }
     if query.groups.is_empty() {
-        return Err(Error::Query(if query.excluded.is_empty() {
-            "the query is empty; type a word to search for".to_string()
+        return Err(if query.excluded.is_empty() {
+            QueryError::Empty
         } else {
-            "the query only excludes words; add a word to search for".to_string()
-        }));
+            QueryError::OnlyExcludes
+        }
+        .into());
     }
     Ok(query)
 }

@@ -163,7 +163,7 @@ impl Engine {
             .find(|d| d.year == year)
             .map(|d| d.doc_id.clone())
             .ok_or_else(|| {
-                Error::NotFound(format!(
+                Error::DocumentUnavailable(format!(
                     "no document of {city} {} for the year {year}",
                     department.or(doc_type).unwrap_or_default()
                 ))

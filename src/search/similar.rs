@@ -11,7 +11,7 @@ use tantivy::{TantivyDocument, Term};
 
 use super::snippets::Highlighter;
 use super::{Engine, Hit, stored_str};
-use crate::error::{Error, Result};
+use crate::error::{Error, QueryError, Result};
 
 /// Words of the source passage used in the query.
 const MAX_TERMS: usize = 20;
@@ -42,15 +42,14 @@ pub fn valid_section_id(id: &str) -> bool {
 impl Engine {
     pub fn similar(&self, section_id: &str, other_cities: bool, limit: usize) -> Result<Similar> {
         if !valid_section_id(section_id) {
-            return Err(Error::NotFound(format!(
-                "no passage with id {section_id:?}"
-            )));
+            return Err(Error::SectionNotFound(section_id.to_string()));
         }
         if limit == 0 || limit > super::MAX_LIMIT {
-            return Err(Error::Query(format!(
-                "limit must be between 1 and {}",
-                super::MAX_LIMIT
-            )));
+            return Err(QueryError::invalid_parameter(
+                "limit",
+                format!("limit must be between 1 and {}", super::MAX_LIMIT),
+            )
+            .into());
         }
         let f = self.fields();
         let searcher = self.searcher();
@@ -62,9 +61,7 @@ impl Engine {
             &TopDocs::with_limit(1).order_by_score(),
         )?;
         let Some((_, addr)) = found.first() else {
-            return Err(Error::NotFound(format!(
-                "no passage with id {section_id:?}"
-            )));
+            return Err(Error::SectionNotFound(section_id.to_string()));
         };
         let source: TantivyDocument = searcher.doc(*addr)?;
         let text = format!(

@@ -27,6 +27,7 @@ pub struct TrendPoint {
 }
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[schema(as = TrendSeries)]
 pub struct Series {
     /// `null` for all cities together.
     pub city: Option<String>,

@@ -11,7 +11,7 @@ use axum::http::{HeaderMap, StatusCode, header};
 use serde::Serialize;
 
 use super::AppState;
-use super::error::ApiError;
+use super::error::{ApiError, ErrorCode};
 use crate::index::{IndexOptions, IndexReport, writer};
 
 /// What the admin endpoints may do.
@@ -72,7 +72,7 @@ fn same_secret(given: &str, expected: &str) -> bool {
 fn authorize(state: &AppState, headers: &HeaderMap) -> Result<(), ApiError> {
     let Some(admin) = &state.admin else {
         // Without a token the endpoints do not exist.
-        return Err(ApiError::not_found("no such endpoint"));
+        return Err(ApiError::new(ErrorCode::NotFound));
     };
     let given = headers
         .get(header::AUTHORIZATION)
@@ -80,11 +80,7 @@ fn authorize(state: &AppState, headers: &HeaderMap) -> Result<(), ApiError> {
         .and_then(|v| v.strip_prefix("Bearer "))
         .unwrap_or("");
     if given.is_empty() || !same_secret(given, &admin.token) {
-        return Err(ApiError {
-            status: StatusCode::UNAUTHORIZED,
-            code: "unauthorized",
-            message: "admin endpoints need `Authorization: Bearer <PLANSEARCH_ADMIN_TOKEN>`".into(),
-        });
+        return Err(ApiError::new(ErrorCode::Unauthorized));
     }
     Ok(())
 }
@@ -100,11 +96,7 @@ pub async fn start_reindex(
         .admin
         .as_ref()
         .and_then(|a| a.archive.clone())
-        .ok_or_else(|| ApiError {
-            status: StatusCode::CONFLICT,
-            code: "no_archive",
-            message: "the server was started without --archive; there is nothing to reindex".into(),
-        })?;
+        .ok_or_else(|| ApiError::new(ErrorCode::NoArchive))?;
     {
         let mut status = state
             .reindexer
@@ -112,11 +104,7 @@ pub async fn start_reindex(
             .lock()
             .unwrap_or_else(|e| e.into_inner());
         if status.running {
-            return Err(ApiError {
-                status: StatusCode::CONFLICT,
-                code: "reindex_running",
-                message: "a reindex is already running".into(),
-            });
+            return Err(ApiError::new(ErrorCode::ReindexRunning));
         }
         status.running = true;
     }

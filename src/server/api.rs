@@ -9,8 +9,11 @@ use axum::{Json, Router};
 use utoipa::OpenApi;
 
 use super::AppState;
-use super::error::{ApiError, ErrorBody};
-use super::params::Params;
+use super::error::{ApiError, ErrorBody, ErrorCode};
+use super::params::{
+    CompareParams, DiffParams, DiffSectionsParams, DocumentsPage, ExportLimit, FiguresParams,
+    FilterParams, Params, SearchLimit, SearchParams, SeriesParams, SimilarParams, SuggestParams,
+};
 use crate::search::archive::ArchiveOverview;
 use crate::search::compare::{Comparison, MAX_PER_CITY};
 use crate::search::diff::{DocDiff, History, SectionDiff};
@@ -20,7 +23,7 @@ use crate::search::series::{SeriesFilter, SeriesList};
 use crate::search::similar::Similar;
 use crate::search::suggest::Suggestions;
 use crate::search::trend::Trend;
-use crate::search::{Engine, MAX_EXPORT, MAX_LIMIT, SearchResponse};
+use crate::search::{Engine, Filters, MAX_EXPORT, MAX_LIMIT, SearchRequest, SearchResponse};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -46,7 +49,7 @@ pub fn routes() -> Router<AppState> {
 
 /// Unknown paths: JSON 404 (the UI's own paths are routed before this).
 async fn not_found() -> ApiError {
-    ApiError::not_found("no such endpoint; see /api/openapi.json")
+    ApiError::new(ErrorCode::NotFound)
 }
 
 #[derive(OpenApi)]
@@ -54,7 +57,8 @@ async fn not_found() -> ApiError {
     info(
         title = "plansearch",
         description = "Search over Japanese municipal plan documents. Every error is \
-                       `{\"error\": {\"code\", \"message\"}}` with a 4xx status."
+                       `{\"error\": {\"code\", \"message\", \"params\"?}}`: `code` is one \
+                       of a fixed list (the `ErrorCode` schema), `params` holds its values."
     ),
     paths(
         search,
@@ -71,9 +75,10 @@ async fn not_found() -> ApiError {
         series,
         diff,
         diff_sections,
-        section_history
+        section_history,
+        figures
     ),
-    components(schemas(ErrorBody))
+    components(schemas(ErrorBody, ErrorCode))
 )]
 pub struct ApiDoc;
 
@@ -153,31 +158,18 @@ async fn healthz(State(state): State<AppState>) -> Json<serde_json::Value> {
 #[utoipa::path(
     get,
     path = "/api/search",
-    params(
-        ("q" = String, Query, description = "the query"),
-        ("city" = Option<Vec<String>>, Query, description = "repeatable"),
-        ("prefecture" = Option<Vec<String>>, Query, description = "repeatable"),
-        ("department" = Option<Vec<String>>, Query, description = "repeatable"),
-        ("doc_type" = Option<Vec<String>>, Query, description = "repeatable"),
-        ("year" = Option<i64>, Query),
-        ("year_from" = Option<i64>, Query),
-        ("year_to" = Option<i64>, Query),
-        ("sort" = Option<String>, Query, description = "relevance | year_desc | year_asc"),
-        ("limit" = Option<usize>, Query, description = "1..100, default 10"),
-        ("offset" = Option<usize>, Query),
-        ("include" = Option<String>, Query, description = "`text` adds each passage's full text"),
-    ),
+    params(SearchParams, SearchLimit, FilterParams),
     responses(
         (status = 200, body = SearchResponse),
-        (status = 400, body = ErrorBody),
-        (status = 503, body = ErrorBody, description = "overloaded; retry after the Retry-After header"),
+        (status = 400, body = ErrorBody, description = "a bad query or parameter"),
+        (status = 503, body = ErrorBody, description = "overloaded or index unavailable; retry after the Retry-After header"),
     )
 )]
 async fn search(
     State(state): State<AppState>,
     RawQuery(raw): RawQuery,
 ) -> Result<Json<SearchResponse>, ApiError> {
-    let req = Params::from_query(raw.as_deref()).search_request()?;
+    let req = parse_search(&Params::from_query(raw.as_deref()))?;
     run_search(&state, move |e| e.search(&req)).await.map(Json)
 }
 
@@ -187,23 +179,19 @@ async fn search(
 #[utoipa::path(
     get,
     path = "/api/search.csv",
-    params(
-        ("q" = String, Query, description = "same parameters as /api/search"),
-        ("city" = Option<Vec<String>>, Query), ("prefecture" = Option<Vec<String>>, Query),
-        ("department" = Option<Vec<String>>, Query), ("doc_type" = Option<Vec<String>>, Query),
-        ("year" = Option<i64>, Query), ("year_from" = Option<i64>, Query), ("year_to" = Option<i64>, Query),
-        ("sort" = Option<String>, Query, description = "relevance | year_desc | year_asc"),
-        ("limit" = Option<usize>, Query, description = "1..10000, default 10000"),
-    ),
-    responses((status = 200, content_type = "text/csv"), (status = 400, body = ErrorBody))
+    params(SearchParams, ExportLimit, FilterParams),
+    responses(
+        (status = 200, body = String, content_type = "text/csv"),
+        (status = 400, body = ErrorBody, description = "a bad query or parameter"),
+        (status = 503, body = ErrorBody, description = "overloaded or index unavailable; retry after the Retry-After header"),
+    )
 )]
 async fn search_csv(
     State(state): State<AppState>,
     headers: axum::http::HeaderMap,
     RawQuery(raw): RawQuery,
 ) -> Result<impl IntoResponse, ApiError> {
-    let p = Params::from_query(raw.as_deref());
-    let req = p.search_request_with_limit(MAX_EXPORT, MAX_EXPORT)?;
+    let req = parse_search_csv(&Params::from_query(raw.as_deref()))?;
     let q = req.q.clone();
     let cap = req.limit;
     let (total, hits) = run_heavy(&state, move |e| e.export(&req, cap)).await?;
@@ -238,7 +226,7 @@ async fn search_csv(
 #[utoipa::path(
     get,
     path = "/api/archive",
-    responses((status = 200, body = ArchiveOverview))
+    responses((status = 200, body = ArchiveOverview), (status = 503, body = ErrorBody))
 )]
 async fn archive(State(state): State<AppState>) -> Result<Json<ArchiveOverview>, ApiError> {
     run_search(&state, |e| e.archive()).await.map(Json)
@@ -248,22 +236,14 @@ async fn archive(State(state): State<AppState>) -> Result<Json<ArchiveOverview>,
 #[utoipa::path(
     get,
     path = "/api/documents",
-    params(
-        ("city" = Option<Vec<String>>, Query), ("prefecture" = Option<Vec<String>>, Query),
-        ("department" = Option<Vec<String>>, Query), ("doc_type" = Option<Vec<String>>, Query),
-        ("year" = Option<i64>, Query), ("year_from" = Option<i64>, Query), ("year_to" = Option<i64>, Query),
-        ("limit" = Option<usize>, Query, description = "1..1000, default 100"), ("offset" = Option<usize>, Query),
-    ),
-    responses((status = 200, body = DocumentList), (status = 400, body = ErrorBody))
+    params(DocumentsPage, FilterParams),
+    responses((status = 200, body = DocumentList), (status = 400, body = ErrorBody), (status = 503, body = ErrorBody))
 )]
 async fn documents(
     State(state): State<AppState>,
     RawQuery(raw): RawQuery,
 ) -> Result<Json<DocumentList>, ApiError> {
-    let p = Params::from_query(raw.as_deref());
-    let filters = p.filters()?;
-    let limit = p.limit(100, MAX_DOCUMENTS)?;
-    let offset = p.offset(limit)?;
+    let (filters, limit, offset) = parse_documents(&Params::from_query(raw.as_deref()))?;
     run_search(&state, move |e| e.documents(&filters, limit, offset))
         .await
         .map(Json)
@@ -274,13 +254,13 @@ async fn documents(
     get,
     path = "/api/documents/{doc_id}",
     params(("doc_id" = String, Path)),
-    responses((status = 200, body = DocumentDetail), (status = 404, body = ErrorBody))
+    responses((status = 200, body = DocumentDetail), (status = 404, body = ErrorBody), (status = 503, body = ErrorBody))
 )]
 async fn document(
     State(state): State<AppState>,
     doc_id: Result<Path<String>, PathRejection>,
 ) -> Result<Json<DocumentDetail>, ApiError> {
-    let Path(doc_id) = doc_id.map_err(|_| ApiError::not_found("no such document"))?;
+    let Path(doc_id) = doc_id.map_err(|_| ApiError::new(ErrorCode::DocumentNotFound))?;
     run_search(&state, move |e| e.document(&doc_id))
         .await
         .map(Json)
@@ -294,21 +274,32 @@ async fn document(
     path = "/api/documents/{doc_id}/original",
     params(("doc_id" = String, Path)),
     responses(
-        (status = 200, description = "the file's bytes", content_type = "application/octet-stream"),
+        (status = 200, description = "the file's bytes", content(
+            (String = "application/pdf"),
+            (String = "text/plain"),
+            (String = "text/csv"),
+            (String = "text/tab-separated-values"),
+            (String = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+            (String = "application/vnd.ms-excel"),
+            (String = "application/vnd.oasis.opendocument.spreadsheet"),
+            (String = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+            (String = "application/octet-stream"),
+        )),
         (status = 404, body = ErrorBody, description = "no such document, or its file is gone"),
+        (status = 503, body = ErrorBody),
     )
 )]
 async fn original(
     State(state): State<AppState>,
     doc_id: Result<Path<String>, PathRejection>,
 ) -> Result<axum::response::Response, ApiError> {
-    let Path(doc_id) = doc_id.map_err(|_| ApiError::not_found("no such document"))?;
+    let Path(doc_id) = doc_id.map_err(|_| ApiError::new(ErrorCode::DocumentNotFound))?;
     let file = run_search(&state, move |e| e.original(&doc_id)).await?;
     let gone = || {
-        ApiError::not_found(format!(
-            "the original file {} cannot be read",
-            file.file_name
-        ))
+        ApiError::with_message(
+            ErrorCode::DocumentNotFound,
+            format!("the original file {} cannot be read", file.file_name),
+        )
     };
     let len = tokio::fs::metadata(&file.path)
         .await
@@ -395,26 +386,18 @@ pub fn content_disposition(kind: &str, name: &str) -> String {
 #[utoipa::path(
     get,
     path = "/api/compare",
-    params(
-        ("q" = String, Query), ("city" = Option<Vec<String>>, Query, description = "cities to compare; default: the 8 with most matches"),
-        ("per_city" = Option<usize>, Query, description = "1..10, default 3"),
-        ("year_from" = Option<i64>, Query), ("year_to" = Option<i64>, Query),
-    ),
-    responses((status = 200, body = Comparison), (status = 400, body = ErrorBody))
+    params(SearchParams, SearchLimit, CompareParams, FilterParams),
+    responses(
+        (status = 200, body = Comparison),
+        (status = 400, body = ErrorBody, description = "a bad query or parameter; `too_many_cities` past 20 cities"),
+        (status = 503, body = ErrorBody),
+    )
 )]
 async fn compare(
     State(state): State<AppState>,
     RawQuery(raw): RawQuery,
 ) -> Result<Json<Comparison>, ApiError> {
-    let p = Params::from_query(raw.as_deref());
-    let per_city = p.int::<usize>("per_city", "a whole number")?.unwrap_or(3);
-    if per_city == 0 || per_city > MAX_PER_CITY {
-        return Err(ApiError::bad_request(
-            "invalid_parameter",
-            format!("per_city must be between 1 and {MAX_PER_CITY}"),
-        ));
-    }
-    let req = p.search_request()?;
+    let (req, per_city) = parse_compare(&Params::from_query(raw.as_deref()))?;
     run_heavy(&state, move |e| e.compare(&req, per_city))
         .await
         .map(Json)
@@ -424,18 +407,14 @@ async fn compare(
 #[utoipa::path(
     get,
     path = "/api/trend",
-    params(
-        ("q" = String, Query), ("city" = Option<Vec<String>>, Query, description = "a series per city; default: the 5 with most matches"),
-        ("prefecture" = Option<Vec<String>>, Query), ("department" = Option<Vec<String>>, Query),
-        ("doc_type" = Option<Vec<String>>, Query), ("year_from" = Option<i64>, Query), ("year_to" = Option<i64>, Query),
-    ),
-    responses((status = 200, body = Trend), (status = 400, body = ErrorBody))
+    params(SearchParams, SearchLimit, FilterParams),
+    responses((status = 200, body = Trend), (status = 400, body = ErrorBody), (status = 503, body = ErrorBody))
 )]
 async fn trend(
     State(state): State<AppState>,
     RawQuery(raw): RawQuery,
 ) -> Result<Json<Trend>, ApiError> {
-    let req = Params::from_query(raw.as_deref()).search_request()?;
+    let req = parse_search(&Params::from_query(raw.as_deref()))?;
     run_heavy(&state, move |e| e.trend(&req)).await.map(Json)
 }
 
@@ -443,22 +422,21 @@ async fn trend(
 #[utoipa::path(
     get,
     path = "/api/similar/{section_id}",
-    params(
-        ("section_id" = String, Path),
-        ("other_cities" = Option<bool>, Query, description = "default true"),
-        ("limit" = Option<usize>, Query, description = "1..100, default 5"),
-    ),
-    responses((status = 200, body = Similar), (status = 404, body = ErrorBody))
+    params(("section_id" = String, Path), SimilarParams),
+    responses(
+        (status = 200, body = Similar),
+        (status = 400, body = ErrorBody),
+        (status = 404, body = ErrorBody),
+        (status = 503, body = ErrorBody),
+    )
 )]
 async fn similar(
     State(state): State<AppState>,
     section_id: Result<Path<String>, PathRejection>,
     RawQuery(raw): RawQuery,
 ) -> Result<Json<Similar>, ApiError> {
-    let Path(section_id) = section_id.map_err(|_| ApiError::not_found("no such passage"))?;
-    let p = Params::from_query(raw.as_deref());
-    let other_cities = p.flag("other_cities")?.unwrap_or(true);
-    let limit = p.limit(5, MAX_LIMIT)?;
+    let Path(section_id) = section_id.map_err(|_| ApiError::new(ErrorCode::SectionNotFound))?;
+    let (other_cities, limit) = parse_similar(&Params::from_query(raw.as_deref()))?;
     run_heavy(&state, move |e| e.similar(&section_id, other_cities, limit))
         .await
         .map(Json)
@@ -468,22 +446,14 @@ async fn similar(
 #[utoipa::path(
     get,
     path = "/api/suggest",
-    params(("prefix" = String, Query), ("limit" = Option<usize>, Query, description = "1..20, default 8")),
-    responses((status = 200, body = Suggestions), (status = 400, body = ErrorBody))
+    params(SuggestParams),
+    responses((status = 200, body = Suggestions), (status = 400, body = ErrorBody), (status = 503, body = ErrorBody))
 )]
 async fn suggest(
     State(state): State<AppState>,
     RawQuery(raw): RawQuery,
 ) -> Result<Json<Suggestions>, ApiError> {
-    let p = Params::from_query(raw.as_deref());
-    let prefix = p.one("prefix").unwrap_or_default();
-    if prefix.chars().count() > 50 {
-        return Err(ApiError::bad_request(
-            "invalid_parameter",
-            "prefix must be at most 50 characters",
-        ));
-    }
-    let limit = p.limit(8, 20)?;
+    let (prefix, limit) = parse_suggest(&Params::from_query(raw.as_deref()))?;
     run_search(&state, move |e| e.suggest(&prefix, limit))
         .await
         .map(Json)
@@ -496,22 +466,14 @@ async fn suggest(
 #[utoipa::path(
     get,
     path = "/api/series",
-    params(
-        ("city" = Option<Vec<String>>, Query), ("department" = Option<Vec<String>>, Query),
-        ("doc_type" = Option<Vec<String>>, Query),
-    ),
-    responses((status = 200, body = SeriesList))
+    params(SeriesParams),
+    responses((status = 200, body = SeriesList), (status = 400, body = ErrorBody), (status = 503, body = ErrorBody))
 )]
 async fn series(
     State(state): State<AppState>,
     RawQuery(raw): RawQuery,
 ) -> Result<Json<SeriesList>, ApiError> {
-    let p = Params::from_query(raw.as_deref());
-    let filter = SeriesFilter {
-        cities: p.all("city"),
-        departments: p.all("department"),
-        doc_types: p.all("doc_type"),
-    };
+    let filter = parse_series(&Params::from_query(raw.as_deref()))?;
     run_search(&state, move |e| e.series(&filter))
         .await
         .map(Json)
@@ -523,42 +485,19 @@ async fn series(
 #[utoipa::path(
     get,
     path = "/api/diff",
-    params(
-        ("from" = Option<String>, Query, description = "older document id"),
-        ("to" = Option<String>, Query, description = "newer document id"),
-        ("city" = Option<String>, Query), ("department" = Option<String>, Query),
-        ("doc_type" = Option<String>, Query),
-        ("from_year" = Option<i64>, Query), ("to_year" = Option<i64>, Query),
-    ),
-    responses((status = 200, body = DocDiff), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody))
+    params(DiffParams),
+    responses(
+        (status = 200, body = DocDiff),
+        (status = 400, body = ErrorBody),
+        (status = 404, body = ErrorBody),
+        (status = 503, body = ErrorBody),
+    )
 )]
 async fn diff(
     State(state): State<AppState>,
     RawQuery(raw): RawQuery,
 ) -> Result<Json<DocDiff>, ApiError> {
-    let p = Params::from_query(raw.as_deref());
-    let from_year = p.int::<i64>("from_year", "a year")?;
-    let to_year = p.int::<i64>("to_year", "a year")?;
-    let (from, to, city, department) = (
-        p.one("from"),
-        p.one("to"),
-        p.one("city"),
-        p.one("department"),
-    );
-    let doc_type = p.one("doc_type");
-    let by_year = match (from, to, city, department, from_year, to_year) {
-        (Some(f), Some(t), ..) => Err((f, t)),
-        (_, _, Some(c), d, Some(fy), Some(ty)) if d.is_some() || doc_type.is_some() => {
-            Ok((c, d, fy, ty))
-        }
-        _ => {
-            return Err(ApiError::bad_request(
-                "missing_parameter",
-                "give from and to (document ids), or city, department (or doc_type), \
-                 from_year and to_year",
-            ));
-        }
-    };
+    let (by_year, doc_type) = parse_diff(&Params::from_query(raw.as_deref()))?;
     run_search(&state, move |e| {
         let (f, t) = match by_year {
             Err(ids) => ids,
@@ -578,20 +517,19 @@ async fn diff(
 #[utoipa::path(
     get,
     path = "/api/diff/sections",
-    params(("from" = String, Query, description = "older section id"), ("to" = String, Query, description = "newer section id")),
-    responses((status = 200, body = SectionDiff), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody))
+    params(DiffSectionsParams),
+    responses(
+        (status = 200, body = SectionDiff),
+        (status = 400, body = ErrorBody),
+        (status = 404, body = ErrorBody),
+        (status = 503, body = ErrorBody),
+    )
 )]
 async fn diff_sections(
     State(state): State<AppState>,
     RawQuery(raw): RawQuery,
 ) -> Result<Json<SectionDiff>, ApiError> {
-    let p = Params::from_query(raw.as_deref());
-    let (Some(from), Some(to)) = (p.one("from"), p.one("to")) else {
-        return Err(ApiError::bad_request(
-            "missing_parameter",
-            "give from and to (section ids)",
-        ));
-    };
+    let (from, to) = parse_diff_sections(&Params::from_query(raw.as_deref()))?;
     run_search(&state, move |e| e.diff_sections(&from, &to))
         .await
         .map(Json)
@@ -602,13 +540,13 @@ async fn diff_sections(
     get,
     path = "/api/sections/{section_id}/history",
     params(("section_id" = String, Path)),
-    responses((status = 200, body = History), (status = 404, body = ErrorBody))
+    responses((status = 200, body = History), (status = 404, body = ErrorBody), (status = 503, body = ErrorBody))
 )]
 async fn section_history(
     State(state): State<AppState>,
     section_id: Result<Path<String>, PathRejection>,
 ) -> Result<Json<History>, ApiError> {
-    let Path(section_id) = section_id.map_err(|_| ApiError::not_found("no such passage"))?;
+    let Path(section_id) = section_id.map_err(|_| ApiError::new(ErrorCode::SectionNotFound))?;
     run_search(&state, move |e| e.history(&section_id))
         .await
         .map(Json)
@@ -620,28 +558,19 @@ async fn section_history(
 #[utoipa::path(
     get,
     path = "/api/figures",
-    params(
-        ("q" = Option<String>, Query), ("doc_id" = Option<String>, Query),
-        ("city" = Option<Vec<String>>, Query), ("prefecture" = Option<Vec<String>>, Query),
-        ("department" = Option<Vec<String>>, Query), ("doc_type" = Option<Vec<String>>, Query),
-        ("year" = Option<i64>, Query), ("year_from" = Option<i64>, Query), ("year_to" = Option<i64>, Query),
-    ),
-    responses((status = 200, body = Figures), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody))
+    params(FiguresParams, FilterParams),
+    responses(
+        (status = 200, body = Figures),
+        (status = 400, body = ErrorBody),
+        (status = 404, body = ErrorBody),
+        (status = 503, body = ErrorBody),
+    )
 )]
 async fn figures(
     State(state): State<AppState>,
     RawQuery(raw): RawQuery,
 ) -> Result<Json<Figures>, ApiError> {
-    let p = Params::from_query(raw.as_deref());
-    let doc_id = p.one("doc_id");
-    let mut req = crate::search::SearchRequest::new(p.one("q").unwrap_or_default());
-    req.filters = p.filters()?;
-    if doc_id.is_none() && req.q.trim().is_empty() {
-        return Err(ApiError::bad_request(
-            "missing_parameter",
-            "give q (a search) or doc_id (a document)",
-        ));
-    }
+    let (req, doc_id) = parse_figures(&Params::from_query(raw.as_deref()))?;
     run_search(&state, move |e| e.figures(&req, doc_id.as_deref()))
         .await
         .map(Json)
@@ -649,6 +578,202 @@ async fn figures(
 
 // ---- end of #13 handlers ----
 
+// ---- Parameters of each endpoint: exactly the keys its OpenAPI entry lists
+// (checked by `every_endpoint_reads_exactly_its_documented_parameters`).
+
+fn parse_search(p: &Params) -> Result<SearchRequest, ApiError> {
+    p.search_request()
+}
+
+fn parse_search_csv(p: &Params) -> Result<SearchRequest, ApiError> {
+    p.search_request_with_limit(MAX_EXPORT, MAX_EXPORT)
+}
+
+fn parse_documents(p: &Params) -> Result<(Filters, usize, usize), ApiError> {
+    let filters = p.filters()?;
+    let limit = p.limit(100, MAX_DOCUMENTS)?;
+    let offset = p.offset(limit)?;
+    Ok((filters, limit, offset))
+}
+
+fn parse_compare(p: &Params) -> Result<(SearchRequest, usize), ApiError> {
+    p.check_lengths()?;
+    let per_city = p.int::<usize>("per_city", "a whole number")?.unwrap_or(3);
+    if per_city == 0 || per_city > MAX_PER_CITY {
+        return Err(ApiError::invalid_parameter(
+            "per_city",
+            format!("per_city must be between 1 and {MAX_PER_CITY}"),
+        ));
+    }
+    Ok((p.search_request()?, per_city))
+}
+
+fn parse_similar(p: &Params) -> Result<(bool, usize), ApiError> {
+    p.check_lengths()?;
+    let other_cities = p.flag("other_cities")?.unwrap_or(true);
+    let limit = p.limit(5, MAX_LIMIT)?;
+    Ok((other_cities, limit))
+}
+
+/// Longest `prefix` of `/api/suggest`.
+const MAX_PREFIX_CHARS: usize = 50;
+
+fn parse_suggest(p: &Params) -> Result<(String, usize), ApiError> {
+    p.check_lengths()?;
+    let prefix = p.one("prefix").unwrap_or_default();
+    if prefix.chars().count() > MAX_PREFIX_CHARS {
+        return Err(ApiError::value_too_long("prefix", MAX_PREFIX_CHARS));
+    }
+    let limit = p.limit(8, 20)?;
+    Ok((prefix, limit))
+}
+
+fn parse_series(p: &Params) -> Result<SeriesFilter, ApiError> {
+    p.check_lengths()?;
+    Ok(SeriesFilter {
+        cities: p.all("city"),
+        departments: p.all("department"),
+        doc_types: p.all("doc_type"),
+    })
+}
+
+/// Two documents by id (`Err`), or by city, department, type and years.
+type DiffTarget = Result<(String, Option<String>, i64, i64), (String, String)>;
+
+fn parse_diff(p: &Params) -> Result<(DiffTarget, Option<String>), ApiError> {
+    p.check_lengths()?;
+    let from_year = p.int::<i64>("from_year", "a year")?;
+    let to_year = p.int::<i64>("to_year", "a year")?;
+    let (from, to, city, department) = (
+        p.one("from"),
+        p.one("to"),
+        p.one("city"),
+        p.one("department"),
+    );
+    let doc_type = p.one("doc_type");
+    let by_year = match (from, to, city, department, from_year, to_year) {
+        (Some(f), Some(t), ..) => Err((f, t)),
+        (_, _, Some(c), d, Some(fy), Some(ty)) if d.is_some() || doc_type.is_some() => {
+            Ok((c, d, fy, ty))
+        }
+        (from, to, city, ..) => {
+            let missing = if from.is_some() {
+                "to"
+            } else if to.is_some() || city.is_none() {
+                "from"
+            } else if from_year.is_none() {
+                "from_year"
+            } else if to_year.is_none() {
+                "to_year"
+            } else {
+                "department"
+            };
+            return Err(ApiError::missing_parameter(
+                missing,
+                "give from and to (document ids), or city, department (or doc_type), \
+                 from_year and to_year",
+            ));
+        }
+    };
+    Ok((by_year, doc_type))
+}
+
+fn parse_diff_sections(p: &Params) -> Result<(String, String), ApiError> {
+    p.check_lengths()?;
+    match (p.one("from"), p.one("to")) {
+        (Some(from), Some(to)) => Ok((from, to)),
+        (from, _) => Err(ApiError::missing_parameter(
+            if from.is_some() { "to" } else { "from" },
+            "give from and to (section ids)",
+        )),
+    }
+}
+
+fn parse_figures(p: &Params) -> Result<(SearchRequest, Option<String>), ApiError> {
+    let doc_id = p.one("doc_id");
+    let mut req = SearchRequest::new(p.one("q").unwrap_or_default());
+    req.filters = p.filters()?;
+    if doc_id.is_none() && req.q.trim().is_empty() {
+        return Err(ApiError::missing_parameter(
+            "q",
+            "give q (a search) or doc_id (a document)",
+        ));
+    }
+    Ok((req, doc_id))
+}
+
 async fn openapi() -> Json<utoipa::openapi::OpenApi> {
     Json(ApiDoc::openapi())
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeSet;
+
+    use super::*;
+
+    type Parse = fn(&Params) -> Result<(), ApiError>;
+
+    /// The OpenAPI document and the parsers cannot drift apart: every
+    /// endpoint reads exactly the query parameters its entry lists.
+    #[test]
+    fn every_endpoint_reads_exactly_its_documented_parameters() {
+        let spec = serde_json::to_value(ApiDoc::openapi()).unwrap();
+        let cases: [(&str, &str, Parse); 12] = [
+            ("/api/search", "q=x", |p| parse_search(p).map(drop)),
+            ("/api/search.csv", "q=x", |p| parse_search_csv(p).map(drop)),
+            ("/api/trend", "q=x", |p| parse_search(p).map(drop)),
+            ("/api/compare", "q=x", |p| parse_compare(p).map(drop)),
+            ("/api/documents", "", |p| parse_documents(p).map(drop)),
+            ("/api/similar/{section_id}", "", |p| {
+                parse_similar(p).map(drop)
+            }),
+            ("/api/suggest", "prefix=a", |p| parse_suggest(p).map(drop)),
+            ("/api/series", "", |p| parse_series(p).map(drop)),
+            ("/api/diff", "from=a&to=b", |p| parse_diff(p).map(drop)),
+            ("/api/diff/sections", "from=a&to=b", |p| {
+                parse_diff_sections(p).map(drop)
+            }),
+            ("/api/figures", "q=x", |p| parse_figures(p).map(drop)),
+            ("/api/documents/{doc_id}", "", |_| Ok(())),
+        ];
+        for (path, query, parse) in cases {
+            let documented: BTreeSet<String> = spec["paths"][path]["get"]["parameters"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter(|p| p["in"] == "query")
+                .map(|p| p["name"].as_str().unwrap().to_string())
+                .collect();
+            let p = Params::from_query(Some(query));
+            parse(&p).unwrap_or_else(|e| panic!("{path}?{query}: {e:?}"));
+            assert_eq!(p.keys_read(), documented, "{path}");
+        }
+        let paths = spec["paths"].as_object().unwrap();
+        let api_routes = 16;
+        assert_eq!(paths.len(), api_routes, "{:?}", paths.keys());
+    }
+
+    #[test]
+    fn error_responses_use_the_error_body_and_the_code_enum() {
+        let spec = serde_json::to_value(ApiDoc::openapi()).unwrap();
+        let codes = &spec["components"]["schemas"]["ErrorCode"]["enum"];
+        let listed: Vec<&str> = codes
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c.as_str().unwrap())
+            .collect();
+        let all: Vec<&str> = ErrorCode::ALL.iter().map(|c| c.as_str()).collect();
+        assert_eq!(listed.len(), all.len());
+        assert!(all.iter().all(|c| listed.contains(c)), "{listed:?}");
+        for (path, item) in spec["paths"].as_object().unwrap() {
+            for (status, resp) in item["get"]["responses"].as_object().unwrap() {
+                if status.starts_with('4') || status.starts_with('5') {
+                    let schema = &resp["content"]["application/json"]["schema"]["$ref"];
+                    assert_eq!(schema, "#/components/schemas/ErrorBody", "{path} {status}");
+                }
+            }
+        }
+    }
 }

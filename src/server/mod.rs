@@ -243,17 +243,9 @@ async fn guard(
     req: axum::extract::Request,
     next: axum::middleware::Next,
 ) -> axum::response::Response {
-    use axum::http::StatusCode;
     use axum::response::IntoResponse;
-    use error::ApiError;
-    let refuse = |status: StatusCode, code: &'static str, message: &str| {
-        ApiError {
-            status,
-            code,
-            message: message.to_string(),
-        }
-        .into_response()
-    };
+    use error::{ApiError, ErrorCode};
+    let refuse = |code: ErrorCode| ApiError::new(code).into_response();
     if loopback_only {
         let host = req
             .headers()
@@ -261,19 +253,11 @@ async fn guard(
             .map(|h| h.to_str().unwrap_or("\u{fffd}"))
             .or_else(|| req.uri().host());
         if host.is_some_and(|h| !is_loopback_host(h)) {
-            return refuse(
-                StatusCode::FORBIDDEN,
-                "bad_host",
-                "this server listens on loopback only and answers only to localhost names",
-            );
+            return refuse(ErrorCode::BadHost);
         }
     }
     if req.uri().to_string().len() > MAX_URI {
-        return refuse(
-            StatusCode::URI_TOO_LONG,
-            "uri_too_long",
-            "the request target is too long",
-        );
+        return refuse(ErrorCode::UriTooLong);
     }
     let header_bytes: usize = req
         .headers()
@@ -281,11 +265,7 @@ async fn guard(
         .map(|(k, v)| k.as_str().len() + v.len() + 4)
         .sum();
     if header_bytes > MAX_HEADERS {
-        return refuse(
-            StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
-            "headers_too_large",
-            "the request headers are too large",
-        );
+        return refuse(ErrorCode::HeadersTooLarge);
     }
     let resp = next.run(req).await;
     let status = resp.status();
@@ -296,18 +276,14 @@ async fn guard(
     if !(status.is_client_error() || status.is_server_error()) || is_json {
         return resp;
     }
-    let (code, message) = match status {
-        StatusCode::METHOD_NOT_ALLOWED => (
-            "method_not_allowed",
-            "this endpoint does not take that method",
-        ),
-        StatusCode::PAYLOAD_TOO_LARGE => ("payload_too_large", "the request body is too large"),
-        StatusCode::SERVICE_UNAVAILABLE => ("timeout", "the request took too long; retry later"),
-        StatusCode::NOT_FOUND => ("not_found", "no such endpoint; see /api/openapi.json"),
-        s if s.is_server_error() => ("internal", "the server failed; see the server log"),
-        _ => ("bad_request", "the request could not be handled"),
+    // An error no handler answered (the router's 404 and 405, the body
+    // limit's 413, the timeout's 503): its code by status, in one place.
+    let code = ErrorCode::for_status(status);
+    let mut out = if status == axum::http::StatusCode::SERVICE_UNAVAILABLE {
+        ApiError::with_message(code, "the request took too long; retry later").into_response()
+    } else {
+        refuse(code)
     };
-    let mut out = refuse(status, code, message);
     for name in [header::ALLOW, header::RETRY_AFTER] {
         if let Some(v) = resp.headers().get(&name) {
             out.headers_mut().insert(name, v.clone());

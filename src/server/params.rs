@@ -1,12 +1,16 @@
 //! Query-string parsing with errors a user can act on. Repeated keys
 //! (`city=A&city=B`) are lists.
 
+use std::collections::BTreeSet;
+use std::sync::Mutex;
+
 use crate::search::{Filters, MAX_LIMIT, MAX_WINDOW, SearchRequest, Sort};
 
-use super::error::ApiError;
+use super::error::{ApiError, ErrorCode};
 
-/// Raw query-string pairs.
-pub struct Params(pub Vec<(String, String)>);
+/// Raw query-string pairs, and the keys asked for (a test compares those
+/// with the parameters the OpenAPI document lists for the endpoint).
+pub struct Params(pub Vec<(String, String)>, Mutex<BTreeSet<String>>);
 
 /// Longest single parameter value accepted.
 const MAX_VALUE_CHARS: usize = 1000;
@@ -23,10 +27,19 @@ impl Params {
                     .collect()
             })
             .unwrap_or_default();
-        Params(pairs)
+        Params(pairs, Mutex::default())
+    }
+
+    /// The keys read so far.
+    pub fn keys_read(&self) -> BTreeSet<String> {
+        self.1.lock().unwrap_or_else(|e| e.into_inner()).clone()
     }
 
     pub fn all(&self, key: &str) -> Vec<String> {
+        self.1
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(key.to_string());
         self.0
             .iter()
             .filter(|(k, v)| k == key && !v.trim().is_empty())
@@ -39,13 +52,11 @@ impl Params {
         self.all(key).into_iter().last()
     }
 
-    fn check_lengths(&self) -> Result<(), ApiError> {
+    /// Every value at most [`MAX_VALUE_CHARS`] long.
+    pub fn check_lengths(&self) -> Result<(), ApiError> {
         for (k, v) in &self.0 {
             if v.chars().count() > MAX_VALUE_CHARS {
-                return Err(ApiError::bad_request(
-                    "invalid_parameter",
-                    format!("{k} is longer than {MAX_VALUE_CHARS} characters"),
-                ));
+                return Err(ApiError::value_too_long(k, MAX_VALUE_CHARS));
             }
         }
         Ok(())
@@ -55,10 +66,7 @@ impl Params {
         match self.one(key) {
             None => Ok(None),
             Some(v) => v.trim().parse::<T>().map(Some).map_err(|_| {
-                ApiError::bad_request(
-                    "invalid_parameter",
-                    format!("{key} must be {what}, got {v:?}"),
-                )
+                ApiError::invalid_parameter(key, format!("{key} must be {what}, got {v:?}"))
             }),
         }
     }
@@ -68,8 +76,8 @@ impl Params {
         if let Some(y) = y
             && !(1800..=2200).contains(&y)
         {
-            return Err(ApiError::bad_request(
-                "invalid_parameter",
+            return Err(ApiError::invalid_parameter(
+                key,
                 format!("{key} must be a western year such as 2022, got {y}"),
             ));
         }
@@ -91,8 +99,8 @@ impl Params {
         if let (Some(a), Some(b)) = (f.year_from, f.year_to)
             && a > b
         {
-            return Err(ApiError::bad_request(
-                "invalid_parameter",
+            return Err(ApiError::invalid_parameter(
+                "year_from",
                 format!("year_from ({a}) is after year_to ({b})"),
             ));
         }
@@ -103,10 +111,7 @@ impl Params {
     pub fn q(&self) -> Result<String, ApiError> {
         match self.one("q") {
             Some(q) => Ok(q),
-            None => Err(ApiError::bad_request(
-                "missing_query",
-                "q is required: the words to search for",
-            )),
+            None => Err(ApiError::new(ErrorCode::MissingQuery)),
         }
     }
 
@@ -115,8 +120,8 @@ impl Params {
             .int::<usize>("limit", "a whole number")?
             .unwrap_or(default);
         if limit == 0 || limit > max {
-            return Err(ApiError::bad_request(
-                "invalid_parameter",
+            return Err(ApiError::invalid_parameter(
+                "limit",
                 format!("limit must be between 1 and {max}"),
             ));
         }
@@ -129,8 +134,8 @@ impl Params {
     pub fn offset(&self, limit: usize) -> Result<usize, ApiError> {
         let offset = self.int::<usize>("offset", "a whole number")?.unwrap_or(0);
         if offset.saturating_add(limit) > MAX_WINDOW {
-            return Err(ApiError::bad_request(
-                "invalid_parameter",
+            return Err(ApiError::window_too_deep(
+                MAX_WINDOW,
                 format!(
                     "offset must be at most {} with limit {limit} (offset + limit ≤ {MAX_WINDOW}); \
                      narrow the search with filters instead of paging this deep",
@@ -146,8 +151,8 @@ impl Params {
             None => Ok(None),
             Some("true" | "1" | "yes") => Ok(Some(true)),
             Some("false" | "0" | "no") => Ok(Some(false)),
-            Some(v) => Err(ApiError::bad_request(
-                "invalid_parameter",
+            Some(v) => Err(ApiError::invalid_parameter(
+                key,
                 format!("{key} must be true or false, got {v:?}"),
             )),
         }
@@ -168,19 +173,14 @@ impl Params {
         let q = self.q()?;
         let sort = match self.one("sort") {
             None => Sort::Relevance,
-            Some(s) => Sort::parse(&s).map_err(|e| {
-                ApiError::bad_request(
-                    "invalid_parameter",
-                    e.to_string().replace("invalid query: ", ""),
-                )
-            })?,
+            Some(s) => Sort::parse(&s).map_err(ApiError::from)?,
         };
         let include_text = match self.one("include").as_deref() {
             None => false,
             Some("text") => true,
             Some(other) => {
-                return Err(ApiError::bad_request(
-                    "invalid_parameter",
+                return Err(ApiError::invalid_parameter(
+                    "include",
                     format!("include must be \"text\", got {other:?}"),
                 ));
             }
@@ -197,4 +197,176 @@ impl Params {
             partial: true,
         })
     }
+}
+
+// ---- The parameters of each endpoint, as the OpenAPI document lists them.
+// The handlers read exactly these keys (a test in `api` checks it), so the
+// document and the server cannot drift apart.
+
+/// Filters of every endpoint that searches.
+#[derive(utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct FilterParams {
+    /// City (市区町村); repeatable: `city=A&city=B`.
+    pub city: Option<Vec<String>>,
+    /// Prefecture (都道府県); repeatable.
+    pub prefecture: Option<Vec<String>>,
+    /// Department (部局); repeatable.
+    pub department: Option<Vec<String>>,
+    /// Document type (部局運営方針 …); repeatable.
+    pub doc_type: Option<Vec<String>>,
+    /// One western (fiscal) year.
+    #[param(minimum = 1800, maximum = 2200)]
+    pub year: Option<i64>,
+    /// First year (inclusive).
+    #[param(minimum = 1800, maximum = 2200)]
+    pub year_from: Option<i64>,
+    /// Last year (inclusive), not before `year_from`.
+    #[param(minimum = 1800, maximum = 2200)]
+    pub year_to: Option<i64>,
+}
+
+/// Sort order of hits.
+#[derive(utoipa::ToSchema)]
+#[allow(non_camel_case_types)]
+pub enum SortParam {
+    relevance,
+    year_desc,
+    year_asc,
+}
+
+/// What `include` can add.
+#[derive(utoipa::ToSchema)]
+#[allow(non_camel_case_types)]
+pub enum IncludeParam {
+    text,
+}
+
+/// The query and paging of a search (with [`FilterParams`]).
+#[derive(utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct SearchParams {
+    /// The query: spaces separate required terms, `"…"` is a phrase,
+    /// `-term` excludes, `OR` makes alternatives; at most 500 characters.
+    #[param(min_length = 1)]
+    pub q: String,
+    /// Default `relevance`.
+    pub sort: Option<SortParam>,
+    /// Hits to skip; `offset + limit` at most 10,000.
+    #[param(minimum = 0, maximum = 10000)]
+    pub offset: Option<u64>,
+    /// `text` adds each passage's full text.
+    pub include: Option<IncludeParam>,
+}
+
+/// Page size of `/api/search`, `/api/trend` and `/api/compare`.
+#[derive(utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct SearchLimit {
+    /// Hits per page, default 10.
+    #[param(minimum = 1, maximum = 100)]
+    pub limit: Option<u64>,
+}
+
+/// Rows of the CSV export.
+#[derive(utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ExportLimit {
+    /// Rows, default and most 10,000.
+    #[param(minimum = 1, maximum = 10000)]
+    pub limit: Option<u64>,
+}
+
+/// `/api/compare`'s own parameter.
+#[derive(utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct CompareParams {
+    /// Passages per city, default 3.
+    #[param(minimum = 1, maximum = 10)]
+    pub per_city: Option<u64>,
+}
+
+/// Paging of `/api/documents`.
+#[derive(utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct DocumentsPage {
+    /// Documents per page, default 100.
+    #[param(minimum = 1, maximum = 1000)]
+    pub limit: Option<u64>,
+    /// Documents to skip; `offset + limit` at most 10,000.
+    #[param(minimum = 0, maximum = 10000)]
+    pub offset: Option<u64>,
+}
+
+/// `/api/similar/{section_id}`.
+#[derive(utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct SimilarParams {
+    /// Only passages of other cities; default true.
+    pub other_cities: Option<bool>,
+    /// Passages, default 5.
+    #[param(minimum = 1, maximum = 100)]
+    pub limit: Option<u64>,
+}
+
+/// `/api/suggest`.
+#[derive(utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct SuggestParams {
+    /// What has been typed so far.
+    #[param(max_length = 50)]
+    pub prefix: Option<String>,
+    /// Completions, default 8.
+    #[param(minimum = 1, maximum = 20)]
+    pub limit: Option<u64>,
+}
+
+/// `/api/series`.
+#[derive(utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct SeriesParams {
+    /// City; repeatable.
+    pub city: Option<Vec<String>>,
+    /// Department (spacing and width ignored); repeatable.
+    pub department: Option<Vec<String>>,
+    /// Document type; repeatable.
+    pub doc_type: Option<Vec<String>>,
+}
+
+/// `/api/diff`: `from` and `to`, or `city`, `department` (or `doc_type`),
+/// `from_year` and `to_year`.
+#[derive(utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct DiffParams {
+    /// Older document id.
+    pub from: Option<String>,
+    /// Newer document id.
+    pub to: Option<String>,
+    pub city: Option<String>,
+    pub department: Option<String>,
+    pub doc_type: Option<String>,
+    /// Year of the older document.
+    pub from_year: Option<i64>,
+    /// Year of the newer document.
+    pub to_year: Option<i64>,
+}
+
+/// `/api/diff/sections`.
+#[derive(utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct DiffSectionsParams {
+    /// Older section id.
+    pub from: String,
+    /// Newer section id.
+    pub to: String,
+}
+
+/// `/api/figures` (with [`FilterParams`]): `q` or `doc_id`.
+#[derive(utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct FiguresParams {
+    /// A search: figures of the passages it finds.
+    pub q: Option<String>,
+    /// A document: all its figures.
+    pub doc_id: Option<String>,
 }
