@@ -76,7 +76,8 @@ async fn not_found() -> ApiError {
         diff,
         diff_sections,
         section_history,
-        figures
+        figures,
+        super::marks::document_marks
     ),
     components(schemas(ErrorBody, ErrorCode))
 )]
@@ -719,7 +720,7 @@ mod tests {
     #[test]
     fn every_endpoint_reads_exactly_its_documented_parameters() {
         let spec = serde_json::to_value(ApiDoc::openapi()).unwrap();
-        let cases: [(&str, &str, Parse); 12] = [
+        let cases: [(&str, &str, Parse); 13] = [
             ("/api/search", "q=x", |p| parse_search(p).map(drop)),
             ("/api/search.csv", "q=x", |p| parse_search_csv(p).map(drop)),
             ("/api/trend", "q=x", |p| parse_search(p).map(drop)),
@@ -735,6 +736,9 @@ mod tests {
                 parse_diff_sections(p).map(drop)
             }),
             ("/api/figures", "q=x", |p| parse_figures(p).map(drop)),
+            ("/api/documents/{doc_id}/marks", "q=x", |p| {
+                crate::server::marks::parse_marks(p).map(drop)
+            }),
             ("/api/documents/{doc_id}", "", |_| Ok(())),
         ];
         for (path, query, parse) in cases {
@@ -750,7 +754,7 @@ mod tests {
             assert_eq!(p.keys_read(), documented, "{path}");
         }
         let paths = spec["paths"].as_object().unwrap();
-        let api_routes = 16;
+        let api_routes = 17;
         assert_eq!(paths.len(), api_routes, "{:?}", paths.keys());
     }
 

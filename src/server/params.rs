@@ -309,6 +309,15 @@ pub struct SimilarParams {
     pub limit: Option<u64>,
 }
 
+/// `/api/documents/{doc_id}/marks`.
+#[derive(utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct MarksParams {
+    /// The search whose matches to mark, as typed in the search box.
+    #[param(min_length = 1)]
+    pub q: String,
+}
+
 /// `/api/suggest`.
 #[derive(utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
