@@ -85,6 +85,12 @@ enum Command {
         limit: usize,
         #[arg(long, default_value_t = 0)]
         offset: usize,
+        /// Compute the facet counts (`--facets false`: skipped, not in the JSON).
+        #[arg(long, default_value_t = true, action = clap::ArgAction::Set)]
+        facets: bool,
+        /// Build the hits' snippets (`--snippets false`: skipped, not in the JSON).
+        #[arg(long, default_value_t = true, action = clap::ArgAction::Set)]
+        snippets: bool,
         /// The query (several words are joined with spaces).
         #[arg(required = true)]
         query: Vec<String>,
@@ -218,6 +224,8 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             sort,
             limit,
             offset,
+            facets,
+            snippets,
             query,
         } => {
             let engine = common.engine()?;
@@ -236,7 +244,8 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 limit,
                 offset,
                 include_text: false,
-                facets: true,
+                facets,
+                snippets,
                 partial: true,
             };
             let resp = engine.search(&req)?;
@@ -454,7 +463,12 @@ fn print_results(resp: &crate::search::SearchResponse) {
 
 fn print_hits(hits: &[crate::search::Hit]) {
     for (i, h) in hits.iter().enumerate() {
-        let plain = h.snippet.replace("<mark>", "[").replace("</mark>", "]");
+        let plain = h
+            .snippet
+            .as_deref()
+            .unwrap_or_default()
+            .replace("<mark>", "[")
+            .replace("</mark>", "]");
         let plain = crate::search::snippets::unescape_html(&plain);
         println!(
             "{:>3}. {} {} {} — {}",

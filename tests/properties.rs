@@ -650,7 +650,7 @@ proptest! {
             Ok(r) => {
                 prop_assert!(r.hits.len() <= req.limit);
                 for h in &r.hits {
-                    assert_safe_html(&h.snippet)?;
+                    assert_safe_html(h.snippet.as_deref().unwrap())?;
                 }
             }
             Err(plansearch::Error::Query(message)) => prop_assert!(!message.is_empty()),

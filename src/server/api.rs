@@ -166,6 +166,8 @@ async fn healthz(State(state): State<AppState>) -> Json<serde_json::Value> {
         ("limit" = Option<usize>, Query, description = "1..100, default 10"),
         ("offset" = Option<usize>, Query),
         ("include" = Option<String>, Query, description = "`text` adds each passage's full text"),
+        ("facets" = Option<bool>, Query, description = "default true; `false` skips the facet counts (no `facets` in the response)"),
+        ("snippets" = Option<bool>, Query, description = "default true; `false` skips highlighting (hits without `snippet`, empty `via`); with `facets=false` the cheapest top-N"),
     ),
     responses(
         (status = 200, body = SearchResponse),

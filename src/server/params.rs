@@ -193,7 +193,9 @@ impl Params {
             limit,
             offset: self.offset(limit)?,
             include_text,
-            facets: true,
+            // `facets=false` / `snippets=false`: the engine skips that work.
+            facets: self.flag("facets")?.unwrap_or(true),
+            snippets: self.flag("snippets")?.unwrap_or(true),
             partial: true,
         })
     }
