@@ -38,6 +38,10 @@ enum Command {
         /// Indexing threads (default: all cores).
         #[arg(long)]
         threads: Option<usize>,
+        /// tantivy writer memory budget per indexing thread, in MB (default 16,
+        /// at least 64 MB in all); bench/README.md has its build-time / RSS effect.
+        #[arg(long, value_name = "MB")]
+        writer_mb: Option<usize>,
     },
     /// Serve the web UI and the JSON API.
     Serve {
@@ -203,7 +207,8 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             common,
             json,
             threads,
-        } => index(&archive, &common, json, threads),
+            writer_mb,
+        } => index(&archive, &common, json, threads, writer_mb),
         Command::Serve {
             common,
             addr,
@@ -286,6 +291,7 @@ fn index(
     common: &Common,
     json: bool,
     threads: Option<usize>,
+    writer_mb: Option<usize>,
 ) -> anyhow::Result<ExitCode> {
     let analyzer = common.analyzer()?;
     let mut options = IndexOptions {
@@ -294,6 +300,9 @@ fn index(
     };
     if let Some(t) = threads {
         options.threads = t.max(1);
+    }
+    if let Some(mb) = writer_mb {
+        options.memory_budget = IndexOptions::budget(options.threads, mb);
     }
     let report = writer::index_archive(archive, &common.index, &analyzer, &options)?;
     if json {
