@@ -115,9 +115,10 @@ pub fn did_you_mean(
 }
 
 /// The terms one edit (insertion, deletion or substitution of a character)
-/// away from a word, as an automaton over the term dictionary: the FST walk
-/// visits only the prefixes that can still match, instead of every term
-/// sharing the first character (tens of thousands on a large index).
+/// away from a word, as an automaton over the term dictionary: within the
+/// first character's subtree the FST walk visits only the prefixes that can
+/// still match, instead of every term sharing the first character (tens of
+/// thousands on a large index).
 struct OneEdit(levenshtein_automata::DFA);
 
 impl tantivy_fst::Automaton for OneEdit {
@@ -165,9 +166,22 @@ fn spelling(engine: &Engine, searcher: &tantivy::Searcher, text: &str) -> Result
     let field = engine.fields().text;
     let own = searcher.doc_freq(&tantivy::Term::from_field_text(field, &key))?;
     let mut counts: HashMap<String, u64> = HashMap::new();
+    // Only the subtree of the first character: the FST walk stays inside
+    // it (0xFF never occurs in UTF-8, so it bounds every continuation).
+    let from = first.to_string().into_bytes();
+    let to = {
+        let mut t = from.clone();
+        t.push(0xFF);
+        t
+    };
     for segment in searcher.segment_readers() {
         let inverted = segment.inverted_index(field)?;
-        let mut stream = inverted.terms().search(one_edit(&key)).into_stream()?;
+        let mut stream = inverted
+            .terms()
+            .search(one_edit(&key))
+            .ge(&from)
+            .lt(&to)
+            .into_stream()?;
         while stream.advance() {
             let Ok(term) = std::str::from_utf8(stream.key()) else {
                 continue;
