@@ -146,7 +146,14 @@ fn judged_queries_find_their_documents() {
 fn filters_and_facets_on_the_corpus() {
     let Some(c) = corpus() else { return };
     let r = search(c, "人口減少", Filters::default());
-    let cities: Vec<&str> = r.facets.as_ref().unwrap().city.iter().map(|f| f.value.as_str()).collect();
+    let cities: Vec<&str> = r
+        .facets
+        .as_ref()
+        .unwrap()
+        .city
+        .iter()
+        .map(|f| f.value.as_str())
+        .collect();
     assert!(cities.contains(&"小樽市"), "{cities:?}");
     let otaru = r
         .facets
@@ -252,7 +259,9 @@ fn similar_initiatives_come_from_other_cities() {
     assert!(!sim.hits.is_empty() && !sim.terms.is_empty());
     // The shared words are marked in the similar passages' snippets.
     assert!(
-        sim.hits.iter().any(|h| h.snippet.as_deref().unwrap().contains("<mark>")),
+        sim.hits
+            .iter()
+            .any(|h| h.snippet.as_deref().unwrap().contains("<mark>")),
         "{:?}",
         sim.hits
     );

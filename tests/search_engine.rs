@@ -306,7 +306,9 @@ fn facets_and_snippets_off_keep_totals_and_order() {
         assert_eq!(ids(&bare), ids(&full), "{q}");
         assert!(full.hits.iter().all(|h| h.snippet.is_some()), "{q}");
         assert!(
-            bare.hits.iter().all(|h| h.snippet.is_none() && h.via.is_empty()),
+            bare.hits
+                .iter()
+                .all(|h| h.snippet.is_none() && h.via.is_empty()),
             "{q}"
         );
         let json = serde_json::to_value(&bare).unwrap();

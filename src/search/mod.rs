@@ -337,7 +337,9 @@ impl Engine {
                 .into_iter()
                 .filter(|(_, addr)| !strict_docs.contains(addr))
                 .take(PARTIAL_LIMIT)
-                .map(|(score, addr)| self.hit_with(searcher, addr, score, highlighter, include_text))
+                .map(|(score, addr)| {
+                    self.hit_with(searcher, addr, score, highlighter, include_text)
+                })
                 .collect::<Result<Vec<_>>>()?;
             return Ok(Some(Partial {
                 total,

@@ -129,7 +129,10 @@ impl tantivy_fst::Automaton for OneEdit {
     }
 
     fn is_match(&self, state: &u32) -> bool {
-        matches!(self.0.distance(*state), levenshtein_automata::Distance::Exact(_))
+        matches!(
+            self.0.distance(*state),
+            levenshtein_automata::Distance::Exact(_)
+        )
     }
 
     fn can_match(&self, state: &u32) -> bool {
