@@ -134,7 +134,7 @@ fn a_kana_query_finds_the_kanji_and_says_it_came_by_reading() {
     assert!(
         first.snippet.as_deref().unwrap().contains("<mark>図書館"),
         "{}",
-        first.snippet
+        first.snippet.as_deref().unwrap_or_default()
     );
     assert!(first.via_reading);
 }
@@ -204,7 +204,7 @@ fn kana_query_searches_by_reading_and_ranks_the_word_first() {
             .unwrap()
             .contains("<mark>待機児童</mark>"),
         "{}",
-        first.snippet
+        first.snippet.as_deref().unwrap_or_default()
     );
     assert!(first.via_reading);
     // 大気 + 児童 is no match: the readings must be in sequence.
@@ -241,7 +241,7 @@ fn okurigana_forms_find_each_other_and_mark_the_written_form() {
             .unwrap()
             .contains("<mark>申し込み</mark>"),
         "{}",
-        hit.snippet
+        hit.snippet.as_deref().unwrap_or_default()
     );
 }
 
@@ -281,7 +281,7 @@ fn latin_words_ignore_hyphens_case_and_width() {
                 .unwrap()
                 .contains("<mark>Wi-Fi</mark>"),
             "{q}: {}",
-            r.hits[0].snippet
+            r.hits[0].snippet.as_deref().unwrap_or_default()
         );
     }
 }
