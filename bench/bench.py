@@ -42,7 +42,9 @@ from pathlib import Path
 MB = 1_000_000  # all sizes / throughputs in MB = 10^6 bytes
 HTTP_TIMEOUT = 30.0  # seconds, every HTTP call
 GROONGA_APT = "apt-get install -y groonga-bin groonga-tokenizer-mecab"
-FAKE_CITIES = ["桐生市", "北桐市", "渡良瀬市", "赤城野市"]  # 4x corpus: one real + three invented names
+# Nx corpora: the real name first, then invented ones (no such municipalities)
+FAKE_CITIES = ["桐生市", "北桐市", "渡良瀬市", "赤城野市", "梅田野市", "黒保根原市", "新里丘市", "川内台市",
+               "菱ヶ岳市", "広沢野市", "相生原市", "境野台市", "天神丘市", "錦桜市", "松原沢市", "東雲野市"]
 
 
 # --------------------------------------------------------------------------------------------- utils
@@ -326,21 +328,42 @@ def make_scaled_corpora(src: Path, dest: Path) -> list[tuple[str, Path]]:
         write_manifest(root, rows)
         out.append((label, root))
     out.append(("1x", src))
-    root = dest / "scale-x4"
+    out.append(("4x", make_multiplied_corpus(src, dest / "scale-x4", 4)))
+    return out
+
+
+def city_names(n: int) -> list[str]:
+    names = list(FAKE_CITIES[:n])
+    while len(names) < n:  # beyond the list: numbered invented names
+        names.append(f"架空{len(names) + 1}市")
+    return names
+
+
+def make_multiplied_corpus(src: Path, root: Path, n: int) -> Path:
+    """n copies of the corpus in c1/…cN/, each under another city name (c1 keeps the real one).
+    Files are hard links when the file system allows (no extra disk), copies otherwise."""
+    manifest = read_manifest(src)
+    fields = ["path", "city", "prefecture", "year", "department", "title", "doc_type", "source_url"]
+    rels = sorted(str(p.relative_to(src)) for p in corpus_files(src))
     rows = []
-    for i, city in enumerate(FAKE_CITIES):
+    for i, city in enumerate(city_names(n)):
         sub = f"c{i + 1}"
         for rel in rels:
             target = root / sub / rel
             target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(src / rel, target)
+            try:
+                os.link(src / rel, target)
+            except OSError:
+                shutil.copyfile(src / rel, target)
             row = dict(manifest.get(rel, {}))
             row["path"] = f"{sub}/{rel}"
             row["city"] = city
             rows.append(row)
-    write_manifest(root, rows)
-    out.append(("4x", root))
-    return out
+    with open(root / "manifest.csv", "w", newline="", encoding="utf-8") as fh:
+        w = csv.DictWriter(fh, fieldnames=fields, extrasaction="ignore")
+        w.writeheader()
+        w.writerows(rows)
+    return root
 
 
 # ----------------------------------------------------------------------------------------- queries
@@ -363,13 +386,18 @@ def load_queries(path: Path) -> list[dict]:
     return qs
 
 
-def plansearch_path(q: dict) -> str:
-    params = [("q", q["q"]), ("limit", "10")]
+def plansearch_path(q: dict, bare: bool = False, endpoint: str = "/api/search") -> str:
+    """bare: `facets=false&snippets=false` (top 10 with metadata only, like the Lucene harness)."""
+    params = [("q", q["q"])]
+    if endpoint == "/api/search":
+        params.append(("limit", "10"))
     if q["year_from"] is not None:
         params.append(("year_from", str(q["year_from"])))
     if q["year_to"] is not None:
         params.append(("year_to", str(q["year_to"])))
-    return "/api/search?" + urllib.parse.urlencode(params, quote_via=urllib.parse.quote)
+    if bare:
+        params += [("facets", "false"), ("snippets", "false")]
+    return endpoint + "?" + urllib.parse.urlencode(params, quote_via=urllib.parse.quote)
 
 
 def groonga_path(q: dict, opts: argparse.Namespace) -> str:
@@ -553,8 +581,38 @@ def run_wrk(port: int, lua: Path, conns: int, duration: int, tmp: Path, tag: str
 # -------------------------------------------------------------------------------------- serving bench
 
 
+def sequential_pass(client: "Client", proc: subprocess.Popen, paths: list[str], queries: list[dict],
+                    validate) -> tuple[dict, list[dict]]:
+    """Warm-up pass, then each query once (timed on the client); server CPU per query."""
+    for p in paths:
+        client.get(p)
+    per_query, bad = [], []
+    cpu0 = proc_cpu_s(proc.pid)
+    for q, p in zip(queries, paths):
+        status, body, dt = client.get(p)
+        ok, hits, err = validate(status, body)
+        per_query.append({"kind": q["kind"], "q": q["q"], "year_from": q["year_from"],
+                          "year_to": q["year_to"], "ms": dt * 1000, "status": status,
+                          "ok": ok, "hits": hits, "bytes": len(body)})
+        if not ok:
+            bad.append(f"{q['q']!r}: HTTP {status} {err or ''}".strip())
+    cpu1 = proc_cpu_s(proc.pid)
+    lat = [r["ms"] for r in per_query]
+    summary = {
+        "n": len(lat), "errors": len(bad), "error_samples": bad[:5],
+        "p50_ms": percentile(lat, 50), "p95_ms": percentile(lat, 95), "p99_ms": percentile(lat, 99),
+        "mean_ms": statistics.fmean(lat) if lat else None, "max_ms": max(lat) if lat else None,
+        "server_cpu_ms_per_query": (cpu1 - cpu0) * 1000 / len(paths)
+        if cpu0 is not None and cpu1 is not None and paths else None,
+        "slowest": sorted(({"q": r["q"], "kind": r["kind"], "ms": r["ms"], "hits": r["hits"]}
+                           for r in per_query), key=lambda r: -r["ms"])[:10],
+    }
+    return summary, per_query
+
+
 def bench_server(name: str, cmd: list[str], ready_path: str, paths: list[str], queries: list[dict],
-                 validate, opts, tmp: Path, result: dict) -> None:
+                 validate, opts, tmp: Path, result: dict, variants: dict | None = None) -> None:
+    """variants: extra sequential passes {label: paths} (e.g. plansearch bare, trend), after the main one."""
     """Start server, measure start->first answer, sequential latency, wrk, RSS. Always stops it."""
     port = int(cmd[-1].rsplit(":", 1)[-1]) if name == "plansearch" else int(cmd[cmd.index("-p") + 1])
     logf = open(tmp / f"{name}-serve.log", "wb")
@@ -616,8 +674,21 @@ def bench_server(name: str, cmd: list[str], ready_path: str, paths: list[str], q
                 "n": len(kl), "p50_ms": percentile(kl, 50), "p95_ms": percentile(kl, 95),
                 "max_ms": max(kl)}
         srv["per_query"] = per_query
+        srv["sequential"]["slowest"] = sorted(
+            ({"q": r["q"], "kind": r["kind"], "ms": r["ms"], "hits": r["hits"]} for r in per_query),
+            key=lambda r: -r["ms"])[:10]
         if bad:
             log(f"{name}: {len(bad)} sequential queries failed, e.g. {bad[0]}")
+        for label, vpaths in (variants or {}).items():
+            log(f"{name}: sequential pass '{label}' ({len(vpaths)} queries)")
+            client = Client(port)
+            summary, vq = sequential_pass(client, proc, vpaths, queries, validate)
+            client.close()
+            srv.setdefault("variants", {})[label] = summary
+            srv.setdefault("variants_per_query", {})[label] = [
+                {"q": r["q"], "kind": r["kind"], "ms": r["ms"], "hits": r["hits"]} for r in vq]
+            log(f"  -> p50 {fmt(summary['p50_ms'], 2)} ms, p99 {fmt(summary['p99_ms'], 2)} ms, "
+                f"errors {summary['errors']}")
 
         # concurrency
         srv["wrk"] = {}
@@ -711,12 +782,13 @@ def ps_dict_info(binp: Path, res: dict) -> None:
         res["dict_info_note"] = f"n/a (dict-info rc={r.returncode}: {(r.stderr or r.stdout).strip()[:200]})"
 
 
-def ps_index(binp: Path, corpus: Path, index_dir: Path, tmp: Path, tag: str, timeout: float) -> dict:
+def ps_index(binp: Path, corpus: Path, index_dir: Path, tmp: Path, tag: str, timeout: float,
+             extra: list[str] | None = None) -> dict:
     if index_dir.exists():
         shutil.rmtree(index_dir)
     index_dir.parent.mkdir(parents=True, exist_ok=True)
     m = Measured(tmp, tag)
-    cmd = [str(binp), "index", str(corpus), "--index", str(index_dir)]
+    cmd = [str(binp), "index", str(corpus), "--index", str(index_dir)] + (extra or [])
     log(f"plansearch: {' '.join(cmd)}")
     r = m.run(cmd, timeout=timeout)
     r["cmd"] = cmd
@@ -727,6 +799,172 @@ def ps_index(binp: Path, corpus: Path, index_dir: Path, tmp: Path, tag: str, tim
     else:
         r["size"] = disk_usage(index_dir)
     return r
+
+
+# --------------------------------------------------------------------------------------- lucene
+
+
+LUCENE_PYPI = "pyserini==1.6.0"  # its sdist carries the Anserini fat jar (Lucene 9.9 + kuromoji)
+LUCENE_JAR = "anserini-1.7.1-fatjar.jar"
+LUCENE_JAR_MEMBER = "pyserini-1.6.0/pyserini/resources/jars/" + LUCENE_JAR
+JAVA_HINT = ("Java ≥ 21 not found: install a JDK 21+ (these machines have "
+             "/usr/lib/jvm/temurin-25-jdk-amd64; otherwise e.g. apt-get install -y openjdk-21-jdk-headless "
+             "or Temurin 21/25), or point JAVA=/path/to/bin/java at one; --skip-lucene skips this column")
+
+
+def cache_dir() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "plansearch-bench"
+
+
+def java_major(java: str) -> int | None:
+    try:
+        r = subprocess.run([java, "-version"], capture_output=True, text=True, timeout=60)
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    m = re.search(r'version "(\d+)(?:\.(\d+))?', r.stderr + r.stdout)
+    if not m:
+        return None
+    major = int(m.group(1))
+    return int(m.group(2) or 0) if major == 1 else major
+
+
+def find_java(opts) -> tuple[str | None, str]:
+    cands = []
+    if opts.java:
+        cands.append(opts.java)
+    if os.environ.get("JAVA"):
+        cands.append(os.environ["JAVA"])
+    cands.append("/usr/lib/jvm/temurin-25-jdk-amd64/bin/java")
+    cands += sorted((str(p) for p in Path("/usr/lib/jvm").glob("*/bin/java")), reverse=True) \
+        if Path("/usr/lib/jvm").is_dir() else []
+    if shutil.which("java"):
+        cands.append(shutil.which("java"))
+    seen = []
+    for c in cands:
+        if c in seen or not os.access(c, os.X_OK):
+            continue
+        seen.append(c)
+        v = java_major(c)
+        if v is not None and v >= 21:
+            return c, f"{c} (Java {v})"
+    return None, JAVA_HINT + (f" (found only: {', '.join(seen)})" if seen else "")
+
+
+def lucene_jar(tmp: Path) -> tuple[Path | None, str | None]:
+    """The Anserini fat jar, from the cache or pip-downloaded once (pyserini 1.6.0 sdist) into it."""
+    jar = cache_dir() / LUCENE_JAR
+    if jar.exists() and jar.stat().st_size > 1_000_000:
+        return jar, None
+    jar.parent.mkdir(parents=True, exist_ok=True)
+    dl = tmp / "pyserini-dl"
+    log(f"lucene: {jar} not cached: pip download {LUCENE_PYPI} (165 MB, once)")
+    r = subprocess.run([sys.executable, "-m", "pip", "download", "--no-deps", "--ignore-requires-python",
+                        "-d", str(dl), LUCENE_PYPI], capture_output=True, text=True, timeout=1800)
+    sdists = list(dl.glob("pyserini-1.6.0*.tar.gz"))
+    if r.returncode != 0 or not sdists:
+        return None, f"pip download {LUCENE_PYPI} failed (rc={r.returncode}): {(r.stderr or r.stdout)[-300:]}"
+    import tarfile
+    with tarfile.open(sdists[0]) as tf:
+        member = tf.getmember(LUCENE_JAR_MEMBER)
+        src = tf.extractfile(member)
+        part = jar.with_suffix(".part")
+        with open(part, "wb") as fh:
+            shutil.copyfileobj(src, fh)
+        part.rename(jar)
+    shutil.rmtree(dl, ignore_errors=True)
+    return jar, None
+
+
+def lucene_run(corpus: Path, queries: list[dict], opts, tmp: Path) -> dict:
+    """Build + query with ../shared/bench/lucene/LuceneJa.java (run in place, source-file mode)."""
+    res: dict = {"errors": []}
+    harness = opts.lucene_harness
+    if not harness.exists():
+        res["errors"].append(f"harness not found: {harness} (pass --lucene-harness)")
+        return res
+    java, note = find_java(opts)
+    if not java:
+        res["errors"].append(note)
+        return res
+    res["java"] = note
+    jar, err = lucene_jar(tmp)
+    if err:
+        res["errors"].append(err)
+        return res
+    res["jar"] = str(jar)
+    qfile = tmp / "lucene-queries.txt"
+    qfile.write_text("\n".join(q["q"] for q in queries) + "\n", encoding="utf-8")
+    idx = tmp / "lucene-index"
+    shutil.rmtree(idx, ignore_errors=True)
+    m = Measured(tmp, "lucene")
+    cmd = [java, f"-Xmx{opts.lucene_heap}", "-cp", str(jar), str(harness), str(corpus), str(idx), str(qfile),
+           str(opts.lucene_threads)]
+    log(f"lucene: {' '.join(cmd)}")
+    r = m.run(cmd, timeout=opts.index_timeout)
+    r["cmd"] = cmd
+    out = (tmp / "lucene.log").read_text(errors="replace")
+    mi = re.search(r"lucene_kuromoji index_s=([\d.]+) files=(\d+)", out)
+    mq = re.search(r"lucene_kuromoji p50_ms=([\d.]+) p99_ms=([\d.]+) n=(\d+)", out)
+    if r["returncode"] != 0 or not mi or not mq:
+        res["errors"].append(f"LuceneJa failed (rc={r['returncode']}):\n{tail(m.logfile, 15)}")
+    if mi:
+        r["index_s"], r["files"] = float(mi.group(1)), int(mi.group(2))
+    if mq:
+        r["p50_ms"], r["p99_ms"], r["n"] = float(mq.group(1)), float(mq.group(2)), int(mq.group(3))
+    if idx.exists():
+        r["size"] = disk_usage(idx)
+    shutil.rmtree(idx, ignore_errors=True)
+    res["run"] = r
+    res["threads"] = opts.lucene_threads
+    return res
+
+def ps_validate(status, body):
+    if status != 200:
+        return False, None, body[:200].decode("utf-8", "replace")
+    try:
+        json.loads(body)
+    except ValueError:
+        return False, None, "response is not JSON"
+    return True, plansearch_hits(body), None
+
+
+def scale_run(binp: Path, src: Path, n: int, queries: list[dict], opts, tmp: Path) -> dict:
+    """--scale N: the corpus N times under N city names; build, unchanged rerun, search + trend latency."""
+    root = make_multiplied_corpus(src, tmp / f"scale-{n}x", n)
+    st = corpus_stats(root)
+    row: dict = {"n": n, "files": st["files"], "bytes": st["bytes"], "cities": city_names(n)}
+    idx = tmp / f"ps-index-scale-{n}x"
+    try:
+        warm_page_cache(root)
+        b = ps_index(binp, root, idx, tmp, f"ps-index-scale-{n}x", opts.index_timeout * max(1, n))
+        row["build"] = b
+        if b.get("error"):
+            return row
+        b["mb_per_s"] = st["bytes"] / MB / b["wall_s"]
+        log(f"scale {n}x: built in {b['wall_s']:.1f} s, peak RSS {b.get('peak_rss_bytes', 0) / MB:.0f} MB, "
+            f"size {b['size']['bytes'] / MB:.0f} MB")
+        m = Measured(tmp, f"ps-rerun-scale-{n}x")  # nothing changed: the rerun should only compare hashes
+        rr = m.run([str(binp), "index", str(root), "--index", str(idx)], timeout=opts.index_timeout)
+        if rr["returncode"] != 0:
+            rr["error"] = f"rerun failed (rc={rr['returncode']}): {tail(m.logfile, 5)}"
+        row["rerun"] = rr
+        log(f"scale {n}x: unchanged rerun {rr['wall_s']:.2f} s")
+        port = free_port()
+        cmd = [str(binp), "serve", "--index", str(idx), "--addr", f"127.0.0.1:{port}"]
+        o = argparse.Namespace(**vars(opts))
+        o.no_wrk = True
+        res: dict = {}
+        bench_server("plansearch", cmd, "/healthz", [plansearch_path(q) for q in queries], queries,
+                     ps_validate, o, tmp, res,
+                     variants={"bare": [plansearch_path(q, bare=True) for q in queries],
+                               "trend": [plansearch_path(q, endpoint="/api/trend") for q in queries]})
+        srv = res.get("serve") or {}
+        row["serve"] = {k: v for k, v in srv.items() if k not in ("per_query", "variants_per_query")}
+    finally:
+        shutil.rmtree(idx, ignore_errors=True)
+        shutil.rmtree(root, ignore_errors=True)
+    return row
 
 
 # -------------------------------------------------------------------------------------------- groonga
@@ -990,6 +1228,93 @@ def _pair(a, b):
         return "error"
     return f"{fmt(a)} / {fmt(b)}"
 
+def render_lucene(R: dict) -> list[str]:
+    out: list[str] = []
+    lu = R.get("lucene") or {}
+    ps = R["plansearch"]
+    lr = lu.get("run") or {}
+    bare = g(ps, "serve", "variants", "bare") or {}
+    full = g(ps, "serve", "sequential") or {}
+    pb = ps.get("build") or {}
+    if not lr and not bare:
+        if lu.get("errors"):
+            out += ["", "### Lucene + kuromoji", ""] + [f"- **lucene**: {e.splitlines()[0]}" for e in lu["errors"]]
+        return out
+    mb = lambda v: v / MB if isinstance(v, (int, float)) else None  # noqa: E731
+    cpu = lambda b: (b["user_s"] + b.get("sys_s", 0.0)) if b.get("user_s") is not None else None  # noqa: E731
+    out += ["", "### Top 10 without facets and snippets: plansearch vs Lucene + kuromoji", "",
+            "| metric | plansearch bare (`facets=false&snippets=false`) | plansearch full response "
+            "| Lucene 9.9 + kuromoji | ratio plansearch bare/Lucene |", "|---|---:|---:|---:|---:|"]
+    rows = [
+        ("index build wall time (s)", pb.get("wall_s"), pb.get("wall_s"), lr.get("index_s")),
+        ("build process wall incl. JVM start + compile + queries (s)", None, None, lr.get("wall_s")),
+        ("build CPU time (user+sys, s; Lucene: whole process)", cpu(pb) if pb else None, None, cpu(lr) if lr else None),
+        ("peak RSS (MB; Lucene: whole JVM process, -Xmx" + str(R["options"].get("lucene_heap", "?")) + ")",
+         mb(pb.get("peak_rss_bytes")), None, mb(lr.get("peak_rss_bytes"))),
+        ("index size on disk (MB, du)", mb(g(pb, "size", "bytes")), None, mb(g(lr, "size", "bytes"))),
+        ("sequential top-10 latency p50 (ms)", bare.get("p50_ms"), full.get("p50_ms"), lr.get("p50_ms")),
+        ("sequential top-10 latency p99 (ms)", bare.get("p99_ms"), full.get("p99_ms"), lr.get("p99_ms")),
+        ("server CPU per query (ms)", bare.get("server_cpu_ms_per_query"), full.get("server_cpu_ms_per_query"), None),
+    ]
+    for name, a, f, b in rows:
+        out.append(f"| {name} | {fmt(a, 2)} | {fmt(f, 2)} | {fmt(b, 2)} | {ratio(a, b)} |")
+    out += ["", "Lucene: `LuceneJa.java` from the shared bench dir run in place (source-file mode) on the Anserini "
+            f"fat jar of pyserini 1.6.0, {lu.get('threads', '?')} indexing threads, one document per file, "
+            "`JapaneseAnalyzer` (search mode), AND of the analysed words, BM25 top 10, no stored-field fetch, "
+            "in-process timing (no HTTP), nearest-rank-ish percentiles as the harness prints them, second of two "
+            "passes. Year ranges of the `filtered` queries are not applied on the Lucene side. plansearch: HTTP "
+            "round trip from the Python client (keep-alive), passages, year filters applied; `bare` still "
+            "reads each hit's stored metadata and still computes partial matches and did-you-mean."]
+    if lu.get("java"):
+        out.append(f"Java: {lu['java']}.")
+    for e in lu.get("errors", []):
+        out.append(f"- **lucene**: {e.splitlines()[0]}")
+    return out
+
+
+def render_extras(R: dict) -> list[str]:
+    out: list[str] = []
+    sl = g(R, "plansearch", "serve", "sequential", "slowest")
+    if sl:
+        out += ["", "Slowest plansearch queries (full response, measured pass): " + "; ".join(
+            f"{r['q']} ({r['kind']}, {r['hits']} hits) {r['ms']:.1f} ms" for r in sl[:8]) + "."]
+    if R.get("writer_mb"):
+        out += ["", "### Writer memory budget (`plansearch index --writer-mb MB`, per thread)", "",
+                "| MB per thread | wall (s) | CPU (s) | peak RSS (MB) | index size (MB) |", "|---:|---:|---:|---:|---:|"]
+        main = g(R, "plansearch", "build") or {}
+        rows = ([dict(main, writer_mb="default (16), main build")] if main and not main.get("error") else [])
+        for r in rows + R["writer_mb"]:
+            if r.get("error"):
+                out.append(f"| {r['writer_mb']} | error | | | |")
+                continue
+            c = r["user_s"] + r.get("sys_s", 0.0) if r.get("user_s") is not None else None
+            out.append(f"| {r['writer_mb']} | {fmt(r['wall_s'])} | {fmt(c)} | "
+                       f"{fmt((r.get('peak_rss_bytes') or 0) / MB)} | {fmt(g(r, 'size', 'bytes') and r['size']['bytes'] / MB)} |")
+    if R.get("scale"):
+        out += ["", "### plansearch at N× the corpus (`--scale`)", "",
+                "| N | files | MB | build (s) | MB/s | build CPU (s) | peak RSS (MB) | index (MB) | unchanged rerun (s) "
+                "| search p50 / p99 (ms) | bare p50 / p99 (ms) | trend p50 / p99 (ms) | serving RSS (MB) |",
+                "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+        for r in R["scale"]:
+            b = r.get("build") or {}
+            if r.get("error") or b.get("error"):
+                out.append(f"| {r['n']} | error: {(r.get('error') or b.get('error')).splitlines()[0][:80]} |")
+                continue
+            sv = r.get("serve") or {}
+            seq = sv.get("sequential") or {}
+            v = sv.get("variants") or {}
+            c = b["user_s"] + b.get("sys_s", 0.0) if b.get("user_s") is not None else None
+            pp = lambda d: f"{fmt(d.get('p50_ms'), 2)} / {fmt(d.get('p99_ms'), 2)}" if d else "n/a"  # noqa: E731
+            out.append(f"| {r['n']} | {r['files']} | {r['bytes'] / MB:.0f} | {fmt(b['wall_s'])} | {fmt(b.get('mb_per_s'))} "
+                       f"| {fmt(c)} | {fmt((b.get('peak_rss_bytes') or 0) / MB)} | {fmt(b['size']['bytes'] / MB)} "
+                       f"| {fmt(g(r, 'rerun', 'wall_s'), 2)} | {pp(seq)} | {pp(v.get('bare'))} | {pp(v.get('trend'))} "
+                       f"| {fmt((sv.get('rss_after_load_bytes') or 0) / MB)} |")
+        out.append("")
+        out.append("Copies are hard links of the corpus files under c1/…cN/ with one city name each (c1 = 桐生市, "
+                   "the others invented); search = the 275 queries with facets and snippets, trend = `/api/trend` "
+                   "with the same queries; sequential, one warm-up pass; no wrk.")
+    return out
+
 
 def render_markdown(R: dict, conns: list[int]) -> str:
     out = []
@@ -1075,6 +1400,8 @@ def render_markdown(R: dict, conns: list[int]) -> str:
             f"{fmt(g(R, 'plansearch', 'serve', 'sequential', 'by_kind', k, 'p95_ms'))} | "
             f"{fmt(g(R, 'groonga', 'serve', 'sequential', 'by_kind', k, 'p50_ms'))}/"
             f"{fmt(g(R, 'groonga', 'serve', 'sequential', 'by_kind', k, 'p95_ms'))}" for k in kinds) + ".")
+    out += render_lucene(R)
+    out += render_extras(R)
     if R.get("scaling"):
         out.append("")
         out.append("### Indexing scaling by corpus size")
@@ -1146,6 +1473,18 @@ def parse_args(argv):
     ap.add_argument("--plansearch-bin", default=None, help="use this binary (implies no cargo build)")
     ap.add_argument("--skip-plansearch", action="store_true")
     ap.add_argument("--skip-groonga", action="store_true")
+    ap.add_argument("--skip-lucene", action="store_true", help="no Lucene + kuromoji column")
+    ap.add_argument("--lucene-harness", type=Path, default=None,
+                    help="LuceneJa.java (default: ../lucene/LuceneJa.java beside the corpus, run in place)")
+    ap.add_argument("--lucene-threads", type=int, default=os.cpu_count() or 2)
+    ap.add_argument("--lucene-heap", default="4g", help="JVM -Xmx for the Lucene harness")
+    ap.add_argument("--java", default=None, help="java binary (≥ 21); default $JAVA, temurin-25, any JDK ≥ 21")
+    ap.add_argument("--scale", default="", metavar="N[,N…]",
+                    help="also index the corpus N times under N city names (e.g. 1,2,4,10): build, rerun, "
+                         "search and trend latency per N (plansearch only)")
+    ap.add_argument("--writer-mb", default="", metavar="MB[,MB…]",
+                    help="also time `plansearch index --writer-mb MB` on the corpus for each value "
+                         "(writer memory per thread: build time vs peak RSS)")
     ap.add_argument("--no-wrk", action="store_true")
     ap.add_argument("--conns", default="2,8,32")
     ap.add_argument("--wrk-duration", type=int, default=10)
@@ -1164,8 +1503,15 @@ def parse_args(argv):
     ap.add_argument("--ready-timeout", type=float, default=180)
     opts = ap.parse_args(argv)
     opts.conns = [int(x) for x in opts.conns.split(",") if x.strip()]
+    opts.scale = [int(x) for x in opts.scale.split(",") if x.strip()]
+    opts.writer_mb = [int(x) for x in opts.writer_mb.split(",") if x.strip()]
     opts.corpus = opts.corpus.resolve()
     opts.repo = opts.repo.resolve()
+    if opts.lucene_harness is None:
+        opts.lucene_harness = opts.corpus.parent / "lucene" / "LuceneJa.java"
+        if not opts.lucene_harness.exists():
+            opts.lucene_harness = repo / "../shared/bench/lucene/LuceneJa.java"
+    opts.lucene_harness = opts.lucene_harness.resolve()
     return opts
 
 
@@ -1204,10 +1550,13 @@ def main(argv=None) -> int:
         "machine": machine_info(), "git_commit": commit,
         "options": {"groonga_plain": opts.groonga_plain, "groonga_match_columns": opts.groonga_match_columns,
                     "groonga_output_columns": opts.groonga_output_columns,
-                    "wrk_duration": opts.wrk_duration, "conns": opts.conns, "scaling": opts.scaling},
+                    "wrk_duration": opts.wrk_duration, "conns": opts.conns, "scaling": opts.scaling,
+                    "scale": opts.scale, "writer_mb": opts.writer_mb, "lucene_heap": opts.lucene_heap,
+                    "lucene_threads": opts.lucene_threads},
         "queries": {"n": len(queries), "by_kind": by_kind, "file": str(opts.queries)},
         "plansearch": {"errors": [], "granularity": "passage (section)"},
         "groonga": {"errors": [], "granularity": "document"},
+        "lucene": {"errors": [], "granularity": "document"},
     }
     if opts.wait_idle > 0:
         limit = 0.5 * (os.cpu_count() or 1)
@@ -1269,18 +1618,9 @@ def main(argv=None) -> int:
         if binp and ps.get("build") and not ps["build"].get("error"):
             port = free_port()
             cmd = [str(binp), "serve", "--index", str(tmp / "ps-index"), "--addr", f"127.0.0.1:{port}"]
-
-            def ps_validate(status, body):
-                if status != 200:
-                    return False, None, body[:200].decode("utf-8", "replace")
-                try:
-                    json.loads(body)
-                except ValueError:
-                    return False, None, "response is not JSON"
-                return True, plansearch_hits(body), None
-
             R["machine"]["loadavg_before_plansearch_serve"] = loadavg()
-            bench_server("plansearch", cmd, "/healthz", ps_paths, queries, ps_validate, opts, tmp, ps)
+            bench_server("plansearch", cmd, "/healthz", ps_paths, queries, ps_validate, opts, tmp, ps,
+                         variants={"bare": [plansearch_path(q, bare=True) for q in queries]})
         if gr_ok:
             port = free_port()
             cmd = ["groonga", "--log-path", str(tmp / "groonga-serve.groonga.log"),
@@ -1294,6 +1634,43 @@ def main(argv=None) -> int:
 
             R["machine"]["loadavg_before_groonga_serve"] = loadavg()
             bench_server("groonga", cmd, "/d/status", gr_paths, queries, gr_validate, opts, tmp, gr)
+
+        # ---- lucene + kuromoji (its own process: build, then the query list sequentially)
+        if opts.skip_lucene:
+            R["lucene"]["errors"].append("skipped (--skip-lucene)")
+        else:
+            try:
+                R["machine"]["loadavg_before_lucene"] = loadavg()
+                R["lucene"] = lucene_run(opts.corpus, queries, opts, tmp)
+                lr = R["lucene"].get("run") or {}
+                log(f"lucene: index {lr.get('index_s')} s (process {lr.get('wall_s', 0):.1f} s), "
+                    f"p50 {lr.get('p50_ms')} ms, p99 {lr.get('p99_ms')} ms, errors {R['lucene']['errors']}")
+            except Exception as e:  # noqa: BLE001
+                R["lucene"].setdefault("errors", []).append(f"{type(e).__name__}: {e}")
+                log(traceback.format_exc())
+
+        # ---- writer memory budget sweep
+        if opts.writer_mb and binp:
+            R["writer_mb"] = []
+            for mb in opts.writer_mb:
+                d = tmp / f"ps-index-w{mb}"
+                r = ps_index(binp, opts.corpus, d, tmp, f"ps-index-w{mb}", opts.index_timeout,
+                             extra=["--writer-mb", str(mb)])
+                r["writer_mb"] = mb
+                R["writer_mb"].append(r)
+                shutil.rmtree(d, ignore_errors=True)
+                log(f"writer {mb} MB/thread: {r.get('wall_s', 0):.1f} s, "
+                    f"peak RSS {(r.get('peak_rss_bytes') or 0) / MB:.0f} MB {r.get('error', '')}")
+
+        # ---- --scale N
+        if opts.scale and binp:
+            R["scale"] = []
+            for n in opts.scale:
+                try:
+                    R["scale"].append(scale_run(binp, opts.corpus, n, queries, opts, tmp))
+                except Exception as e:  # noqa: BLE001
+                    R["scale"].append({"n": n, "error": f"{type(e).__name__}: {e}"})
+                    log(traceback.format_exc())
 
         # ---- scaling
         if opts.scaling:

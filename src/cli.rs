@@ -42,6 +42,10 @@ enum Command {
         /// what it committed (0: after every batch of files).
         #[arg(long, value_name = "MB", default_value_t = 256)]
         commit_every_mb: u64,
+        /// tantivy writer memory budget per indexing thread, in MB (default 16,
+        /// at least 64 MB in all); bench/README.md has its build-time / RSS effect.
+        #[arg(long, value_name = "MB")]
+        writer_mb: Option<usize>,
     },
     /// Serve the web UI and the JSON API.
     Serve {
@@ -89,6 +93,12 @@ enum Command {
         limit: usize,
         #[arg(long, default_value_t = 0)]
         offset: usize,
+        /// Compute the facet counts (`--facets false`: skipped, not in the JSON).
+        #[arg(long, default_value_t = true, action = clap::ArgAction::Set)]
+        facets: bool,
+        /// Build the hits' snippets (`--snippets false`: skipped, not in the JSON).
+        #[arg(long, default_value_t = true, action = clap::ArgAction::Set)]
+        snippets: bool,
         /// The query (several words are joined with spaces).
         #[arg(required = true)]
         query: Vec<String>,
@@ -202,7 +212,8 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             json,
             threads,
             commit_every_mb,
-        } => index(&archive, &common, json, threads, commit_every_mb),
+            writer_mb,
+        } => index(&archive, &common, json, threads, commit_every_mb, writer_mb),
         Command::Serve {
             common,
             addr,
@@ -223,6 +234,8 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             sort,
             limit,
             offset,
+            facets,
+            snippets,
             query,
         } => {
             let engine = common.engine()?;
@@ -241,7 +254,8 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 limit,
                 offset,
                 include_text: false,
-                facets: true,
+                facets,
+                snippets,
                 partial: true,
             };
             let resp = engine.search(&req)?;
@@ -283,6 +297,7 @@ fn index(
     json: bool,
     threads: Option<usize>,
     commit_every_mb: u64,
+    writer_mb: Option<usize>,
 ) -> anyhow::Result<ExitCode> {
     let analyzer = common.analyzer()?;
     let mut options = IndexOptions {
@@ -292,6 +307,9 @@ fn index(
     };
     if let Some(t) = threads {
         options.threads = t.max(1);
+    }
+    if let Some(mb) = writer_mb {
+        options.memory_budget = IndexOptions::budget(options.threads, mb);
     }
     let report = writer::index_archive(archive, &common.index, &analyzer, &options)?;
     if json {
@@ -461,7 +479,12 @@ fn print_results(resp: &crate::search::SearchResponse) {
 
 fn print_hits(hits: &[crate::search::Hit]) {
     for (i, h) in hits.iter().enumerate() {
-        let plain = h.snippet.replace("<mark>", "[").replace("</mark>", "]");
+        let plain = h
+            .snippet
+            .as_deref()
+            .unwrap_or_default()
+            .replace("<mark>", "[")
+            .replace("</mark>", "]");
         let plain = crate::search::snippets::unescape_html(&plain);
         println!(
             "{:>3}. {} {} {} — {}",

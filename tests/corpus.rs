@@ -122,10 +122,19 @@ fn judged_queries_find_their_documents() {
 fn filters_and_facets_on_the_corpus() {
     let Some(c) = corpus() else { return };
     let r = search(c, "人口減少", Filters::default());
-    let cities: Vec<&str> = r.facets.city.iter().map(|f| f.value.as_str()).collect();
+    let cities: Vec<&str> = r
+        .facets
+        .as_ref()
+        .unwrap()
+        .city
+        .iter()
+        .map(|f| f.value.as_str())
+        .collect();
     assert!(cities.contains(&"小樽市"), "{cities:?}");
     let otaru = r
         .facets
+        .as_ref()
+        .unwrap()
         .city
         .iter()
         .find(|f| f.value == "小樽市")
@@ -144,7 +153,7 @@ fn filters_and_facets_on_the_corpus() {
             .all(|h| h.city.as_deref() == Some("小樽市") && h.year == Some(2022))
     );
     assert_eq!(
-        r2.facets.year,
+        r2.facets.as_ref().unwrap().year,
         vec![plansearch::search::FacetValue {
             value: "2022".into(),
             count: r2.total as u64
@@ -226,7 +235,9 @@ fn similar_initiatives_come_from_other_cities() {
     assert!(!sim.hits.is_empty() && !sim.terms.is_empty());
     // The shared words are marked in the similar passages' snippets.
     assert!(
-        sim.hits.iter().any(|h| h.snippet.contains("<mark>")),
+        sim.hits
+            .iter()
+            .any(|h| h.snippet.as_deref().unwrap().contains("<mark>")),
         "{:?}",
         sim.hits
     );

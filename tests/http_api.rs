@@ -470,3 +470,34 @@ fn original_files_are_served_only_from_inside_the_archive() {
     let (status, _) = get_json(&format!("{base}/api/documents/0123456789abcdef/original"));
     assert_eq!(status, 404);
 }
+
+#[test]
+fn facets_and_snippets_can_be_turned_off() {
+    let url = |extra: &str| format!("{}/api/search?q={}{extra}", base(), enc("停電対策"));
+    let (_, full) = get_json(&url(""));
+    let (status, bare) = get_json(&url("&facets=false&snippets=false"));
+    assert_eq!(status, 200);
+    assert!(full.get("facets").is_some());
+    assert!(bare.get("facets").is_none(), "{bare}");
+    assert_eq!(bare["total"], full["total"]);
+    let ids = |v: &serde_json::Value| -> Vec<String> {
+        v["hits"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|h| h["section_id"].as_str().unwrap().to_string())
+            .collect()
+    };
+    assert_eq!(ids(&bare), ids(&full));
+    for hit in bare["hits"].as_array().unwrap() {
+        assert!(hit.get("snippet").is_none(), "{hit}");
+        assert!(hit["city"].is_string() && hit["year"].is_number(), "{hit}");
+    }
+    // Each alone.
+    let (_, v) = get_json(&url("&facets=false"));
+    assert!(v.get("facets").is_none() && v["hits"][0]["snippet"].is_string());
+    let (_, v) = get_json(&url("&snippets=0"));
+    assert!(v["facets"]["city"].is_array() && v["hits"][0].get("snippet").is_none());
+    let (status, _) = get_json(&url("&facets=maybe"));
+    assert_eq!(status, 400);
+}

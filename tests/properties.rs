@@ -654,7 +654,7 @@ proptest! {
             Ok(r) => {
                 prop_assert!(r.hits.len() <= req.limit);
                 for h in &r.hits {
-                    assert_safe_html(&h.snippet)?;
+                    assert_safe_html(h.snippet.as_deref().unwrap())?;
                 }
             }
             Err(plansearch::Error::Query(e)) => prop_assert!(!e.to_string().is_empty()),

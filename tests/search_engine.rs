@@ -122,6 +122,8 @@ fn filters_and_facets() {
     assert_eq!(r.total, 2);
     let cities: Vec<(&str, u64)> = r
         .facets
+        .as_ref()
+        .unwrap()
         .city
         .iter()
         .map(|f| (f.value.as_str(), f.count))
@@ -130,7 +132,7 @@ fn filters_and_facets() {
         cities.contains(&("架空市", 1)) && cities.contains(&("試験市", 1)),
         "{cities:?}"
     );
-    assert_eq!(r.facets.year.len(), 2);
+    assert_eq!(r.facets.as_ref().unwrap().year.len(), 2);
     req.filters = Filters {
         cities: vec!["試験市".into()],
         ..Default::default()
@@ -138,7 +140,7 @@ fn filters_and_facets() {
     let r = e.search(&req).unwrap();
     assert_eq!(r.total, 1);
     // Facets describe the filtered result set.
-    assert_eq!(r.facets.city.len(), 1);
+    assert_eq!(r.facets.as_ref().unwrap().city.len(), 1);
     req.filters = Filters {
         year_from: Some(2021),
         year_to: Some(2022),
@@ -180,7 +182,7 @@ fn sort_by_year() {
 fn snippets_mark_matches_and_escape_text() {
     let e = sample();
     let r = search(&e, "広報誌");
-    let s = &r.hits[0].snippet;
+    let s = r.hits[0].snippet.as_deref().unwrap();
     assert!(s.contains("<mark>広報誌</mark>"), "{s}");
     assert!(
         s.contains("&lt;script&gt;") && !s.contains("<script>"),
@@ -282,4 +284,42 @@ fn katakana_final_long_vowel_matches_both_spellings() {
     assert_eq!(search(&e, "サーバ").strict_total, 2);
     assert_eq!(search(&e, "サーバー").strict_total, 2);
     assert_eq!(search(&e, "ユーザー管理").strict_total, 1);
+}
+
+#[test]
+fn facets_and_snippets_off_keep_totals_and_order() {
+    let e = sample();
+    for q in ["待機児童", "停電", "公民学連携", "存在しない語句"] {
+        let full = e.search(&SearchRequest::new(q)).unwrap();
+        let mut req = SearchRequest::new(q);
+        req.facets = false;
+        req.snippets = false;
+        let bare = e.search(&req).unwrap();
+        assert!(full.facets.is_some() && bare.facets.is_none(), "{q}");
+        assert_eq!(bare.total, full.total, "{q}");
+        let ids = |r: &plansearch::search::SearchResponse| -> Vec<(String, String)> {
+            r.hits
+                .iter()
+                .map(|h| (h.section_id.clone(), format!("{:.4}", h.score)))
+                .collect()
+        };
+        assert_eq!(ids(&bare), ids(&full), "{q}");
+        assert!(full.hits.iter().all(|h| h.snippet.is_some()), "{q}");
+        assert!(
+            bare.hits
+                .iter()
+                .all(|h| h.snippet.is_none() && h.via.is_empty()),
+            "{q}"
+        );
+        let json = serde_json::to_value(&bare).unwrap();
+        assert!(json.get("facets").is_none(), "{json}");
+        assert!(
+            json["hits"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .all(|h| h.get("snippet").is_none()),
+            "{json}"
+        );
+    }
 }

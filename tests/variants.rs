@@ -131,7 +131,11 @@ fn a_kana_query_finds_the_kanji_and_says_it_came_by_reading() {
     let r = s.engine.search(&SearchRequest::new("としょかん")).unwrap();
     assert!(r.total > 0);
     let first = &r.hits[0];
-    assert!(first.snippet.contains("<mark>図書館"), "{}", first.snippet);
+    assert!(
+        first.snippet.as_deref().unwrap().contains("<mark>図書館"),
+        "{}",
+        first.snippet.as_deref().unwrap_or_default()
+    );
     assert!(first.via_reading);
 }
 
@@ -177,7 +181,7 @@ fn texts(r: &plansearch::search::SearchResponse) -> Vec<String> {
     r.hits
         .iter()
         .take(r.strict_total)
-        .map(|h| strip(&h.snippet))
+        .map(|h| strip(h.snippet.as_deref().unwrap()))
         .collect()
 }
 
@@ -194,9 +198,13 @@ fn kana_query_searches_by_reading_and_ranks_the_word_first() {
     let r = run("たいきじどう");
     let first = &r.hits[0];
     assert!(
-        first.snippet.contains("<mark>待機児童</mark>"),
+        first
+            .snippet
+            .as_deref()
+            .unwrap()
+            .contains("<mark>待機児童</mark>"),
         "{}",
-        first.snippet
+        first.snippet.as_deref().unwrap_or_default()
     );
     assert!(first.via_reading);
     // 大気 + 児童 is no match: the readings must be in sequence.
@@ -225,12 +233,15 @@ fn okurigana_forms_find_each_other_and_mark_the_written_form() {
     let hit = r
         .hits
         .iter()
-        .find(|h| strip(&h.snippet).contains("申し込み"))
+        .find(|h| strip(h.snippet.as_deref().unwrap()).contains("申し込み"))
         .unwrap();
     assert!(
-        hit.snippet.contains("<mark>申し込み</mark>"),
-        "{}",
         hit.snippet
+            .as_deref()
+            .unwrap()
+            .contains("<mark>申し込み</mark>"),
+        "{}",
+        hit.snippet.as_deref().unwrap_or_default()
     );
 }
 
@@ -249,7 +260,12 @@ fn era_years_find_every_spelling_and_mark_it() {
     for q in ["令和元年度", "2019年度", "平成31年度", "R1年度"] {
         let r = run(q);
         assert_eq!(r.strict_total, 3, "{q}: {:?}", texts(&r));
-        assert!(r.hits.iter().all(|h| h.snippet.contains("<mark>")), "{q}");
+        assert!(
+            r.hits
+                .iter()
+                .all(|h| h.snippet.as_deref().unwrap().contains("<mark>")),
+            "{q}"
+        );
     }
 }
 
@@ -259,9 +275,13 @@ fn latin_words_ignore_hyphens_case_and_width() {
         let r = run(q);
         assert_eq!(r.strict_total, 1, "{q}");
         assert!(
-            r.hits[0].snippet.contains("<mark>Wi-Fi</mark>"),
+            r.hits[0]
+                .snippet
+                .as_deref()
+                .unwrap()
+                .contains("<mark>Wi-Fi</mark>"),
             "{q}: {}",
-            r.hits[0].snippet
+            r.hits[0].snippet.as_deref().unwrap_or_default()
         );
     }
 }
@@ -274,7 +294,7 @@ fn did_you_mean_suggests_a_frequent_word_one_edit_away() {
     assert!(
         r.hits
             .iter()
-            .all(|h| !strip(&h.snippet).contains("公民連係") || r.total == 0)
+            .all(|h| !strip(h.snippet.as_deref().unwrap()).contains("公民連係") || r.total == 0)
     );
     assert_eq!(run("公民連携").did_you_mean, None);
 }

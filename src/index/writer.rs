@@ -47,6 +47,17 @@ pub struct IndexOptions {
     pub commit_every_bytes: u64,
 }
 
+impl IndexOptions {
+    /// Default writer memory per indexing thread, in MB.
+    pub const WRITER_MB: usize = 16;
+
+    /// The writer budget for `threads` threads at `mb_per_thread` MB each
+    /// (at least 64 MB in all; tantivy wants ≥ 15 MB per thread).
+    pub fn budget(threads: usize, mb_per_thread: usize) -> usize {
+        (threads * mb_per_thread.max(15) * 1024 * 1024).max(64 * 1024 * 1024)
+    }
+}
+
 impl Default for IndexOptions {
     fn default() -> Self {
         let threads = std::thread::available_parallelism()
@@ -59,7 +70,7 @@ impl Default for IndexOptions {
             // tantivy's indexing arena: it flushes a segment when full, so
             // this bounds memory on any file size (≥ 15 MB per thread;
             // 16 MB per thread, at least 64 MB in all).
-            memory_budget: (threads * 16 * 1024 * 1024).max(64 * 1024 * 1024),
+            memory_budget: Self::budget(threads, Self::WRITER_MB),
             commit_every_bytes: COMMIT_EVERY_BYTES,
         }
     }

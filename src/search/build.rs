@@ -209,8 +209,9 @@ impl QueryBuilder<'_> {
         };
         // The words the index writes with this reading (ほいくしょ → 保育所),
         // searched as if typed: a kana query finds what the kanji finds.
+        let forms = self.reading_forms(reading.as_ref(), literal.as_deref(), atom.text());
         let mut alts: Vec<Box<dyn Query>> = literal.into_iter().collect();
-        for form in self.reading_forms(reading.as_ref(), atom.text()) {
+        for form in forms {
             let as_typed = match atom {
                 Atom::Word(_) => Atom::Word(form),
                 Atom::Phrase(_) => Atom::Phrase(form),
@@ -226,8 +227,16 @@ impl QueryBuilder<'_> {
 
     /// How the best passages matching a kana query's reading write it: the
     /// surfaces (保育所) covering the reading, most frequent first, each at
-    /// least a fifth of those seen.
-    fn reading_forms(&self, reading: &dyn Query, text: &str) -> Vec<String> {
+    /// least a fifth of those seen. Passages that also match the kana as
+    /// typed (`literal`) are not read again: re-analysing them was most of
+    /// the time of a katakana query such as マイナンバー, whose reading
+    /// matches the same passages as its letters.
+    fn reading_forms(
+        &self,
+        reading: &dyn Query,
+        literal: Option<&dyn Query>,
+        text: &str,
+    ) -> Vec<String> {
         const SAMPLE: usize = 20;
         const MAX_FORMS: usize = 3;
         let (Some(searcher), Some(kana)) = (self.searcher, kana_query(text)) else {
@@ -237,9 +246,17 @@ impl QueryBuilder<'_> {
         else {
             return Vec::new();
         };
+        let as_typed = match literal {
+            Some(q) => super::doc_matches(searcher, q, top.iter().map(|(_, addr)| addr))
+                .unwrap_or_else(|_| vec![false; top.len()]),
+            None => vec![false; top.len()],
+        };
         let mut counts: HashMap<String, usize> = HashMap::new();
         let mut seen = 0usize;
-        for (_, addr) in top {
+        for ((_, addr), as_typed) in top.into_iter().zip(as_typed) {
+            if as_typed {
+                continue;
+            }
             let Ok(doc) = searcher.doc::<TantivyDocument>(addr) else {
                 continue;
             };

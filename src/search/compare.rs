@@ -51,6 +51,7 @@ impl Engine {
         let cities: Vec<String> = if req.filters.cities.is_empty() {
             overview
                 .facets
+                .unwrap_or_default()
                 .city
                 .into_iter()
                 .take(DEFAULT_CITIES)

@@ -79,8 +79,14 @@ pub struct SearchRequest {
     pub limit: usize,
     pub offset: usize,
     pub include_text: bool,
-    /// Compute facets (the compare and eval paths skip them).
+    /// Compute facets (the compare and eval paths skip them; an API client
+    /// asks with `facets=false`). Off: no facet collector runs and the
+    /// response has no `facets`.
     pub facets: bool,
+    /// Build each hit's snippet and `via` (`snippets=false` turns it off):
+    /// off, the passage text is never analysed or highlighted, the hits
+    /// have no `snippet` and an empty `via`.
+    pub snippets: bool,
     /// Offer looser matches apart when strict ones are few (exports and
     /// counts skip them).
     pub partial: bool,
@@ -96,6 +102,7 @@ impl SearchRequest {
             offset: 0,
             include_text: false,
             facets: true,
+            snippets: true,
             partial: true,
         }
     }
@@ -127,8 +134,9 @@ pub struct Hit {
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub via_reading: bool,
     /// HTML: escaped text with `<mark>` around matches (the marked title
-    /// first when only the title matched).
-    pub snippet: String,
+    /// first when only the title matched). Absent with `snippets=false`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub snippet: Option<String>,
     /// Typed terms found only in another form (synonyms), to show next
     /// to the hit.
     pub via: Vec<snippets::MatchedVia>,
@@ -152,7 +160,10 @@ pub struct SearchResponse {
     /// The words searched for, after analysis (for highlighting).
     pub query_terms: Vec<String>,
     pub hits: Vec<Hit>,
-    pub facets: Facets,
+    /// Counts per city, prefecture, department and year; absent with
+    /// `facets=false`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub facets: Option<Facets>,
     /// Passages with only part of the query, when strict matches are
     /// fewer than a page; ranked on their own, never counted in `total`.
     pub partial: Option<Partial>,
@@ -299,7 +310,7 @@ impl Engine {
         parsed: &query::ParsedQuery,
         filters: &Filters,
         strict: &dyn Query,
-        highlighter: &Highlighter,
+        highlighter: Option<&Highlighter>,
         include_text: bool,
     ) -> Result<Option<Partial>> {
         // Fewer than a page: the strict matches are set aside by address
@@ -329,7 +340,9 @@ impl Engine {
                 .into_iter()
                 .filter(|(_, addr)| !strict_docs.contains(addr))
                 .take(PARTIAL_LIMIT)
-                .map(|(score, addr)| self.hit(searcher, addr, score, highlighter, include_text))
+                .map(|(score, addr)| {
+                    self.hit_with(searcher, addr, score, highlighter, include_text)
+                })
                 .collect::<Result<Vec<_>>>()?;
             return Ok(Some(Partial {
                 total,
@@ -378,12 +391,13 @@ impl Engine {
         let strict = self.strict_query(&searcher, &parsed, &req.filters)?;
         let (top, total, facets) = self.collect(&searcher, strict.as_ref(), req)?;
         let highlighter = self.highlighter(&parsed);
+        let marks = req.snippets.then_some(&highlighter);
         let literal = self.literal_matcher(&searcher, &parsed, &req.filters, &top)?;
         let hits = top
             .into_iter()
             .zip(literal)
             .map(|((score, addr), literal)| {
-                let mut hit = self.hit(&searcher, addr, score, &highlighter, req.include_text)?;
+                let mut hit = self.hit_with(&searcher, addr, score, marks, req.include_text)?;
                 hit.via_reading = !literal;
                 Ok(hit)
             })
@@ -394,7 +408,7 @@ impl Engine {
                 &parsed,
                 &req.filters,
                 strict.as_ref(),
-                &highlighter,
+                marks,
                 req.include_text,
             )?
         } else {
@@ -422,7 +436,7 @@ impl Engine {
             strict_total: total,
             query_terms,
             hits,
-            facets: facets.unwrap_or_default(),
+            facets,
             partial,
         })
     }
@@ -527,13 +541,34 @@ impl Engine {
         highlighter: &Highlighter,
         include_text: bool,
     ) -> Result<Hit> {
+        self.hit_with(searcher, addr, score, Some(highlighter), include_text)
+    }
+
+    /// One hit; without a highlighter (`snippets=false`) its text is
+    /// neither analysed nor highlighted: no snippet, no `via`.
+    pub(crate) fn hit_with(
+        &self,
+        searcher: &Searcher,
+        addr: DocAddress,
+        score: f32,
+        highlighter: Option<&Highlighter>,
+        include_text: bool,
+    ) -> Result<Hit> {
         let f = self.fields();
         let doc: TantivyDocument = searcher.doc(addr)?;
-        let text = stored_str(&doc, f.text).unwrap_or_default();
+        let text = || stored_str(&doc, f.text).unwrap_or_default();
         let section_title = stored_str(&doc, f.section_title).unwrap_or_default();
         let title = stored_str(&doc, f.title).unwrap_or_default();
-        let snippet = highlighter.hit_snippet(&[&section_title, &title], &text);
-        let via = highlighter.via(&[&section_title, &text]);
+        let (snippet, via) = match highlighter {
+            Some(h) => {
+                let text = text();
+                (
+                    Some(h.hit_snippet(&[&section_title, &title], &text)),
+                    h.via(&[&section_title, &text]),
+                )
+            }
+            None => (None, Vec::new()),
+        };
         Ok(Hit {
             doc_id: stored_str(&doc, f.doc_id).unwrap_or_default(),
             file: stored_str(&doc, f.file).unwrap_or_default(),
@@ -553,7 +588,7 @@ impl Engine {
             via_reading: false,
             snippet,
             via,
-            text: include_text.then_some(text),
+            text: include_text.then(text),
         })
     }
 }

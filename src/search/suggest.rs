@@ -87,8 +87,6 @@ impl Engine {
     }
 }
 
-/// Terms read from one dictionary per atom when looking for a spelling.
-const SPELL_SCAN_LIMIT: usize = 50_000;
 /// A suggested word must be in at least this many passages…
 const SPELL_MIN_DF: u64 = 3;
 /// …and this many times as many as the word typed.
@@ -116,10 +114,49 @@ pub fn did_you_mean(
     Ok(changed.then_some(out))
 }
 
-/// The most frequent text term one edit away from `text`, if it is
-/// frequent enough to be what was meant.
+/// The terms one edit (insertion, deletion or substitution of a character)
+/// away from a word, as an automaton over the term dictionary: within the
+/// first character's subtree the FST walk visits only the prefixes that can
+/// still match, instead of every term sharing the first character (tens of
+/// thousands on a large index).
+struct OneEdit(levenshtein_automata::DFA);
+
+impl tantivy_fst::Automaton for OneEdit {
+    type State = u32;
+
+    fn start(&self) -> u32 {
+        self.0.initial_state()
+    }
+
+    fn is_match(&self, state: &u32) -> bool {
+        matches!(
+            self.0.distance(*state),
+            levenshtein_automata::Distance::Exact(_)
+        )
+    }
+
+    fn can_match(&self, state: &u32) -> bool {
+        *state != levenshtein_automata::SINK_STATE
+    }
+
+    fn accept(&self, state: &u32, byte: u8) -> u32 {
+        self.0.transition(*state, byte)
+    }
+}
+
+/// Levenshtein distance 1, no transpositions (as `edit_distance`); the
+/// builder's tables are computed once.
+fn one_edit(key: &str) -> OneEdit {
+    static BUILDER: std::sync::OnceLock<levenshtein_automata::LevenshteinAutomatonBuilder> =
+        std::sync::OnceLock::new();
+    let builder =
+        BUILDER.get_or_init(|| levenshtein_automata::LevenshteinAutomatonBuilder::new(1, false));
+    OneEdit(builder.build_dfa(key))
+}
+
+/// The most frequent text term one edit away from `text` (with the same
+/// first character), if it is frequent enough to be what was meant.
 fn spelling(engine: &Engine, searcher: &tantivy::Searcher, text: &str) -> Result<Option<String>> {
-    use crate::analysis::reading::edit_distance;
     let norm = normalize_inline(text);
     let key = fold_term(&norm).unwrap_or(norm);
     let n = key.chars().count();
@@ -132,27 +169,27 @@ fn spelling(engine: &Engine, searcher: &tantivy::Searcher, text: &str) -> Result
     let field = engine.fields().text;
     let own = searcher.doc_freq(&tantivy::Term::from_field_text(field, &key))?;
     let mut counts: HashMap<String, u64> = HashMap::new();
-    let prefix = first.to_string();
+    // Only the subtree of the first character: the FST walk stays inside
+    // it (0xFF never occurs in UTF-8, so it bounds every continuation).
+    let from = first.to_string().into_bytes();
+    let to = {
+        let mut t = from.clone();
+        t.push(0xFF);
+        t
+    };
     for segment in searcher.segment_readers() {
         let inverted = segment.inverted_index(field)?;
         let mut stream = inverted
             .terms()
-            .range()
-            .ge(prefix.as_bytes())
+            .search(one_edit(&key))
+            .ge(&from)
+            .lt(&to)
             .into_stream()?;
-        let mut scanned = 0;
-        while stream.advance() && scanned < SPELL_SCAN_LIMIT {
-            scanned += 1;
+        while stream.advance() {
             let Ok(term) = std::str::from_utf8(stream.key()) else {
                 continue;
             };
-            if !term.starts_with(first) {
-                break;
-            }
-            if term.chars().count().abs_diff(n) <= 1
-                && term != key
-                && edit_distance(term, &key, 1) == 1
-            {
+            if term.starts_with(first) && term != key {
                 *counts.entry(term.to_string()).or_default() += u64::from(stream.value().doc_freq);
             }
         }

@@ -55,7 +55,7 @@ pub fn csv(hits: Vec<Hit>, total: usize, q: &str, base_url: &str) -> Vec<u8> {
                 h.doc_type.unwrap_or_default(),
                 h.title,
                 h.section_title,
-                strip_marks(&h.snippet),
+                strip_marks(h.snippet.as_deref().unwrap_or_default()),
                 h.file,
                 h.page.map(|p| p.to_string()).unwrap_or_default(),
                 link,

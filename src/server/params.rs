@@ -193,7 +193,9 @@ impl Params {
             limit,
             offset: self.offset(limit)?,
             include_text,
-            facets: true,
+            // `facets=false` / `snippets=false`: the engine skips that work.
+            facets: self.flag("facets")?.unwrap_or(true),
+            snippets: self.flag("snippets")?.unwrap_or(true),
             partial: true,
         })
     }
@@ -257,6 +259,12 @@ pub struct SearchParams {
     pub offset: Option<u64>,
     /// `text` adds each passage's full text.
     pub include: Option<IncludeParam>,
+    /// Default true; `false` skips the facet counts (no `facets` in the
+    /// response).
+    pub facets: Option<bool>,
+    /// Default true; `false` skips highlighting (hits without `snippet`,
+    /// empty `via`); with `facets=false` the cheapest top-N.
+    pub snippets: Option<bool>,
 }
 
 /// Page size of `/api/search`, `/api/trend` and `/api/compare`.
