@@ -641,44 +641,20 @@ def bench_server(name: str, cmd: list[str], ready_path: str, paths: list[str], q
         srv["rss_idle_bytes"] = st.get("VmRSS")
 
         # sequential: warm-up pass, then measured pass (each query once)
-        log(f"{name}: sequential warm-up pass ({len(paths)} queries)")
-        for p in paths:
-            client.get(p)
-        log(f"{name}: sequential measured pass")
-        per_query = []
-        bad = []
-        cpu0 = proc_cpu_s(proc.pid)
-        for q, p in zip(queries, paths):
-            status, body, dt = client.get(p)
-            ok, hits, err = validate(status, body)
-            per_query.append({"kind": q["kind"], "q": q["q"], "year_from": q["year_from"],
-                              "year_to": q["year_to"], "ms": dt * 1000, "status": status,
-                              "ok": ok, "hits": hits, "bytes": len(body)})
-            if not ok:
-                bad.append(f"{q['q']!r}: HTTP {status} {err or ''}".strip())
-        cpu1 = proc_cpu_s(proc.pid)
+        log(f"{name}: sequential warm-up and measured pass ({len(paths)} queries)")
+        srv["sequential"], per_query = sequential_pass(client, proc, paths, queries, validate)
+        bad = srv["sequential"]["error_samples"]
         srv["reconnects"] = client.reconnects
         client.close()
-        lat = [r["ms"] for r in per_query]
-        srv["sequential"] = {
-            "n": len(lat), "errors": len(bad), "error_samples": bad[:5],
-            "p50_ms": percentile(lat, 50), "p95_ms": percentile(lat, 95), "p99_ms": percentile(lat, 99),
-            "mean_ms": statistics.fmean(lat) if lat else None, "max_ms": max(lat) if lat else None,
-            "by_kind": {},
-            "server_cpu_ms_per_query": (cpu1 - cpu0) * 1000 / len(paths)
-            if cpu0 is not None and cpu1 is not None else None,
-        }
+        srv["sequential"]["by_kind"] = {}
         for kind in sorted({r["kind"] for r in per_query}):
             kl = [r["ms"] for r in per_query if r["kind"] == kind]
             srv["sequential"]["by_kind"][kind] = {
                 "n": len(kl), "p50_ms": percentile(kl, 50), "p95_ms": percentile(kl, 95),
                 "max_ms": max(kl)}
         srv["per_query"] = per_query
-        srv["sequential"]["slowest"] = sorted(
-            ({"q": r["q"], "kind": r["kind"], "ms": r["ms"], "hits": r["hits"]} for r in per_query),
-            key=lambda r: -r["ms"])[:10]
         if bad:
-            log(f"{name}: {len(bad)} sequential queries failed, e.g. {bad[0]}")
+            log(f"{name}: {srv['sequential']['errors']} sequential queries failed, e.g. {bad[0]}")
         for label, vpaths in (variants or {}).items():
             log(f"{name}: sequential pass '{label}' ({len(vpaths)} queries)")
             client = Client(port)
