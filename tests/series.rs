@@ -45,6 +45,16 @@ fn toyonaka_diff(c: &Corpus) -> serde_json::Value {
     v
 }
 
+/// The initiative of Toyonaka's diff that continued under a new title.
+fn renamed_initiative(diff: &serde_json::Value) -> &serde_json::Value {
+    diff["continued"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["to_title"] == "都市政策に関する調査・研究および地域人材の育成")
+        .expect("the renamed initiative is among the continued ones")
+}
+
 #[test]
 fn toyonaka_is_a_series_of_2020_and_2022() {
     let Some(c) = corpus() else { return };
@@ -147,12 +157,7 @@ fn toyonaka_2020_to_2022_new_continued_dropped() {
 fn a_renamed_initiative_opens_side_by_side_with_changed_words() {
     let Some(c) = corpus() else { return };
     let v = toyonaka_diff(c);
-    let pair = v["continued"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|c| c["to_title"] == "都市政策に関する調査・研究および地域人材の育成")
-        .unwrap();
+    let pair = renamed_initiative(&v);
     let (status, d) = get_json(&format!(
         "{}/api/diff/sections?from={}&to={}",
         c.base,
@@ -194,12 +199,7 @@ fn a_renamed_initiative_opens_side_by_side_with_changed_words() {
 fn an_initiative_history_follows_it_through_the_series() {
     let Some(c) = corpus() else { return };
     let v = toyonaka_diff(c);
-    let pair = v["continued"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|c| c["to_title"] == "都市政策に関する調査・研究および地域人材の育成")
-        .unwrap();
+    let pair = renamed_initiative(&v);
     let (status, h) = get_json(&format!(
         "{}/api/sections/{}/history",
         c.base,

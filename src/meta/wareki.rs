@@ -79,15 +79,18 @@ pub fn to_western(era: Era, n: u32) -> Option<i64> {
         .then(|| era.offset() + i64::from(n))
 }
 
+/// The value of a kanji digit 〇 一 … 九.
+pub fn kanji_digit(c: char) -> Option<u32> {
+    "〇一二三四五六七八九"
+        .chars()
+        .position(|d| d == c)
+        .map(|p| p as u32)
+}
+
 /// Parses a kanji numeral up to 99: 八, 十, 二十, 三十一, and the positional
 /// form 二〇.
 pub fn parse_kanji_number(s: &str) -> Option<u32> {
-    fn digit(c: char) -> Option<u32> {
-        "〇一二三四五六七八九"
-            .chars()
-            .position(|d| d == c)
-            .map(|p| p as u32)
-    }
+    let digit = kanji_digit;
     if s.is_empty() {
         return None;
     }

@@ -4,6 +4,8 @@
 
 use serde::Serialize;
 
+use crate::meta::wareki::kanji_digit;
+
 /// What a figure is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
@@ -81,13 +83,6 @@ const RESULT_WORDS: &[&str] = &[
     "結果",
 ];
 
-fn kanji_digit(c: char) -> Option<u64> {
-    "〇一二三四五六七八九"
-        .chars()
-        .position(|k| k == c)
-        .map(|p| p as u64)
-}
-
 fn small_mult(c: char) -> Option<u64> {
     match c {
         '十' => Some(10),
@@ -136,7 +131,7 @@ pub fn read_number(s: &str) -> Option<f64> {
             continue;
         }
         if let Some(d) = kanji_digit(c) {
-            current = Some(current.unwrap_or(0.0) * 10.0 + d as f64);
+            current = Some(current.unwrap_or(0.0) * 10.0 + f64::from(d));
             any = true;
         } else if let Some(m) = small_mult(c) {
             section += current.unwrap_or(1.0) * m as f64;

@@ -86,12 +86,7 @@ export const searchState = (patch) => ({ ...readSearchState(new URLSearchParams(
 export function searchUrl(st) {
   return withQuery('/', toParams({
     q: st.q,
-    city: st.city,
-    prefecture: st.prefecture,
-    department: st.department,
-    year_from: st.year_from,
-    year_to: st.year_to,
-    doc_type: st.doc_type,
+    ...filterParams(st),
     sort: st.sort && st.sort !== 'relevance' ? st.sort : '',
     page: st.page > 1 ? st.page : '',
   }));
