@@ -9,13 +9,15 @@ const MI_OPTION_ARENA_EAGER_COMMIT: i32 = 4;
 const MI_OPTION_PURGE_DELAY: i32 = 15;
 
 fn main() -> std::process::ExitCode {
-    // Purge freed memory at once and commit arena memory only when used,
+    // Purge freed memory after 5 ms and commit arena memory only when used,
     // so the peak follows what is live (a big file's text, the writer's
-    // arenas) rather than what was live a moment ago.
+    // arenas) rather than what was live a moment ago. Purging at once
+    // (delay 0) kept the peak 10 MB lower but faulted freed pages back in
+    // all the time: 5–10 % of the Kiryu build's CPU (bench/README.md).
     // SAFETY: plain option setters of the allocator in use, called before
     // any other thread exists.
     unsafe {
-        libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, 0);
+        libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, 5);
         libmimalloc_sys::mi_option_set(MI_OPTION_ARENA_EAGER_COMMIT, 0);
     }
     plansearch::cli::main()

@@ -492,6 +492,7 @@ impl Analyzer {
         let base = &self.inner.base;
         let years = super::era::years(&folded);
         let mut next_year = 0usize;
+        let mut ahead: Option<(usize, Option<Rc<Entry>>)> = None;
         let mut position = 0usize;
         let mut i = 0usize;
         while i < tokens.len() {
@@ -541,15 +542,24 @@ impl Analyzer {
                     continue;
                 }
             }
-            let Some(e) = entry(token, base) else {
+            let e = match ahead.take() {
+                Some((at, e)) if at == i => e,
+                _ => entry(token, base),
+            };
+            let Some(e) = e else {
                 i += 1;
                 continue;
             };
             // A word written twice (一人一人 = 一人ひとり, 人人): the doubled form.
+            // The next word's entry is kept for the next round.
             let doubled = tokens
                 .get(i + 1)
                 .filter(|n| n.byte_start == end)
-                .and_then(|n| entry(n, base))
+                .and_then(|n| {
+                    let next = entry(n, base);
+                    ahead = Some((i + 1, next.clone()));
+                    next
+                })
                 .filter(|n| {
                     n.reading == e.reading
                         && e.reading.chars().count() >= 2
@@ -627,6 +637,7 @@ impl Analyzer {
 fn repeated_run(tokens: &[Token<'_>], i: usize) -> Option<usize> {
     (1..=3).rev().find(|&k| {
         i + 2 * k <= tokens.len()
+            && tokens[i].surface == tokens[i + k].surface
             && (i..i + 2 * k - 1).all(|j| tokens[j].byte_end == tokens[j + 1].byte_start)
             && (0..k).all(|j| tokens[i + j].surface == tokens[i + k + j].surface)
             && tokens[i..i + k]

@@ -11,6 +11,10 @@ use super::dictionary::Analyzer;
 pub struct MorphTokenizer {
     analyzer: Analyzer,
     buf: TokenBuf,
+    /// The text `buf` holds the tokens of. Every passage carries its
+    /// document's title, so the title field sees the same text passage
+    /// after passage and analyses it once.
+    last: String,
 }
 
 impl MorphTokenizer {
@@ -18,6 +22,7 @@ impl MorphTokenizer {
         MorphTokenizer {
             analyzer,
             buf: TokenBuf::default(),
+            last: String::new(),
         }
     }
 }
@@ -90,6 +95,11 @@ impl Tokenizer for MorphTokenizer {
     type TokenStream<'a> = BufTokenStream<'a>;
 
     fn token_stream<'a>(&'a mut self, text: &'a str) -> BufTokenStream<'a> {
+        if !text.is_empty() && self.last == text {
+            return self.buf.stream();
+        }
+        self.last.clear();
+        self.last.push_str(text);
         let buf = &mut self.buf;
         buf.len = 0;
         LAST_READINGS.with(|last| {
@@ -164,5 +174,50 @@ impl Tokenizer for ReadingTokenizer {
             );
         }
         buf.stream()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analysis::DictionaryConfig;
+
+    fn tokens(t: &mut impl Tokenizer, text: &str) -> Vec<(String, usize, usize, usize)> {
+        let mut out = Vec::new();
+        let mut stream = t.token_stream(text);
+        while stream.advance() {
+            let tok = stream.token();
+            out.push((
+                tok.text.clone(),
+                tok.offset_from,
+                tok.offset_to,
+                tok.position,
+            ));
+        }
+        out
+    }
+
+    #[test]
+    fn a_text_seen_again_gives_the_same_tokens_and_readings_follow_the_body() {
+        let analyzer = Analyzer::load(&DictionaryConfig::default()).expect("IPADIC");
+        let mut title = MorphTokenizer::new(analyzer.clone());
+        let mut body = MorphTokenizer::new(analyzer.clone());
+        let mut reading = ReadingTokenizer::new(analyzer.clone());
+        let first = tokens(&mut title, "待機児童対策計画");
+        assert!(first.iter().any(|t| t.0 == "待機"), "{first:?}");
+        for text in ["除雪の体制を強化します", "公民連携を進めます"] {
+            // tantivy's field order: title, body, then the reading field.
+            assert_eq!(tokens(&mut title, "待機児童対策計画"), first);
+            let words = tokens(&mut body, text);
+            let readings = tokens(&mut reading, text);
+            // A reading per word position (a compound's parts share one).
+            let mut positions: Vec<usize> = words.iter().map(|w| w.3).collect();
+            positions.dedup();
+            let reading_positions: Vec<usize> = readings.iter().map(|r| r.3).collect();
+            assert_eq!(reading_positions, positions, "{readings:?} / {words:?}");
+            let fresh = tokens(&mut ReadingTokenizer::new(analyzer.clone()), text);
+            assert_eq!(readings, fresh);
+        }
+        assert_ne!(tokens(&mut title, "除雪計画"), first);
     }
 }

@@ -11,7 +11,7 @@
 use std::collections::HashMap;
 use std::sync::LazyLock;
 
-use aho_corasick::{AhoCorasick, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 
 use super::kana::{self, is_han, is_hiragana};
 
@@ -122,10 +122,12 @@ pub fn gazetteer() -> &'static Gazetteer {
 const MIN_READING_CHARS: usize = 3;
 
 /// One automaton over thousands of names: at each position the longest
-/// name wins, scanning in linear time.
+/// name wins, scanning in linear time. A DFA (8 MB for names and readings)
+/// scans every document's whole text about twice as fast as the NFA.
 fn matcher(words: Vec<&str>) -> AhoCorasick {
     AhoCorasick::builder()
         .match_kind(MatchKind::LeftmostLongest)
+        .kind(Some(AhoCorasickKind::DFA))
         .build(words)
         .expect("gazetteer names build an automaton")
 }
