@@ -2,6 +2,7 @@
 //! a cache directory, then memory-mapped on every start.
 
 use std::borrow::Cow;
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
 use std::sync::Arc;
@@ -295,7 +296,15 @@ struct TermCache {
     /// Per word id: 0 unknown yet, 1 stop word, n ≥ 2 → `entries[n - 2]`.
     slots: Vec<u32>,
     entries: Vec<Rc<Entry>>,
+    /// Words IPADIC does not know (numbers, katakana words, names) by
+    /// category id and surface; `None` for a stop word. Started afresh when
+    /// it holds [`MAX_UNKNOWN`] words.
+    unknown: Vec<HashMap<Box<str>, Option<Rc<Entry>>>>,
+    unknown_len: usize,
 }
+
+/// Unknown words remembered per thread (a few MB at most).
+const MAX_UNKNOWN: usize = 50_000;
 
 thread_local! {
     static TERM_CACHE: std::cell::RefCell<TermCache> = std::cell::RefCell::new(TermCache::default());
@@ -303,8 +312,11 @@ thread_local! {
 
 /// The entry of a token, or `None` for a stop word.
 fn entry(token: &Token<'_>, base: &Segmenter) -> Option<Rc<Entry>> {
-    if !token.word_id.is_system() || token.word_id.is_unknown() {
-        // Unknown words take their term from the text; user words are few.
+    if token.word_id.is_unknown() {
+        return unknown_entry(token, base);
+    }
+    if !token.word_id.is_system() {
+        // User words are few.
         return entry_of(token, base).map(Rc::new);
     }
     let id = token.word_id.id() as usize;
@@ -326,6 +338,33 @@ fn entry(token: &Token<'_>, base: &Segmenter) -> Option<Rc<Entry>> {
             1 => None,
             n => Some(cache.entries[n as usize - 2].clone()),
         }
+    })
+}
+
+/// The entry of an unknown word: its category (from the word id) and its
+/// surface decide it.
+fn unknown_entry(token: &Token<'_>, base: &Segmenter) -> Option<Rc<Entry>> {
+    let category = token.word_id.id() as usize;
+    TERM_CACHE.with(|cache| {
+        let mut cache = cache.borrow_mut();
+        if let Some(kept) = cache
+            .unknown
+            .get(category)
+            .and_then(|m| m.get(&*token.surface))
+        {
+            return kept.clone();
+        }
+        let e = entry_of(token, base).map(Rc::new);
+        if cache.unknown_len >= MAX_UNKNOWN {
+            cache.unknown.clear();
+            cache.unknown_len = 0;
+        }
+        if cache.unknown.len() <= category {
+            cache.unknown.resize_with(category + 1, HashMap::new);
+        }
+        cache.unknown[category].insert(token.surface.as_ref().into(), e.clone());
+        cache.unknown_len += 1;
+        e
     })
 }
 

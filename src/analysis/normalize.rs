@@ -46,7 +46,12 @@ pub fn normalize(input: &str) -> String {
 /// of most documents) instead of decomposing and recomposing them. No
 /// character composes across a line break, so this equals NFKC of the whole.
 fn nfkc(text: &str) -> Cow<'_, str> {
-    let normalized = |s: &str| is_nfkc_quick(s.chars()) == IsNormalized::Yes;
+    let normalized = |s: &str| match s.find(|c| !is_stable(c)) {
+        None => true,
+        // The characters before are starters: checking the rest alone is
+        // checking the whole.
+        Some(at) => is_nfkc_quick(s[at..].chars()) == IsNormalized::Yes,
+    };
     if normalized(text) {
         return Cow::Borrowed(text);
     }
@@ -59,6 +64,22 @@ fn nfkc(text: &str) -> Cow<'_, str> {
         }
     }
     Cow::Owned(out)
+}
+
+/// Characters most Japanese text is made of that NFKC leaves as they are
+/// and that never combine with a neighbour: printable ASCII, hiragana and
+/// katakana without the combining or spacing sound marks, the common CJK
+/// ideographs, 、。々 and the usual brackets.
+fn is_stable(c: char) -> bool {
+    matches!(c,
+        ' '..='~'
+        | '\n'
+        | '\u{3041}'..='\u{3096}'
+        | '\u{30a1}'..='\u{30fa}'
+        | 'ー'
+        | '\u{4e00}'..='\u{9fff}'
+        | '、' | '。' | '々'
+        | '\u{3008}'..='\u{3011}')
 }
 
 /// Normalizes a single-line value (a title, a name, a query): like
@@ -119,6 +140,20 @@ mod tests {
             assert_eq!(nfkc(text), whole, "{text:?}");
         }
         assert!(matches!(nfkc("すでに正規形\n"), Cow::Borrowed(_)));
+        // Every character called stable is its own NFKC and a starter.
+        for c in (0u32..0x10000)
+            .filter_map(char::from_u32)
+            .filter(|&c| is_stable(c))
+        {
+            let s = c.to_string();
+            assert_eq!(s.nfkc().collect::<String>(), s, "{c:?}");
+            assert_eq!(is_nfkc_quick(s.chars()), IsNormalized::Yes, "{c:?}");
+            assert_eq!(
+                unicode_normalization::char::canonical_combining_class(c),
+                0,
+                "{c:?}"
+            );
+        }
     }
 
     #[test]
