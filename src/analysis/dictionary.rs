@@ -675,10 +675,10 @@ impl Analyzer {
 /// from token `i` on, the two copies touching.
 fn repeated_run(tokens: &[Token<'_>], i: usize) -> Option<usize> {
     (1..=3).rev().find(|&k| {
+        // Surfaces first: they differ at once for almost every token.
         i + 2 * k <= tokens.len()
-            && tokens[i].surface == tokens[i + k].surface
-            && (i..i + 2 * k - 1).all(|j| tokens[j].byte_end == tokens[j + 1].byte_start)
             && (0..k).all(|j| tokens[i + j].surface == tokens[i + k + j].surface)
+            && (i..i + 2 * k - 1).all(|j| tokens[j].byte_end == tokens[j + 1].byte_start)
             && tokens[i..i + k]
                 .iter()
                 .any(|t| t.surface.chars().any(super::reading::is_kanji))
