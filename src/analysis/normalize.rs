@@ -9,6 +9,8 @@ use std::borrow::Cow;
 
 use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfkc_quick};
 
+use super::script::{is_kana, is_kanji};
+
 /// NFKC, then white space cleanup: every kind of space becomes one ASCII
 /// space, runs collapse, lines are trimmed, runs of blank lines become one,
 /// control characters are dropped.
@@ -67,19 +69,13 @@ fn nfkc(text: &str) -> Cow<'_, str> {
 }
 
 /// Characters most Japanese text is made of that NFKC leaves as they are
-/// and that never combine with a neighbour: printable ASCII, hiragana and
-/// katakana without the combining or spacing sound marks, the common CJK
-/// ideographs, 、。々 and the usual brackets.
+/// and that never combine with a neighbour: printable ASCII, kana and kanji
+/// (`script`'s classes, less the compatibility ideographs NFKC maps to
+/// unified ones), 、。 and the usual brackets.
 fn is_stable(c: char) -> bool {
-    matches!(c,
-        ' '..='~'
-        | '\n'
-        | '\u{3041}'..='\u{3096}'
-        | '\u{30a1}'..='\u{30fa}'
-        | 'ー'
-        | '\u{4e00}'..='\u{9fff}'
-        | '、' | '。' | '々'
-        | '\u{3008}'..='\u{3011}')
+    matches!(c, ' '..='~' | '\n' | '、' | '。' | '\u{3008}'..='\u{3011}')
+        || is_kana(c)
+        || (is_kanji(c) && !matches!(c, '\u{f900}'..='\u{faff}'))
 }
 
 /// Normalizes a single-line value (a title, a name, a query): like
