@@ -45,6 +45,29 @@ fn year_suffix(text: &str, at: usize) -> Option<(usize, bool)> {
     Some((end, fiscal))
 }
 
+/// Whether an era name or its letter can start at `c` (the first characters
+/// of [`ERAS`]; a test keeps the two in step): every other character is
+/// passed over without comparing it with each era.
+fn starts_era(c: char) -> bool {
+    matches!(
+        c,
+        '明' | '大'
+            | '昭'
+            | '平'
+            | '令'
+            | 'M'
+            | 'T'
+            | 'S'
+            | 'H'
+            | 'R'
+            | 'm'
+            | 't'
+            | 's'
+            | 'h'
+            | 'r'
+    )
+}
+
 /// Every year of `text` (NFKC-normalised), left to right.
 pub fn years(text: &str) -> Vec<YearSpan> {
     let mut out = Vec::new();
@@ -63,7 +86,7 @@ pub fn years(text: &str) -> Vec<YearSpan> {
             {
                 found = Some((after, y));
             }
-        } else if !prev.is_some_and(|p| p.is_ascii_alphanumeric()) {
+        } else if starts_era(c) && !prev.is_some_and(|p| p.is_ascii_alphanumeric()) {
             for &(name, letter, first) in ERAS {
                 let after_name = if text[at..].starts_with(name) {
                     Some(at + name.len())
@@ -113,6 +136,14 @@ mod tests {
 
     fn terms(text: &str) -> Vec<String> {
         years(text).into_iter().map(|y| y.term).collect()
+    }
+
+    #[test]
+    fn every_era_starts_where_starts_era_says() {
+        for &(name, letter, _) in ERAS {
+            assert!(starts_era(name.chars().next().unwrap()), "{name}");
+            assert!(starts_era(letter) && starts_era(letter.to_ascii_lowercase()));
+        }
     }
 
     #[test]

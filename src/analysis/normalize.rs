@@ -61,11 +61,43 @@ fn nfkc(text: &str) -> Cow<'_, str> {
     for line in text.split_inclusive('\n') {
         if normalized(line) {
             out.push_str(line);
-        } else {
+            continue;
+        }
+        let kept = out.len();
+        if !push_width_folded(line, &mut out) {
+            out.truncate(kept);
             out.extend(line.nfkc());
         }
     }
     Cow::Owned(out)
+}
+
+/// NFKC of a line whose only changes are widths: the ideographic space and
+/// the fullwidth ASCII forms (U+FF01–U+FF5E) each map to one ASCII
+/// character, the way most Japanese documents write spaces, digits and
+/// brackets. Every other character must be a starter NFKC keeps; then
+/// nothing composes, and decomposing and recomposing the line (what made
+/// NFKC a large share of extraction) is skipped. `false`: the line needs
+/// the full algorithm (`out` then holds a partial line to drop).
+fn push_width_folded(line: &str, out: &mut String) -> bool {
+    for c in line.chars() {
+        let folded = match c {
+            _ if is_stable(c) => c,
+            '\u{3000}' => ' ',
+            '\u{ff01}'..='\u{ff5e}' => char::from_u32(c as u32 - 0xfee0).unwrap_or(c),
+            _ if keeps_as_starter(c) => c,
+            _ => return false,
+        };
+        out.push(folded);
+    }
+    true
+}
+
+/// A character NFKC keeps as it is and that does not combine with its
+/// neighbours (※, ○, 〜 …).
+fn keeps_as_starter(c: char) -> bool {
+    unicode_normalization::char::canonical_combining_class(c) == 0
+        && is_nfkc_quick(std::iter::once(c)) == IsNormalized::Yes
 }
 
 /// Characters most Japanese text is made of that NFKC leaves as they are
@@ -82,6 +114,9 @@ fn is_stable(c: char) -> bool {
 /// [`normalize`] but line breaks become spaces too.
 pub fn normalize_inline(input: &str) -> String {
     let n = normalize(input);
+    if !n.contains('\n') {
+        return n;
+    }
     let mut out = String::with_capacity(n.len());
     for part in n.split('\n').filter(|p| !p.is_empty()) {
         if !out.is_empty() {
@@ -129,6 +164,9 @@ mod tests {
             "か\n\u{3099}は\u{309a}\n\u{0301}e",
             "ｶﾞｲﾄﾞ\n㈱\n①\n\n",
             "plain ascii\nすでに正規形\n",
+            // Width forms alone, and beside what needs the full algorithm.
+            "　平成２２年（水曜日）※○〜\n",
+            "ａ\u{0301}（１）\n　ｶﾞ\n＃１\u{3099}\n",
             "\n",
             "",
         ] {
@@ -150,6 +188,26 @@ mod tests {
                 "{c:?}"
             );
         }
+    }
+
+    #[test]
+    fn width_folding_is_nfkc_for_every_character_it_takes() {
+        for c in (0u32..0x10000).filter_map(char::from_u32) {
+            let mut out = String::new();
+            if push_width_folded(&c.to_string(), &mut out) {
+                assert_eq!(out, c.to_string().nfkc().collect::<String>(), "{c:?}");
+                // And the result is a starter: nothing before or after it
+                // composes with it.
+                let folded = out.chars().next().unwrap();
+                assert_eq!(
+                    unicode_normalization::char::canonical_combining_class(folded),
+                    0,
+                    "{c:?}"
+                );
+            }
+        }
+        assert!(!push_width_folded("ｶﾞ", &mut String::new()));
+        assert!(!push_width_folded("e\u{301}", &mut String::new()));
     }
 
     #[test]

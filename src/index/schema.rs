@@ -9,7 +9,7 @@ use crate::analysis::{BIGRAM, MORPH, READING};
 
 /// Bump when the schema or the analysis changes: an index with another
 /// version is rebuilt instead of being searched with mismatched terms.
-pub const SCHEMA_VERSION: u32 = 4;
+pub const SCHEMA_VERSION: u32 = 5;
 
 /// Handles to every field of the schema.
 #[derive(Debug, Clone, Copy)]
@@ -62,6 +62,11 @@ fn analyzed_with(tokenizer: &str, stored: bool, record: IndexRecordOption) -> Te
     if stored { opts.set_stored() } else { opts }
 }
 
+/// A stored title field whose words are matched one by one.
+fn titles(tokenizer: &str) -> TextOptions {
+    analyzed_with(tokenizer, true, IndexRecordOption::WithFreqs)
+}
+
 /// Builds the schema and its field handles.
 pub fn build() -> (Schema, Fields) {
     let mut b = Schema::builder();
@@ -72,8 +77,10 @@ pub fn build() -> (Schema, Fields) {
         section_no: b.add_u64_field("section_no", INDEXED | STORED | FAST),
         file: b.add_text_field("file", STRING | STORED),
         content_hash: b.add_text_field("content_hash", STRING | STORED),
-        title: b.add_text_field("title", analyzed(MORPH, true)),
-        section_title: b.add_text_field("section_title", analyzed(MORPH, true)),
+        // Titles are matched word by word, never as phrases: no positions
+        // (every passage repeats its document's title).
+        title: b.add_text_field("title", titles(MORPH)),
+        section_title: b.add_text_field("section_title", titles(MORPH)),
         section_title_bi: b.add_text_field("section_title_bi", analyzed(BIGRAM, false)),
         section_title_key: b.add_text_field("section_title_key", STRING),
         text: b.add_text_field("text", analyzed(MORPH, true)),

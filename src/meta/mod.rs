@@ -14,6 +14,8 @@ pub mod path;
 pub mod text;
 pub mod wareki;
 
+use std::cell::LazyCell;
+
 use serde::Serialize;
 
 use crate::archive::Extracted;
@@ -94,7 +96,10 @@ impl Manifest {
 pub fn infer(rel: &str, extracted: &Extracted, manifest: Option<&ManifestRow>) -> DocMeta {
     let g = gazetteer();
     let m = manifest.cloned().unwrap_or_default();
-    let text = text::analyze(extracted, g, m.prefecture.as_deref());
+    let text = text::analyze(extracted);
+    // Scanning the whole text for place names is needed only when the
+    // manifest does not name an unambiguous city.
+    let cities = LazyCell::new(|| text::city_scores(extracted, g, m.prefecture.as_deref()));
     let path = path::analyze(rel, g);
 
     let mut meta = DocMeta {
@@ -114,12 +119,16 @@ pub fn infer(rel: &str, extracted: &Extracted, manifest: Option<&ManifestRow>) -
 
     let hint = m.prefecture.as_deref();
     let city = match &m.city {
-        Some(name) => Some(City::named(g, name, &text.cities, hint)),
+        Some(name) => Some(City::named(g, name, &cities, hint)),
         None => g
-            .resolve(&path.cities, Some(&text.cities), hint)
+            .resolve(
+                &path.cities,
+                (path.cities.len() > 1).then(|| &*cities),
+                hint,
+            )
             .map(|i| City::Known(i, Source::Path))
             .or_else(|| declared_city(g, extracted, hint).map(|i| City::Known(i, Source::Text)))
-            .or_else(|| text.cities.best(g).map(|i| City::Known(i, Source::Text))),
+            .or_else(|| cities.best(g).map(|i| City::Known(i, Source::Text))),
     };
     match city {
         Some(City::Known(i, source)) => {
@@ -202,7 +211,7 @@ impl City {
     fn named(
         g: &Gazetteer,
         name: &str,
-        scores: &gazetteer::CityScores,
+        scores: &LazyCell<gazetteer::CityScores, impl FnOnce() -> gazetteer::CityScores>,
         hint: Option<&str>,
     ) -> City {
         let by_name = g.by_name(name);
@@ -211,7 +220,9 @@ impl City {
         } else {
             by_name
         };
-        match g.resolve(candidates, Some(scores), hint) {
+        // One candidate is the city whatever the text says.
+        let scores = (candidates.len() > 1).then(|| &**scores);
+        match g.resolve(candidates, scores, hint) {
             Some(i) => City::Known(i, Source::Manifest),
             None => City::Unknown(name.to_string()),
         }

@@ -16,10 +16,10 @@ use super::gazetteer::{CityScores, Gazetteer};
 use super::wareki::{self, YearMention};
 use crate::archive::{Block, Extracted};
 
-/// What the text says; `None` = it does not say.
+/// What the text says; `None` = it does not say. The cities it names are
+/// scored apart ([`city_scores`]), only when the manifest leaves it open.
 #[derive(Debug, Clone, Default)]
 pub struct TextHints {
-    pub cities: CityScores,
     pub year: Option<i64>,
     pub department: Option<String>,
     pub head: Option<String>,
@@ -87,19 +87,29 @@ fn lines(ex: &Extracted) -> Vec<Line<'_>> {
         .collect()
 }
 
-/// Runs every text rule.
-pub fn analyze(ex: &Extracted, g: &Gazetteer, prefecture_hint: Option<&str>) -> TextHints {
+fn doc_title(ex: &Extracted) -> Option<&str> {
+    ex.doc_title.as_deref().filter(|t| !t.trim().is_empty())
+}
+
+/// How strongly the text points at each municipality: every line is
+/// scanned for place names, the title and the first lines weighing more.
+pub fn city_scores(ex: &Extracted, g: &Gazetteer, prefecture_hint: Option<&str>) -> CityScores {
     let lines = lines(ex);
-    let doc_title = ex.doc_title.as_deref().filter(|t| !t.trim().is_empty());
     let segments =
-        doc_title
+        doc_title(ex)
             .map(|t| (t, EARLY_WEIGHT))
             .into_iter()
             .chain(lines.iter().enumerate().map(|(i, l)| {
                 let w = if i < EARLY_BLOCKS { EARLY_WEIGHT } else { 1.0 };
                 (l.text.as_str(), w)
             }));
-    let cities = CityScores::from_segments(g, segments, prefecture_hint);
+    CityScores::from_segments(g, segments, prefecture_hint)
+}
+
+/// Runs every text rule but the city's ([`city_scores`]).
+pub fn analyze(ex: &Extracted) -> TextHints {
+    let lines = lines(ex);
+    let doc_title = doc_title(ex);
     let statement = statement_type(&lines);
     let doc_type = statement.or_else(|| plan_type(&lines)).map(str::to_string);
     let is_statement = statement.is_some() || has_mayor_speaker(&lines);
@@ -110,7 +120,6 @@ pub fn analyze(ex: &Extracted, g: &Gazetteer, prefecture_hint: Option<&str>) -> 
         (department(&lines), head(&lines))
     };
     TextHints {
-        cities,
         year: year(&lines, doc_title, is_statement),
         department,
         head,
@@ -635,7 +644,6 @@ mod tests {
     }
 
     use super::*;
-    use crate::meta::gazetteer::gazetteer;
 
     fn doc(blocks: Vec<Block>) -> Extracted {
         Extracted {
@@ -656,7 +664,7 @@ mod tests {
     }
 
     fn hints(blocks: Vec<Block>) -> TextHints {
-        analyze(&doc(blocks), gazetteer(), None)
+        analyze(&doc(blocks))
     }
 
     #[test]
@@ -792,7 +800,7 @@ mod tests {
         assert_eq!(h.title.as_deref(), Some("令和3年度 こども未来部の運営方針"));
         let mut d = doc(vec![Block::Heading("見出し".into())]);
         d.doc_title = Some("ページ題名".into());
-        let h = analyze(&d, gazetteer(), None);
+        let h = analyze(&d);
         assert_eq!(h.title.as_deref(), Some("ページ題名"));
     }
 }
