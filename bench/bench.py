@@ -1470,8 +1470,9 @@ def parse_args(argv):
                     help="e.g. TermsMecab.body_index to force the MeCab index")
     ap.add_argument("--groonga-output-columns", default="_key,city,year,_score,snippet_html(body)",
                     help="e.g. _key,city,year,_score to see the cost of snippet_html over whole documents")
-    ap.add_argument("--wait-idle", type=float, default=0, metavar="SECONDS",
-                    help="first wait up to SECONDS for the 1-min load average to drop below nproc/2")
+    ap.add_argument("--wait-idle", type=float, nargs="?", default=0, const=300, metavar="SECONDS",
+                    help="first wait up to SECONDS (300 when given alone) for the 1-min load average "
+                         "to drop below nproc/2")
     ap.add_argument("--render", type=Path, default=None, metavar="JSON",
                     help="only re-render the markdown table of an earlier latest.json to stdout")
     ap.add_argument("--index-timeout", type=float, default=3600)
