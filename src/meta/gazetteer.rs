@@ -306,11 +306,12 @@ impl Gazetteer {
     /// when one qualifies, the one the text supports most (its own score,
     /// then mentions of its prefecture and of neighbours there), then the
     /// larger kind, then the lower code (deterministic: the code list has no
-    /// population).
-    pub fn resolve(
+    /// population). `scores` is asked for only when more than one candidate
+    /// is left: scoring a text means scanning all of it.
+    pub fn resolve<'s>(
         &self,
         candidates: &[usize],
-        scores: Option<&CityScores>,
+        scores: impl FnOnce() -> Option<&'s CityScores>,
         prefecture_hint: Option<&str>,
     ) -> Option<usize> {
         let in_hint: Vec<usize> = candidates
@@ -323,6 +324,10 @@ impl Gazetteer {
         } else {
             &in_hint
         };
+        if pool.len() <= 1 {
+            return pool.first().copied();
+        }
+        let scores = scores();
         pool.iter().copied().max_by(|&a, &b| {
             let (ea, eb) = (&self.entries[a], &self.entries[b]);
             let sa = scores.map_or(0.0, |s| s.of(a));
@@ -487,7 +492,7 @@ impl CityScores {
         // order of the hits does not matter.
         let settled = out.clone();
         for (cands, w) in ambiguous {
-            if let Some(c) = g.resolve(&cands, Some(&settled), prefecture_hint) {
+            if let Some(c) = g.resolve(&cands, || Some(&settled), prefecture_hint) {
                 *out.scores.entry(c).or_default() += w;
             }
         }

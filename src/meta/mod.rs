@@ -121,11 +121,7 @@ pub fn infer(rel: &str, extracted: &Extracted, manifest: Option<&ManifestRow>) -
     let city = match &m.city {
         Some(name) => Some(City::named(g, name, &cities, hint)),
         None => g
-            .resolve(
-                &path.cities,
-                (path.cities.len() > 1).then(|| &*cities),
-                hint,
-            )
+            .resolve(&path.cities, || Some(&*cities), hint)
             .map(|i| City::Known(i, Source::Path))
             .or_else(|| declared_city(g, extracted, hint).map(|i| City::Known(i, Source::Text)))
             .or_else(|| cities.best(g).map(|i| City::Known(i, Source::Text))),
@@ -188,7 +184,7 @@ fn declared_city(g: &Gazetteer, extracted: &Extracted, hint: Option<&str>) -> Op
     [HitKind::Name, HitKind::Bare].into_iter().find_map(|kind| {
         hits.iter()
             .filter(|h| h.kind == kind)
-            .find_map(|h| g.resolve(&h.candidates, None, hint))
+            .find_map(|h| g.resolve(&h.candidates, || None, hint))
     })
 }
 
@@ -220,9 +216,7 @@ impl City {
         } else {
             by_name
         };
-        // One candidate is the city whatever the text says.
-        let scores = (candidates.len() > 1).then(|| &**scores);
-        match g.resolve(candidates, scores, hint) {
+        match g.resolve(candidates, || Some(&**scores), hint) {
             Some(i) => City::Known(i, Source::Manifest),
             None => City::Unknown(name.to_string()),
         }

@@ -7,6 +7,7 @@
 //! a mayor's statement opening with the council session) rather than at any
 //! one city's template.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::sync::LazyLock;
 
@@ -47,9 +48,11 @@ const FURNITURE: &[&str] = &[
     "ページの先頭へ",
 ];
 
-/// One block as text, with its cells when it is a table row.
+/// One block as text, with its cells when it is a table row. Headings and
+/// paragraphs are borrowed: the lines are built once for the text rules and
+/// once more when the cities are scored.
 struct Line<'a> {
-    text: String,
+    text: Cow<'a, str>,
     cells: Option<&'a [String]>,
     heading: bool,
 }
@@ -59,31 +62,33 @@ fn lines(ex: &Extracted) -> Vec<Line<'_>> {
         .iter()
         .map(|b| match b {
             Block::Heading(s) => Line {
-                text: s.clone(),
+                text: Cow::Borrowed(s),
                 cells: None,
                 heading: true,
             },
             Block::Para(s) => Line {
-                text: s.clone(),
+                text: Cow::Borrowed(s),
                 cells: None,
                 heading: false,
             },
             Block::Row(cells) => Line {
-                text: cells.join("\t"),
+                text: Cow::Owned(cells.join("\t")),
                 cells: Some(cells),
                 heading: false,
             },
             Block::Record { title, lines } => Line {
-                text: std::iter::once(title)
-                    .chain(lines)
-                    .cloned()
-                    .collect::<Vec<_>>()
-                    .join("\n"),
+                text: Cow::Owned(
+                    std::iter::once(title)
+                        .chain(lines)
+                        .cloned()
+                        .collect::<Vec<_>>()
+                        .join("\n"),
+                ),
                 cells: None,
                 heading: false,
             },
         })
-        .filter(|l| !FURNITURE.contains(&l.text.as_str()))
+        .filter(|l| !FURNITURE.contains(&l.text.as_ref()))
         .collect()
 }
 
@@ -101,7 +106,7 @@ pub fn city_scores(ex: &Extracted, g: &Gazetteer, prefecture_hint: Option<&str>)
             .into_iter()
             .chain(lines.iter().enumerate().map(|(i, l)| {
                 let w = if i < EARLY_BLOCKS { EARLY_WEIGHT } else { 1.0 };
-                (l.text.as_str(), w)
+                (l.text.as_ref(), w)
             }));
     CityScores::from_segments(g, segments, prefecture_hint)
 }
@@ -273,13 +278,13 @@ fn dominant_fiscal_year(lines: &[Line]) -> Option<i64> {
 
 /// The first heading and the first short content lines.
 fn title_lines<'a>(lines: &'a [Line]) -> impl Iterator<Item = &'a str> {
-    let heading = lines.iter().find(|l| l.heading).map(|l| l.text.as_str());
+    let heading = lines.iter().find(|l| l.heading).map(|l| l.text.as_ref());
     heading.into_iter().chain(
         lines
             .iter()
             .take(TITLE_BLOCKS)
             .filter(|l| l.cells.is_none() && is_title_like(&l.text))
-            .map(|l| l.text.as_str()),
+            .map(|l| l.text.as_ref()),
     )
 }
 
@@ -329,14 +334,14 @@ fn title(lines: &[Line], doc_title: Option<&str>) -> Option<String> {
         .filter(|l| l.heading)
         .find(|l| is_real_title(&l.text))
     {
-        return Some(h.text.clone());
+        return Some(h.text.to_string());
     }
     lines
         .iter()
         .take(TITLE_BLOCKS)
         .filter(|l| l.cells.is_none() && is_title_like(&l.text) && is_real_title(&l.text))
         .find(|l| TITLE_WORDS_RE.is_match(&l.text))
-        .map(|l| l.text.clone())
+        .map(|l| l.text.to_string())
 }
 
 /// Blocks searched for the wording that gives the document type away: a
@@ -366,7 +371,7 @@ fn statement_type(lines: &[Line]) -> Option<&'static str> {
     let opening = lines
         .iter()
         .take(TYPE_BLOCKS)
-        .map(|l| l.text.as_str())
+        .map(|l| l.text.as_ref())
         .collect::<Vec<_>>()
         .join("\n");
     [
@@ -406,7 +411,7 @@ fn plan_type(lines: &[Line]) -> Option<&'static str> {
     let text: String = lines
         .iter()
         .take(TYPE_BLOCKS)
-        .map(|l| l.text.as_str())
+        .map(|l| l.text.as_ref())
         .collect::<Vec<_>>()
         .join("\n");
     let rules: &[(&[&str], &str)] = &[
@@ -581,7 +586,7 @@ fn department(lines: &[Line]) -> Option<String> {
         .take(TITLE_BLOCKS + 3)
         .find(|l| is_department(&l.text))
     {
-        return Some(d.text.clone());
+        return Some(d.text.to_string());
     }
     // 「財政課作成」.
     if let Some(d) = early.iter().find_map(|l| {
