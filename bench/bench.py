@@ -1258,7 +1258,7 @@ def render_extras(R: dict) -> list[str]:
         out += ["", "### Writer memory budget (`plansearch index --writer-mb MB`, per thread)", "",
                 "| MB per thread | wall (s) | CPU (s) | peak RSS (MB) | index size (MB) |", "|---:|---:|---:|---:|---:|"]
         main = g(R, "plansearch", "build") or {}
-        rows = ([dict(main, writer_mb="default (16), main build")] if main and not main.get("error") else [])
+        rows = ([dict(main, writer_mb="default (64), main build")] if main and not main.get("error") else [])
         for r in rows + R["writer_mb"]:
             if r.get("error"):
                 out.append(f"| {r['writer_mb']} | error | | | |")

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use std::rc::Rc;
 use std::sync::Arc;
 
-use lindera::dictionary::{DictionaryBuilder, Metadata, UserDictionary, load_fs_dictionary};
+use lindera::dictionary::{DictionaryBuilder, Metadata, UserDictionary};
 use lindera::mode::Mode;
 use lindera::segmenter::Segmenter;
 use lindera::token::Token;
@@ -435,17 +435,16 @@ impl Analyzer {
     /// Loads (building on first use) the dictionary and the user dictionaries.
     pub fn load(config: &DictionaryConfig) -> Result<Self> {
         let dir = ensure_built(config)?;
-        let load = || {
-            load_fs_dictionary(&dir).map_err(|e| {
-                Error::Dictionary(format!(
-                    "cannot load the dictionary at {}: {e}; delete that directory to rebuild it",
-                    dir.display()
-                ))
-            })
-        };
+        // One copy serves both segmenters (its parts are shared).
+        let dictionary = super::hot_dictionary::load(&dir).map_err(|e| {
+            Error::Dictionary(format!(
+                "cannot load the dictionary at {}: {e}; delete that directory to rebuild it",
+                dir.display()
+            ))
+        })?;
         let user = build_user_dictionary(config)?;
-        let segmenter = Segmenter::new(Mode::Normal, load()?, user);
-        let base = Segmenter::new(Mode::Normal, load()?, None);
+        let segmenter = Segmenter::new(Mode::Normal, dictionary.clone(), user);
+        let base = Segmenter::new(Mode::Normal, dictionary, None);
         Ok(Analyzer {
             inner: Arc::new(AnalyzerInner { segmenter, base }),
         })

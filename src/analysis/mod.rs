@@ -4,6 +4,7 @@
 pub mod bigram;
 pub mod dictionary;
 pub mod era;
+mod hot_dictionary;
 pub mod morph;
 pub mod normalize;
 pub mod reading;
