@@ -51,7 +51,7 @@ impl IndexOptions {
     /// Default writer memory per indexing thread, in MB. Large enough that
     /// Kiryu (103 MB) flushes four segments and merges none: 6 % less
     /// build time than 16 MB, and a lower peak, which the merge set
-    /// (bench/README.md).
+    /// (README, Performance).
     pub const WRITER_MB: usize = 64;
 
     /// The default budget's ceiling, in MB, so many cores do not multiply
@@ -62,6 +62,12 @@ impl IndexOptions {
     /// (at least 64 MB in all; tantivy wants ≥ 15 MB per thread).
     pub fn budget(threads: usize, mb_per_thread: usize) -> usize {
         (threads * mb_per_thread.max(15) * 1024 * 1024).max(64 * 1024 * 1024)
+    }
+
+    /// The budget when none is given: [`Self::WRITER_MB`] per thread, at
+    /// most [`Self::DEFAULT_BUDGET_MAX_MB`] in all.
+    pub fn default_budget(threads: usize) -> usize {
+        Self::budget(threads, Self::WRITER_MB).min(Self::DEFAULT_BUDGET_MAX_MB * 1024 * 1024)
     }
 }
 
@@ -76,8 +82,7 @@ impl Default for IndexOptions {
             threads,
             // tantivy's indexing arena: it flushes a segment when full, so
             // this bounds memory on any file size.
-            memory_budget: Self::budget(threads, Self::WRITER_MB)
-                .min(Self::DEFAULT_BUDGET_MAX_MB * 1024 * 1024),
+            memory_budget: Self::default_budget(threads),
             commit_every_bytes: COMMIT_EVERY_BYTES,
         }
     }
@@ -928,4 +933,25 @@ fn progress_bar(enabled: bool, len: u64) -> indicatif::ProgressBar {
         .progress_chars("=> "),
     );
     bar
+}
+
+#[cfg(test)]
+mod tests {
+    use super::IndexOptions;
+
+    const MB: usize = 1024 * 1024;
+
+    #[test]
+    fn default_budget_grows_with_threads_up_to_its_ceiling() {
+        assert_eq!(IndexOptions::default_budget(1), 64 * MB);
+        assert_eq!(IndexOptions::default_budget(2), 128 * MB);
+        assert_eq!(IndexOptions::default_budget(8), 256 * MB);
+        // tantivy refuses less than 15 MB per thread.
+        for threads in 1..=8 {
+            assert!(IndexOptions::default_budget(threads) / threads >= 15 * MB);
+        }
+        // An explicit budget is taken as given (at least 64 MB in all).
+        assert_eq!(IndexOptions::budget(8, 64), 512 * MB);
+        assert_eq!(IndexOptions::budget(1, 16), 64 * MB);
+    }
 }
