@@ -43,8 +43,8 @@ enum Command {
         #[arg(long, value_name = "MB", default_value_t = 256)]
         commit_every_mb: u64,
         /// tantivy writer memory budget per indexing thread, in MB (default 64,
-        /// at most 256 MB in all; at least 64 MB in all); bench/README.md has
-        /// its build-time / RSS effect.
+        /// capped at 256 MB over all threads; any value gets at least 64 MB in
+        /// all); bench/README.md has its build-time / RSS effect.
         #[arg(long, value_name = "MB")]
         writer_mb: Option<usize>,
     },

@@ -7,6 +7,8 @@
 //! The rest (word details, read once per distinct word) stays file-mapped.
 //! Where huge pages are unavailable the copy is ordinary memory.
 
+use std::fs::File;
+use std::io::Read;
 use std::path::Path;
 use std::sync::Arc;
 
@@ -14,11 +16,10 @@ use lindera::dictionary::Dictionary;
 use lindera_dictionary::LinderaResult;
 use lindera_dictionary::dictionary::connection_cost_matrix::ConnectionCostMatrix;
 use lindera_dictionary::dictionary::prefix_dictionary::PrefixDictionary;
-use lindera_dictionary::error::LinderaErrorKind;
 use lindera_dictionary::loader::character_definition::CharacterDefinitionLoader;
 use lindera_dictionary::loader::metadata::MetadataLoader;
 use lindera_dictionary::loader::unknown_dictionary::UnknownDictionaryLoader;
-use lindera_dictionary::util::Data;
+use lindera_dictionary::util::{Data, mmap_file, read_file};
 use memmap2::{Advice, Mmap, MmapMut};
 
 /// The dictionary built at `dir` (what lindera's `load_fs_dictionary`
@@ -42,35 +43,32 @@ pub fn load(dir: &Path) -> LinderaResult<Dictionary> {
     })
 }
 
-fn io_error(dir: &Path, name: &str, e: std::io::Error) -> lindera_dictionary::error::LinderaError {
-    LinderaErrorKind::Io
-        .with_error(e)
-        .add_context(format!("cannot read {}", dir.join(name).display()))
-}
-
-/// A file's bytes in anonymous memory advised onto huge pages.
+/// A file's bytes in anonymous memory advised onto huge pages, read there
+/// straight from the file; lindera's plain read where that fails (an empty
+/// file, no anonymous mapping), which also reports a missing file.
 fn hot(dir: &Path, name: &str) -> LinderaResult<Data> {
-    let bytes = std::fs::read(dir.join(name)).map_err(|e| io_error(dir, name, e))?;
-    let copy = || -> std::io::Result<Mmap> {
-        let mut map = MmapMut::map_anon(bytes.len().max(1))?;
+    let path = dir.join(name);
+    let on_huge_pages = || -> std::io::Result<Mmap> {
+        let mut file = File::open(&path)?;
+        let len = usize::try_from(file.metadata()?.len()).map_err(std::io::Error::other)?;
+        if len == 0 {
+            return Err(std::io::ErrorKind::UnexpectedEof.into());
+        }
+        let mut map = MmapMut::map_anon(len)?;
         // Advice, not a requirement: without THP this is plain memory.
         let _ = map.advise(Advice::HugePage);
-        map[..bytes.len()].copy_from_slice(&bytes);
+        file.read_exact(&mut map)?;
         map.make_read_only()
     };
-    Ok(match copy() {
-        Ok(map) => Data::from(map),
-        Err(_) => Data::from(bytes),
-    })
+    match on_huge_pages() {
+        Ok(map) => Ok(Data::from(map)),
+        Err(_) => Ok(Data::from(read_file(&path)?)),
+    }
 }
 
 /// A file mapped read-only (its pages come from the page cache on use).
 fn mapped(dir: &Path, name: &str) -> LinderaResult<Data> {
-    let file = std::fs::File::open(dir.join(name)).map_err(|e| io_error(dir, name, e))?;
-    // SAFETY: the dictionary cache is written once, completely, before its
-    // `.complete` marker, and never modified afterwards.
-    let map = unsafe { Mmap::map(&file) }.map_err(|e| io_error(dir, name, e))?;
-    Ok(Data::from(map))
+    Ok(Data::from(mmap_file(&dir.join(name))?))
 }
 
 #[cfg(test)]
