@@ -100,6 +100,12 @@ enum Command {
         /// Build the hits' snippets (`--snippets false`: skipped, not in the JSON).
         #[arg(long, default_value_t = true, action = clap::ArgAction::Set)]
         snippets: bool,
+        /// Search synonyms of the words typed (`--synonyms false`: only the words).
+        #[arg(long, default_value_t = true, action = clap::ArgAction::Set)]
+        synonyms: bool,
+        /// Search readings and other notations (`--readings false`: only as typed).
+        #[arg(long, default_value_t = true, action = clap::ArgAction::Set)]
+        readings: bool,
         /// The query (several words are joined with spaces).
         #[arg(required = true)]
         query: Vec<String>,
@@ -237,6 +243,8 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             offset,
             facets,
             snippets,
+            synonyms,
+            readings,
             query,
         } => {
             let engine = common.engine()?;
@@ -258,6 +266,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 facets,
                 snippets,
                 partial: true,
+                options: crate::search::PlanOptions { synonyms, readings },
             };
             let resp = engine.search(&req)?;
             if json {

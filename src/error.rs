@@ -31,6 +31,10 @@ pub enum Error {
     /// `plansearch eval`).
     #[error("invalid input: {0}")]
     Input(String),
+    /// The request's time budget ran out, or its client left: the work
+    /// stopped ([`crate::search::budget`]).
+    #[error("the request's time budget ran out")]
+    BudgetSpent,
     #[error(transparent)]
     Tantivy(#[from] tantivy::TantivyError),
     #[error(transparent)]

@@ -585,6 +585,12 @@ impl Analyzer {
                 _ => entry(token, base),
             };
             let Some(e) = e else {
+                // A dropped word (particle, symbol) still takes its place, so
+                // a phrase means words standing together: 地域の福祉 is not
+                // 地域福祉. Spaces take none (spaced PDF text still matches).
+                if !token.surface.chars().all(char::is_whitespace) {
+                    position += 1;
+                }
                 i += 1;
                 continue;
             };
@@ -656,6 +662,73 @@ impl Analyzer {
             position += 1;
             i += 1;
         }
+    }
+
+    /// A query typed as a sentence (「小中学校の普通教室にエアコンを設置して
+    /// ほしい」): its content chunks (小中学校, 普通教室, エアコン, 設置), split at
+    /// particles, auxiliaries and predicates. `None` when `text` reads as one
+    /// word or compound (協働のまちづくり, 子ども食堂): only a case particle, an
+    /// auxiliary or a する predicate makes a sentence. Request and question
+    /// endings (してほしい, どう…か, ための) carry no chunk; one-character
+    /// chunks (市 of 市の取り組み) say too little to be required.
+    pub fn sentence_chunks(&self, text: &str) -> Option<Vec<String>> {
+        let folded = super::variants::fold_text(text);
+        let tokens = self
+            .inner
+            .segmenter
+            .segment(Cow::Borrowed(folded.as_ref()))
+            .ok()?;
+        let mut sentence = false;
+        let mut chunks: Vec<String> = Vec::new();
+        let mut open: Option<(usize, usize)> = None;
+        let close = |open: &mut Option<(usize, usize)>, chunks: &mut Vec<String>| {
+            if let Some((s, e)) = open.take() {
+                chunks.push(text[s..e].to_string());
+            }
+        };
+        for token in &tokens {
+            let f = features(token);
+            let (s, e) = (token.byte_start, token.byte_end);
+            let pos = f.pos;
+            let predicate_verb = pos[0] == "動詞"
+                && matches!(
+                    f.base,
+                    "する" | "できる" | "ある" | "いる" | "なる" | "思う" | "考える"
+                );
+            if pos[0] == "助動詞"
+                || (pos[0] == "助詞" && !matches!(pos[1], "連体化" | "並立助詞"))
+                || predicate_verb
+                || (pos[0] == "形容詞" && matches!(f.base, "ほしい" | "欲しい"))
+            {
+                sentence = true;
+            }
+            let noun = (pos[0] == "名詞"
+                && !matches!(pos[1], "非自立" | "代名詞" | "特殊" | "副詞可能")
+                && !(pos[1] == "接尾" && pos[2] == "助動詞語幹"))
+                || pos[0] == "接頭詞";
+            if noun {
+                match &mut open {
+                    Some((_, end)) if *end == s => *end = e,
+                    _ => {
+                        close(&mut open, &mut chunks);
+                        open = Some((s, e));
+                    }
+                }
+                continue;
+            }
+            close(&mut open, &mut chunks);
+            let content_verb = pos[0] == "動詞" && pos[1] == "自立" && !predicate_verb;
+            let content_adjective = pos[0] == "形容詞"
+                && pos[1] == "自立"
+                && !matches!(f.base, "ほしい" | "欲しい" | "ない" | "よい" | "いい");
+            if (content_verb || content_adjective) && f.base != "*" {
+                chunks.push(f.base.to_string());
+            }
+        }
+        close(&mut open, &mut chunks);
+        chunks.retain(|c| c.chars().count() >= 2);
+        chunks.dedup();
+        (sentence && chunks.len() >= 2).then_some(chunks)
     }
 
     fn scan_base(&self, text: &str, mut emit: impl FnMut(&str, usize, usize)) {

@@ -74,6 +74,11 @@ impl Synonyms {
         Synonyms::parse(BUILTIN).expect("shipped synonyms are valid")
     }
 
+    /// Every member of every group, as listed.
+    pub fn members(&self) -> impl Iterator<Item = &str> {
+        self.groups.iter().flatten().map(String::as_str)
+    }
+
     pub fn len(&self) -> usize {
         self.groups.len()
     }

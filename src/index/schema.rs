@@ -9,7 +9,7 @@ use crate::analysis::{BIGRAM, MORPH, READING};
 
 /// Bump when the schema or the analysis changes: an index with another
 /// version is rebuilt instead of being searched with mismatched terms.
-pub const SCHEMA_VERSION: u32 = 5;
+pub const SCHEMA_VERSION: u32 = 6;
 
 /// Handles to every field of the schema.
 #[derive(Debug, Clone, Copy)]
@@ -84,14 +84,10 @@ pub fn build() -> (Schema, Fields) {
         section_title_bi: b.add_text_field("section_title_bi", analyzed(BIGRAM, false)),
         section_title_key: b.add_text_field("section_title_key", STRING),
         text: b.add_text_field("text", analyzed(MORPH, true)),
-        // No positions on the body's bigrams: a character sequence is matched
-        // as all of its bigrams in the passage, which within a passage is
-        // almost always the sequence itself, and positions for a token per
-        // character were a large share of indexing time and index size.
-        text_bi: b.add_text_field(
-            "text_bi",
-            analyzed_with(BIGRAM, false, IndexRecordOption::WithFreqs),
-        ),
+        // Positions on the body's bigrams: a word matches where its
+        // characters stand together (a phrase of its bigrams), never where
+        // its parts are scattered over the passage; counts mean the word.
+        text_bi: b.add_text_field("text_bi", analyzed(BIGRAM, false)),
         city: b.add_text_field("city", keyword.clone()),
         prefecture: b.add_text_field("prefecture", keyword.clone()),
         city_code: b.add_text_field("city_code", STRING | STORED),

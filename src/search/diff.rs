@@ -113,6 +113,12 @@ fn score(a: &Profile, b: &Profile) -> f64 {
     t.max((t + x) / 2.0).max(x * 0.9)
 }
 
+/// Documents read each way from a section's own when following it through
+/// its series.
+pub const HISTORY_STEPS: usize = 12;
+/// Sections of a neighbouring document compared with it, at most.
+pub const HISTORY_SECTIONS: usize = 2_000;
+
 /// Pairs `(i, j, score)` of `a`'s and `b`'s sections, in `b`'s order: taken
 /// best first, each section at most once, every score at least
 /// [`MATCH_THRESHOLD`]; then sections left over that still resemble one of
@@ -406,16 +412,13 @@ impl Engine {
                     .collect(),
             });
         };
-        let docs: Vec<DocumentDetail> = series
+        let at = series
             .documents
             .iter()
-            .map(|d| self.document(&d.doc_id))
-            .collect::<Result<_>>()?;
-        let at = docs
-            .iter()
-            .position(|d| d.summary.doc_id == doc_id)
+            .position(|d| d.doc_id == doc_id)
             .unwrap_or_default();
-        let start = docs[at]
+        let here = self.document(&doc_id)?;
+        let start = here
             .section_list
             .iter()
             .position(|s| s.section_id == section_id)
@@ -427,24 +430,32 @@ impl Engine {
             title: d.section_list[k].title.clone(),
             similarity: round3(sim),
         };
-        let mut entries = vec![entry(&docs[at], start, 1.0)];
-        // Walk one way, then the other, following the matched section; a
-        // year where it is missing is skipped and the walk goes on from the
-        // last year it was found.
+        let mut entries = vec![entry(&here, start, 1.0)];
+        // Walk one way, then the other, following the section: in each
+        // neighbour, its best match among that document's sections (one
+        // against many, never every pair). A document where it is missing is
+        // skipped and the walk goes on from the last one it was found in; at
+        // most HISTORY_STEPS documents each way are read (a series of 468
+        // meeting days once took 13 minutes).
         for dir in [-1isize, 1] {
-            let (mut cur_doc, mut cur) = (at, start);
+            let mut cur = profile(&here.section_list[start]);
             let mut i = at as isize + dir;
-            while i >= 0 && (i as usize) < docs.len() {
-                let next = &docs[i as usize];
-                let pairs = match_sections(&docs[cur_doc].section_list, &next.section_list);
-                if let Some(&(_, j, s)) = pairs
+            let mut steps = 0;
+            while i >= 0 && (i as usize) < series.documents.len() && steps < HISTORY_STEPS {
+                crate::search::budget::check()?;
+                steps += 1;
+                let next = self.document(&series.documents[i as usize].doc_id)?;
+                let best = next
+                    .section_list
                     .iter()
-                    .filter(|p| p.0 == cur)
-                    .max_by(|p, q| p.2.total_cmp(&q.2))
-                {
-                    entries.push(entry(next, j, s));
-                    cur_doc = i as usize;
-                    cur = j;
+                    .take(HISTORY_SECTIONS)
+                    .enumerate()
+                    .map(|(j, s)| (j, score(&cur, &profile(s))))
+                    .filter(|p| p.1 >= MATCH_THRESHOLD)
+                    .max_by(|p, q| p.1.total_cmp(&q.1));
+                if let Some((j, sim)) = best {
+                    entries.push(entry(&next, j, sim));
+                    cur = profile(&next.section_list[j]);
                 }
                 i += dir;
             }

@@ -224,6 +224,7 @@ impl Engine {
         let mut sections = Vec::with_capacity(all.len());
         let mut first: Option<TantivyDocument> = None;
         for (_, addr) in all {
+            super::budget::check()?;
             let doc: TantivyDocument = searcher.doc(addr)?;
             sections.push(SectionOut {
                 section_id: stored_str(&doc, f.section_id).unwrap_or_default(),

@@ -455,17 +455,22 @@ impl super::Engine {
                 });
             }
         };
-        let words: Vec<String> = req
-            .q
-            .split_whitespace()
-            .map(|w| w.trim_matches('"').to_string())
-            .filter(|w| !w.is_empty() && !w.starts_with('-') && w != "OR")
-            .collect();
+        // A sentence holds a searched word when it holds one of the plan's
+        // forms (the search counted the same).
+        let words: Vec<String> = if req.q.trim().is_empty() {
+            Vec::new()
+        } else {
+            let plan = self.plan_query(&self.searcher(), &req.q, req.options)?;
+            plan.chunks()
+                .flat_map(|c| c.forms.iter().map(|f| f.text.clone()))
+                .collect()
+        };
         let keep =
             |f: &Figure| words.is_empty() || words.iter().any(|w| f.context.contains(w.as_str()));
         if let Some(doc_id) = doc_id {
             let d = self.document(doc_id)?;
             for s in &d.section_list {
+                super::budget::check()?;
                 push(
                     &s.text,
                     doc_id,
@@ -482,7 +487,10 @@ impl super::Engine {
             req.include_text = true;
             req.facets = false;
             req.partial = false;
+            // The passages' text is read, never highlighted.
+            req.snippets = false;
             for h in self.search(&req)?.hits {
+                super::budget::check()?;
                 push(
                     h.text.as_deref().unwrap_or_default(),
                     &h.doc_id,

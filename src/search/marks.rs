@@ -9,7 +9,6 @@
 use serde::Serialize;
 
 use super::Engine;
-use super::query;
 use super::snippets::Highlighter;
 use crate::analysis::variants::fold_char;
 use crate::error::Result;
@@ -84,11 +83,11 @@ impl Engine {
     /// The ranges of document `doc_id` that the search for `q` marks.
     pub fn document_marks(&self, doc_id: &str, q: &str) -> Result<DocumentMarks> {
         let doc = self.document(doc_id)?;
-        let parsed = query::parse(q)?;
-        let highlighter: Highlighter = self.highlighter(&parsed);
+        let plan = self.plan_query(&self.searcher(), q, super::PlanOptions::default())?;
+        let highlighter: Highlighter = self.highlighter(&plan);
         let mut terms: Vec<String> = Vec::new();
-        for atom in parsed.atoms() {
-            let t = atom.text().to_string();
+        for chunk in plan.chunks() {
+            let t = chunk.typed.clone();
             if !terms.contains(&t) {
                 terms.push(t);
             }

@@ -2,6 +2,7 @@
 //! document lookup. Independent of HTTP; the server and CLI call [`Engine`].
 
 pub mod archive;
+pub mod budget;
 pub mod build;
 pub mod compare;
 pub mod diff;
@@ -10,6 +11,7 @@ pub mod facets;
 pub mod figures;
 pub mod filters;
 pub mod marks;
+pub mod plan;
 pub mod query;
 pub mod series;
 pub mod similar;
@@ -32,8 +34,10 @@ pub use filters::Filters;
 use crate::analysis::synonyms::Synonyms;
 use crate::error::{Error, QueryError, Result};
 use crate::index::{Fields, IndexHandle};
-use build::QueryBuilder;
+use build::Compiler;
 use facets::SEARCH_FACETS;
+use plan::Planner;
+pub use plan::{FormKind, Plan, PlanOptions};
 use snippets::Highlighter;
 
 /// Most hits one request may ask for.
@@ -90,6 +94,8 @@ pub struct SearchRequest {
     /// Offer looser matches apart when strict ones are few (exports and
     /// counts skip them).
     pub partial: bool,
+    /// Synonyms and readings on or off (`synonyms=false`, `readings=false`).
+    pub options: PlanOptions,
 }
 
 impl SearchRequest {
@@ -104,6 +110,7 @@ impl SearchRequest {
             facets: true,
             snippets: true,
             partial: true,
+            options: PlanOptions::default(),
         }
     }
 }
@@ -172,6 +179,9 @@ pub struct SearchResponse {
     /// A suggestion only: the query is never rewritten.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub did_you_mean: Option<String>,
+    /// What was searched: per chunk, the forms searched and how many
+    /// passages (under the filters) each matches.
+    pub searched: plan::Searched,
 }
 
 /// Looser matches, kept apart from the strict ones.
@@ -179,7 +189,8 @@ pub struct SearchResponse {
 pub struct Partial {
     /// Passages matching the looser query and not the strict one.
     pub total: usize,
-    /// `"bigram"` (most characters of each term) or `"any"` (any term).
+    /// `"words"` (every word of each term, not together), `"bigram"` (most
+    /// characters of each term) or `"any"` (any term).
     pub mode: &'static str,
     pub hits: Vec<Hit>,
 }
@@ -259,27 +270,47 @@ impl Engine {
         self.handle.searcher()
     }
 
-    fn builder<'a>(&'a self, searcher: &'a Searcher) -> QueryBuilder<'a> {
-        QueryBuilder {
-            fields: &self.handle.fields,
-            analyzer: &self.handle.analyzer,
-            synonyms: &self.synonyms,
-            features: self.features,
-            searcher: Some(searcher),
-        }
-    }
-
-    /// The strict query (every term) under the filters: what `total`,
-    /// facets, trend, compare and exports count.
-    pub fn strict_query(
+    /// The plan of a query: its chunks and their equal forms, built once
+    /// per request and used for counting, highlighting and explaining.
+    pub fn plan(
         &self,
         searcher: &Searcher,
         parsed: &query::ParsedQuery,
-        filters: &Filters,
-    ) -> Result<Box<dyn Query>> {
+        options: PlanOptions,
+    ) -> Plan {
+        Planner {
+            fields: &self.handle.fields,
+            analyzer: &self.handle.analyzer,
+            synonyms: &self.synonyms,
+            options: PlanOptions {
+                synonyms: options.synonyms && self.features.synonyms,
+                readings: options.readings && self.features.reading,
+            },
+            searcher: Some(searcher),
+        }
+        .plan(parsed)
+    }
+
+    /// Parses and plans a query string.
+    pub fn plan_query(&self, searcher: &Searcher, q: &str, options: PlanOptions) -> Result<Plan> {
+        let parsed = query::parse(q)?;
+        Ok(self.plan(searcher, &parsed, options))
+    }
+
+    pub(crate) fn compiler(&self) -> Compiler<'_> {
+        Compiler {
+            fields: &self.handle.fields,
+            analyzer: &self.handle.analyzer,
+            features: self.features,
+        }
+    }
+
+    /// The strict query (every chunk where it is written) under the
+    /// filters: what `total`, facets, trend, compare and exports count.
+    pub fn strict_query(&self, plan: &Plan, filters: &Filters) -> Result<Box<dyn Query>> {
         let q = self
-            .builder(searcher)
-            .build(parsed, Mode::Strict)
+            .compiler()
+            .compile(plan, Mode::Strict)
             .ok_or_else(no_words)?;
         Ok(filters.apply(self.fields(), q))
     }
@@ -287,16 +318,16 @@ impl Engine {
     /// The looser levels to offer when strict matches are few. A phrase
     /// that does not occur is not loosened (the response says it is not
     /// there), and a one-term query never falls back to any of its parts.
-    fn loose_modes(&self, parsed: &query::ParsedQuery) -> Vec<Mode> {
+    fn loose_modes(&self, plan: &Plan) -> Vec<Mode> {
         let mut modes = Vec::new();
-        if !self.features.escalation || parsed.atoms().all(|a| matches!(a, query::Atom::Phrase(_)))
-        {
+        if !self.features.escalation || plan.chunks().all(|c| c.quoted) {
             return modes;
         }
+        modes.push(Mode::Words);
         if self.features.bigram {
             modes.push(Mode::Bigram);
         }
-        if parsed.groups.len() > 1 {
+        if plan.groups.len() > 1 {
             modes.push(Mode::Any);
         }
         modes
@@ -307,7 +338,7 @@ impl Engine {
     fn partial(
         &self,
         searcher: &Searcher,
-        parsed: &query::ParsedQuery,
+        plan: &Plan,
         filters: &Filters,
         strict: &dyn Query,
         highlighter: Option<&Highlighter>,
@@ -316,8 +347,9 @@ impl Engine {
         // Fewer than a page: the strict matches are set aside by address
         // (a MustNot over phrase queries trips tantivy's phrase scorer).
         let strict_docs = searcher.search(strict, &tantivy::collector::DocSetCollector)?;
-        for mode in self.loose_modes(parsed) {
-            let Some(loose) = self.builder(searcher).build(parsed, mode) else {
+        for mode in self.loose_modes(plan) {
+            budget::check()?;
+            let Some(loose) = self.compiler().compile(plan, mode) else {
                 continue;
             };
             let loose = filters.apply(self.fields(), loose);
@@ -353,18 +385,18 @@ impl Engine {
         Ok(None)
     }
 
-    /// The highlighter for a parsed query: the words of what was typed, and
-    /// synonyms as whole strings only (their single words, say the パブリック
-    /// of a spelled-out PPP, would mark unrelated text).
-    pub fn highlighter(&self, parsed: &query::ParsedQuery) -> Highlighter {
-        let texts: Vec<String> = parsed.atoms().map(|a| a.text().to_string()).collect();
+    /// The highlighter of a plan: the words of what was typed, and the
+    /// other forms as whole strings only (their single words, say the
+    /// パブリック of a spelled-out PPP, would mark unrelated text).
+    pub fn highlighter(&self, plan: &Plan) -> Highlighter {
+        let texts: Vec<String> = plan.chunks().map(|c| c.typed.clone()).collect();
         let mut h = Highlighter::new(&self.handle.analyzer, texts.iter().map(String::as_str));
-        for text in &texts {
-            let mut forms = snippets::TermForms::new(&self.handle.analyzer, text);
-            if self.features.synonyms {
-                for syn in self.synonyms.expand(text) {
-                    h.add_literal(&syn);
-                    forms.add(&syn, "synonym");
+        for chunk in plan.chunks() {
+            let mut forms = snippets::TermForms::new(&self.handle.analyzer, &chunk.typed);
+            for form in chunk.forms.iter().skip(1) {
+                h.add_whole(&form.text);
+                if form.kind == FormKind::Synonym {
+                    forms.add(&form.text, "synonym");
                 }
             }
             h.forms.push(forms);
@@ -388,11 +420,13 @@ impl Engine {
         }
         let parsed = query::parse(&req.q)?;
         let searcher = self.searcher();
-        let strict = self.strict_query(&searcher, &parsed, &req.filters)?;
+        let plan = self.plan(&searcher, &parsed, req.options);
+        let strict = self.strict_query(&plan, &req.filters)?;
         let (top, total, facets) = self.collect(&searcher, strict.as_ref(), req)?;
-        let highlighter = self.highlighter(&parsed);
+        budget::check()?;
+        let highlighter = self.highlighter(&plan);
         let marks = req.snippets.then_some(&highlighter);
-        let literal = self.literal_matcher(&searcher, &parsed, &req.filters, &top)?;
+        let literal = self.literal_matcher(&searcher, &plan, &req.filters, &top)?;
         let hits = top
             .into_iter()
             .zip(literal)
@@ -405,7 +439,7 @@ impl Engine {
         let partial = if total < BACKFILL_BELOW && req.offset == 0 && req.partial {
             self.partial(
                 &searcher,
-                &parsed,
+                &plan,
                 &req.filters,
                 strict.as_ref(),
                 marks,
@@ -423,8 +457,9 @@ impl Engine {
             .collect();
         query_terms.sort();
         query_terms.dedup();
+        let searched = self.explain(&searcher, &plan, &req.filters)?;
         let did_you_mean = if total < DID_YOU_MEAN_BELOW {
-            suggest::did_you_mean(self, &searcher, &req.q, &parsed)?
+            suggest::did_you_mean(self, &searcher, req, &plan, &searched, total)?
         } else {
             None
         };
@@ -438,6 +473,54 @@ impl Engine {
             hits,
             facets,
             partial,
+            searched,
+        })
+    }
+
+    /// Per chunk, the forms searched and how many passages each matches
+    /// under the filters (one count per form; a chunk with a single form
+    /// and no reading is counted only when the query has other chunks).
+    pub fn explain(
+        &self,
+        searcher: &Searcher,
+        plan: &Plan,
+        filters: &Filters,
+    ) -> Result<plan::Searched> {
+        let compiler = self.compiler();
+        let mut chunks = Vec::new();
+        for chunk in plan.chunks() {
+            budget::check()?;
+            let mut forms = Vec::new();
+            for form in &chunk.forms {
+                let chars_only = form.kind == FormKind::Typed && chunk.reading.is_some();
+                let count = match compiler.form(&form.text, chars_only, chunk.quoted) {
+                    Some(q) => searcher.search(filters.apply(self.fields(), q).as_ref(), &Count)?,
+                    None => 0,
+                };
+                forms.push(plan::SearchedForm {
+                    form: form.text.clone(),
+                    kind: form.kind,
+                    count,
+                });
+            }
+            if let Some(pieces) = &chunk.reading {
+                let q = plan::reading_query(self.fields(), pieces);
+                let count = searcher.search(filters.apply(self.fields(), q).as_ref(), &Count)?;
+                forms.push(plan::SearchedForm {
+                    form: pieces.concat(),
+                    kind: FormKind::Reading,
+                    count,
+                });
+            }
+            chunks.push(plan::SearchedChunk {
+                chunk: chunk.typed.clone(),
+                quoted: chunk.quoted,
+                forms,
+            });
+        }
+        Ok(plan::Searched {
+            chunks,
+            sentences: plan.sentences.clone(),
         })
     }
 
@@ -446,16 +529,20 @@ impl Engine {
     pub fn export(&self, req: &SearchRequest, cap: usize) -> Result<(usize, Vec<Hit>)> {
         let parsed = query::parse(&req.q)?;
         let searcher = self.searcher();
-        let strict = self.strict_query(&searcher, &parsed, &req.filters)?;
+        let plan = self.plan(&searcher, &parsed, req.options);
+        let strict = self.strict_query(&plan, &req.filters)?;
         let mut all = req.clone();
         all.limit = cap.clamp(1, MAX_EXPORT);
         all.offset = 0;
         all.facets = false;
         let (top, total, _) = self.collect(&searcher, strict.as_ref(), &all)?;
-        let highlighter = self.highlighter(&parsed);
+        let highlighter = self.highlighter(&plan);
         let hits = top
             .into_iter()
-            .map(|(score, addr)| self.hit(&searcher, addr, score, &highlighter, false))
+            .map(|(score, addr)| {
+                budget::check()?;
+                self.hit(&searcher, addr, score, &highlighter, false)
+            })
             .collect::<Result<Vec<_>>>()?;
         Ok((total, hits))
     }
@@ -465,27 +552,18 @@ impl Engine {
     fn literal_matcher(
         &self,
         searcher: &Searcher,
-        parsed: &query::ParsedQuery,
+        plan: &Plan,
         filters: &Filters,
         top: &[(f32, DocAddress)],
     ) -> Result<Vec<bool>> {
-        let builder = self.builder(searcher);
-        let by_reading = parsed
-            .atoms()
-            .any(|a| builder.reading_query(a.text()).is_some());
-        if !by_reading || top.is_empty() {
+        if !plan.uses_readings() || top.is_empty() {
             return Ok(vec![true; top.len()]);
         }
-        let literal = QueryBuilder {
-            features: Features {
-                reading: false,
-                ..self.features
-            },
-            ..builder
-        };
-        // Every term typed, as written or as a word (not the looser levels:
-        // "any word" of a kana string cut in pieces matches almost anything).
-        let Some(query) = literal.build(parsed, Mode::Strict) else {
+        // Every chunk in a form other than its reading's.
+        let Some(query) = self
+            .compiler()
+            .compile_with(plan, Mode::Strict, &|k| k != FormKind::Reading)
+        else {
             return Ok(vec![false; top.len()]);
         };
         let query = filters.apply(self.fields(), query);

@@ -15,6 +15,8 @@ use crate::analysis::variants::fold_char;
 pub const FRAGMENT_CHARS: usize = 90;
 /// Most fragments per snippet.
 pub const MAX_FRAGMENTS: usize = 3;
+/// Bytes of a passage analysed to mark another spelling of the query.
+pub const VARIANT_SCAN_BYTES: usize = 6_000;
 
 /// Escapes text for HTML element content and attribute values.
 pub fn escape_html(s: &str, out: &mut String) {
@@ -49,7 +51,11 @@ pub fn unescape_html(s: &str) -> String {
 pub struct Highlighter {
     /// Index terms (analyzed words) of the query and its expansions.
     pub terms: HashSet<String>,
-    /// Literal strings (folded, lowercased), at least two characters long.
+    /// Whole forms of the query's chunks (folded, lowercased): where a
+    /// passage has one, only these are marked, each as one unit.
+    pub whole: Vec<String>,
+    /// Literal strings (folded, lowercased), at least two characters long:
+    /// the words of the chunks, marked where no whole form stands.
     pub literals: Vec<String>,
     /// Each typed term with the other forms it is searched by, to tell a
     /// hit that matched only through one of them.
@@ -123,6 +129,13 @@ impl VariantMarks {
     /// Byte ranges of `text` written another way than the query: its words
     /// analysed (only for passages where no literal form was found).
     fn ranges(&self, text: &str, out: &mut Vec<(usize, usize)>) {
+        // Analysing a whole long passage for each hit made a CSV export of a
+        // verb or kana query cost seconds: the start of it is enough to mark.
+        let mut cut = text.len().min(VARIANT_SCAN_BYTES);
+        while !text.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        let text = &text[..cut];
         let mut words: Vec<(String, usize, usize)> = Vec::new();
         let want_readings = !self.readings.is_empty();
         self.analyzer.scan_with_readings(
@@ -167,6 +180,7 @@ impl Highlighter {
     pub fn new<'a>(analyzer: &Analyzer, texts: impl IntoIterator<Item = &'a str>) -> Self {
         let mut h = Highlighter::default();
         for text in texts {
+            h.push_whole(text);
             for part in text.split_whitespace() {
                 h.push_literal(part);
                 // A one-character term typed on its own (森, 市) is what
@@ -207,6 +221,20 @@ impl Highlighter {
         h
     }
 
+    /// Adds one whole form of a chunk to mark as a unit.
+    pub fn add_whole(&mut self, text: &str) {
+        self.push_whole(text);
+        self.push_literal(text);
+        self.sort_literals();
+    }
+
+    fn push_whole(&mut self, text: &str) {
+        let lit = fold_for_match(text);
+        if !lit.trim().is_empty() && !self.whole.contains(&lit) {
+            self.whole.push(lit);
+        }
+    }
+
     /// Adds one literal string (at least two characters) to mark.
     pub fn add_literal(&mut self, text: &str) {
         self.push_literal(text);
@@ -225,6 +253,7 @@ impl Highlighter {
     /// Longest first, so a longer literal wins where two overlap.
     fn sort_literals(&mut self) {
         self.literals.sort_by_key(|l| std::cmp::Reverse(l.len()));
+        self.whole.sort_by_key(|l| std::cmp::Reverse(l.len()));
     }
 
     /// Merged byte ranges of `text` to highlight. Plain string matching on
@@ -232,8 +261,17 @@ impl Highlighter {
     /// most of a search's time.
     pub fn ranges(&self, text: &str) -> Vec<(usize, usize)> {
         let mut ranges: Vec<(usize, usize)> = Vec::new();
-        if !self.literals.is_empty() {
-            let folded = fold_for_match(text);
+        let folded = fold_for_match(text);
+        // The whole forms where the passage has them: a word matches where
+        // it is written, and is marked as one unit.
+        for lit in &self.whole {
+            ranges.extend(
+                folded
+                    .match_indices(lit.as_str())
+                    .map(|(i, m)| (i, i + m.len())),
+            );
+        }
+        if ranges.is_empty() && !self.literals.is_empty() {
             for lit in &self.literals {
                 ranges.extend(
                     folded

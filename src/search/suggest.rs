@@ -97,13 +97,19 @@ const SPELL_RATIO: u64 = 5;
 pub fn did_you_mean(
     engine: &Engine,
     searcher: &tantivy::Searcher,
-    q: &str,
-    parsed: &super::query::ParsedQuery,
+    req: &super::SearchRequest,
+    plan: &super::Plan,
+    searched: &super::plan::Searched,
+    total: usize,
 ) -> Result<Option<String>> {
-    let mut out = normalize_inline(q);
+    let mut out = normalize_inline(&req.q);
     let mut changed = false;
-    for atom in parsed.atoms() {
-        let text = atom.text();
+    for (chunk, explained) in plan.chunks().zip(&searched.chunks) {
+        // A word with matches of its own is what was meant (移住 is not 移る).
+        if explained.forms.iter().any(|f| f.count > 0) {
+            continue;
+        }
+        let text = chunk.typed.as_str();
         if let Some(better) = spelling(engine, searcher, text)?
             && out.contains(text)
         {
@@ -111,7 +117,14 @@ pub fn did_you_mean(
             changed = true;
         }
     }
-    Ok(changed.then_some(out))
+    if !changed {
+        return Ok(None);
+    }
+    // Offered only when it finds more than the query did.
+    let better = engine.plan_query(searcher, &out, req.options)?;
+    let query = engine.strict_query(&better, &req.filters)?;
+    let found = searcher.search(query.as_ref(), &tantivy::collector::Count)?;
+    Ok((found > total).then_some(out))
 }
 
 /// The terms one edit (insertion, deletion or substitution of a character)

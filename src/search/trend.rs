@@ -157,11 +157,12 @@ impl Engine {
     pub fn trend(&self, req: &SearchRequest) -> Result<Trend> {
         let parsed = query::parse(&req.q)?;
         let searcher = self.searcher();
+        let plan = self.plan(&searcher, &parsed, req.options);
         // Count over every city; the per-city series are cut out afterwards.
         let mut all_cities = req.filters.clone();
         all_cities.cities.clear();
         // The same strict matches a search counts.
-        let strict = self.strict_query(&searcher, &parsed, &all_cities)?;
+        let strict = self.strict_query(&plan, &all_cities)?;
         let cells = searcher.search(strict.as_ref(), &TrendCollector)?;
         // Every document under the filters (its first passage), to tell a
         // year without documents from a year without matches.

@@ -94,8 +94,9 @@ where
 }
 
 /// Like [`run_search`] for the heavy endpoints (trend, compare, similar,
-/// CSV), which have their own, smaller limit: a burst of them waits for
-/// itself and never takes the slots of `/api/search`.
+/// CSV, figures, history, diffs, a document's marks), which have their own,
+/// smaller limit: a burst of them waits for itself and never takes the
+/// slots of `/api/search`.
 pub async fn run_heavy<T, F>(state: &AppState, f: F) -> Result<T, ApiError>
 where
     T: Send + 'static,
@@ -121,9 +122,13 @@ where
         })?
         .map_err(|_| ApiError::overloaded())?;
     let engine = state.engine.clone();
+    // The work stops at its next budget check once the request times out
+    // or its client leaves (this future is dropped), and frees its slot.
+    let budget = crate::search::budget::Budget::new(state.config.request_timeout);
+    let _cancel = budget.cancel_on_drop();
     let result = tokio::task::spawn_blocking(move || {
         let _permit = permit;
-        f(&engine)
+        budget.run(|| f(&engine))
     })
     .await
     .map_err(|e| {
@@ -499,7 +504,7 @@ async fn diff(
     RawQuery(raw): RawQuery,
 ) -> Result<Json<DocDiff>, ApiError> {
     let (by_year, doc_type) = parse_diff(&Params::from_query(raw.as_deref()))?;
-    run_search(&state, move |e| {
+    run_heavy(&state, move |e| {
         let (f, t) = match by_year {
             Err(ids) => ids,
             Ok((c, d, fy, ty)) => (
@@ -531,7 +536,7 @@ async fn diff_sections(
     RawQuery(raw): RawQuery,
 ) -> Result<Json<SectionDiff>, ApiError> {
     let (from, to) = parse_diff_sections(&Params::from_query(raw.as_deref()))?;
-    run_search(&state, move |e| e.diff_sections(&from, &to))
+    run_heavy(&state, move |e| e.diff_sections(&from, &to))
         .await
         .map(Json)
 }
@@ -548,7 +553,7 @@ async fn section_history(
     section_id: Result<Path<String>, PathRejection>,
 ) -> Result<Json<History>, ApiError> {
     let Path(section_id) = section_id.map_err(|_| ApiError::new(ErrorCode::SectionNotFound))?;
-    run_search(&state, move |e| e.history(&section_id))
+    run_heavy(&state, move |e| e.history(&section_id))
         .await
         .map(Json)
 }
@@ -572,7 +577,7 @@ async fn figures(
     RawQuery(raw): RawQuery,
 ) -> Result<Json<Figures>, ApiError> {
     let (req, doc_id) = parse_figures(&Params::from_query(raw.as_deref()))?;
-    run_search(&state, move |e| e.figures(&req, doc_id.as_deref()))
+    run_heavy(&state, move |e| e.figures(&req, doc_id.as_deref()))
         .await
         .map(Json)
 }
@@ -694,6 +699,7 @@ fn parse_figures(p: &Params) -> Result<(SearchRequest, Option<String>), ApiError
     let doc_id = p.one("doc_id");
     let mut req = SearchRequest::new(p.one("q").unwrap_or_default());
     req.filters = p.filters()?;
+    req.options = p.plan_options()?;
     if doc_id.is_none() && req.q.trim().is_empty() {
         return Err(ApiError::missing_parameter(
             "q",

@@ -353,6 +353,10 @@ impl From<Error> for ApiError {
                 ErrorCode::SectionNotFound,
                 format!("no passage with id {id:?}"),
             ),
+            Error::BudgetSpent => ApiError::with_message(
+                ErrorCode::Overloaded,
+                "the request took too long and was stopped; retry later or narrow it",
+            ),
             other @ (Error::Tantivy(_) | Error::Io(_) | Error::Index { .. }) => {
                 tracing::error!(error = %other, "the index could not answer");
                 ApiError::with_message(

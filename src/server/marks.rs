@@ -9,7 +9,7 @@ use axum::routing::get;
 use axum::{Json, Router};
 
 use super::AppState;
-use super::api::run_search;
+use super::api::run_heavy;
 use super::error::{ApiError, ErrorBody};
 use super::params::{MarksParams, Params};
 use crate::search::marks::DocumentMarks;
@@ -39,7 +39,7 @@ pub(super) async fn document_marks(
     // An id that does not even decode is no document: the engine says so.
     let doc_id = doc_id.map(|Path(id)| id).unwrap_or_default();
     let q = parse_marks(&Params::from_query(raw.as_deref()))?;
-    run_search(&state, move |e| e.document_marks(&doc_id, &q))
+    run_heavy(&state, move |e| e.document_marks(&doc_id, &q))
         .await
         .map(Json)
 }

@@ -55,7 +55,9 @@ impl Default for ServerConfig {
             max_concurrent_searches: cores * 4,
             queue_timeout: Duration::from_secs(2),
             request_timeout: Duration::from_secs(10),
-            max_concurrent_heavy: cores.div_ceil(2).max(1),
+            // Two at least: one long export must not make every document
+            // page and trend wait for it.
+            max_concurrent_heavy: cores.div_ceil(2).max(2),
             loopback_hosts_only: false,
             request_read_timeout: Duration::from_secs(15),
             idle_timeout: Duration::from_secs(60),

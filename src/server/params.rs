@@ -197,6 +197,16 @@ impl Params {
             facets: self.flag("facets")?.unwrap_or(true),
             snippets: self.flag("snippets")?.unwrap_or(true),
             partial: true,
+            options: self.plan_options()?,
+        })
+    }
+
+    /// `synonyms=false` / `readings=false`: what the plan may add to the
+    /// words typed.
+    pub fn plan_options(&self) -> Result<crate::search::PlanOptions, ApiError> {
+        Ok(crate::search::PlanOptions {
+            synonyms: self.flag("synonyms")?.unwrap_or(true),
+            readings: self.flag("readings")?.unwrap_or(true),
         })
     }
 }
@@ -265,6 +275,11 @@ pub struct SearchParams {
     /// Default true; `false` skips highlighting (hits without `snippet`,
     /// empty `via`); with `facets=false` the cheapest top-N.
     pub snippets: Option<bool>,
+    /// Default true; `false` searches no synonyms (官民連携 for 公民連携).
+    pub synonyms: Option<bool>,
+    /// Default true; `false` searches no readings (a kana query finds only
+    /// the kana written) and no other notations of the words typed.
+    pub readings: Option<bool>,
 }
 
 /// Page size of `/api/search`, `/api/trend` and `/api/compare`.
@@ -386,4 +401,8 @@ pub struct FiguresParams {
     pub q: Option<String>,
     /// A document: all its figures.
     pub doc_id: Option<String>,
+    /// Default true; `false` searches no synonyms (with `q`).
+    pub synonyms: Option<bool>,
+    /// Default true; `false` searches no readings (with `q`).
+    pub readings: Option<bool>,
 }

@@ -77,6 +77,17 @@ export function readSearchState(params) {
     doc_type: params.get('doc_type') || '',
     sort: SORTS.some(([v]) => v === sort) ? sort : 'relevance',
     page: Number.isInteger(page) && page > 0 ? page : 1,
+    // Synonyms and readings are searched unless switched off (kept in the URL).
+    synonyms: params.get('synonyms') !== 'false',
+    readings: params.get('readings') !== 'false',
+  };
+}
+
+/** `synonyms=false` / `readings=false` when switched off; nothing otherwise. */
+export function expansionParams(st) {
+  return {
+    synonyms: st.synonyms === false ? 'false' : '',
+    readings: st.readings === false ? 'false' : '',
   };
 }
 
@@ -89,6 +100,7 @@ export function searchUrl(st) {
     ...filterParams(st),
     sort: st.sort && st.sort !== 'relevance' ? st.sort : '',
     page: st.page > 1 ? st.page : '',
+    ...expansionParams(st),
   }));
 }
 

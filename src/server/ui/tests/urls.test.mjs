@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
 import {
-  cityStateUrl, docUrl, hasFilters, originalUrl, parseRoute, readCityState, readSearchState,
+  cityStateUrl, docUrl, expansionParams, hasFilters, originalUrl, parseRoute, readCityState, readSearchState,
   safeDecode, searchState, searchUrl, toParams,
 } from '../urls.js';
 
@@ -30,6 +30,16 @@ test('defaults are left out of the search URL and repaired when read', () => {
   assert.deepEqual(st.city, ['A']);
   assert.equal(hasFilters(st), true);
   assert.equal(hasFilters(searchState({ q: 'x' })), false);
+});
+
+test('synonyms and readings switched off stay in the search URL', () => {
+  const st = searchState({ q: '公民連携', synonyms: false });
+  const url = searchUrl(st);
+  assert.equal(url, '/?q=%E5%85%AC%E6%B0%91%E9%80%A3%E6%90%BA&synonyms=false');
+  const back = readSearchState(new URL(url, 'http://x').searchParams);
+  assert.equal(back.synonyms, false);
+  assert.equal(back.readings, true);
+  assert.deepEqual(expansionParams(back), { synonyms: 'false', readings: '' });
 });
 
 test('compare/trend state round-trips; the default metric is left out', () => {

@@ -11,7 +11,7 @@ import { announce, h, loadingEl, showError, uid } from '../dom.js';
 import { nav, navigate, restoreScroll } from '../router.js';
 import { documentFacets, fmt, present, tookLabel, warekiShort, yearLabel } from '../text.js';
 import {
-  SORTS, docUrl, filterParams, hasFilters, readSearchState, searchUrl, toParams, withQuery,
+  SORTS, docUrl, expansionParams, filterParams, hasFilters, readSearchState, searchUrl, toParams, withQuery,
 } from '../urls.js';
 
 const PAGE_SIZE = 10;
@@ -21,9 +21,17 @@ const DOC_LIMIT = 1000;
 const MULTI_FACETS = ['city', 'department'];
 const FACET_VISIBLE = 8;
 const PARTIAL_MODES = {
+  words: 'すべての語を含むが、語が離れている結果',
   bigram: '語の大部分の文字を含む結果',
   any: 'いずれかの語を含む結果',
 };
+
+/** Kinds of searched forms, as the panel above the results names them. */
+const SEARCHED_KINDS = [
+  ['variant', '表記ゆれ'],
+  ['reading', '読み'],
+  ['synonym', '同義語'],
+];
 
 export function SearchView() {
   const req = requester();
@@ -91,7 +99,7 @@ export function SearchView() {
     const otherFacets = MULTI_FACETS.filter((k) => st[k].length).map((k) => (documentsOnly
       ? api('/api/documents', toParams({ ...filterParams(st), [k]: [], limit: DOC_LIMIT }), fc.signal)
         .then((d) => [k, documentFacets(d.documents)[k]])
-      : api('/api/search', toParams({ q: st.q, ...filterParams(st), [k]: [], limit: 1 }), fc.signal)
+      : api('/api/search', toParams({ q: st.q, ...filterParams(st), ...expansionParams(st), [k]: [], limit: 1, snippets: 'false' }), fc.signal)
         .then((d) => [k, d.facets && d.facets[k]]))
       .catch(() => null));
     let data;
@@ -103,6 +111,7 @@ export function SearchView() {
         : await req.run('/api/search', toParams({
           q: st.q,
           ...filterParams(st),
+          ...expansionParams(st),
           sort: st.sort,
           limit: PAGE_SIZE,
           offset: (st.page - 1) * PAGE_SIZE,
@@ -357,7 +366,7 @@ export function SearchView() {
   }
 
   function csvLink() {
-    const p = toParams({ q: st.q, ...filterParams(st), sort: st.sort !== 'relevance' ? st.sort : '' });
+    const p = toParams({ q: st.q, ...filterParams(st), ...expansionParams(st), sort: st.sort !== 'relevance' ? st.sort : '' });
     return h('a', { class: 'btn btn--secondary btn--small', href: withQuery('/api/search.csv', p), download: '', 'data-testid': 'csv-download', title: 'すべての該当箇所（最大10,000件）をCSVで保存します' }, 'CSVダウンロード');
   }
 
@@ -440,7 +449,7 @@ export function SearchView() {
         h('span', { class: 'result-count', 'data-testid': 'result-count', 'data-total': String(total) }, `${fmt(total)}件`),
         Number.isFinite(took) ? h('span', { class: 'results__took' }, tookLabel(took)) : null),
       h('div', { class: 'results__tools' }, sortSelect(), total > 0 ? csvLink() : null));
-    const kids = [bar, activeFilters()];
+    const kids = [bar, activeFilters(), searchedPanel(data.searched)];
     const partial = data.partial && Array.isArray(data.partial.hits) && data.partial.hits.length ? data.partial : null;
     if (present(data.did_you_mean)) {
       kids.push(h('p', { class: 'notice notice--plain', 'data-testid': 'did-you-mean' }, 'もしかして：',
@@ -457,10 +466,55 @@ export function SearchView() {
       const start = (st.page - 1) * PAGE_SIZE;
       kids.push(h('ol', { class: 'hits', start: String(start + 1), 'aria-label': '検索結果一覧' }, hits.map(hitCard)));
       kids.push(pagination(total));
-      kids.push(figuresPanel(null, { q: st.q, ...filterParams(st) }));
+      kids.push(figuresPanel(null, { q: st.q, ...filterParams(st), ...expansionParams(st) }));
     }
     if (partial) kids.push(partialSection(partial));
     results.replaceChildren(...kids.filter(Boolean));
+  }
+
+  /**
+   * What was searched: each chunk with the other forms it was searched by
+   * and their counts (「公民連携 ・同義語: 官民連携 12件」), and switches for
+   * synonyms and readings (kept in the URL).
+   */
+  function searchedPanel(searched) {
+    const chunks = searched && Array.isArray(searched.chunks) ? searched.chunks : [];
+    const lines = [];
+    let hasSynonyms = false;
+    let hasReadings = false;
+    for (const c of chunks) {
+      const forms = Array.isArray(c.forms) ? c.forms : [];
+      const typed = forms.find((f) => f.kind === 'typed');
+      const parts = [h('span', { class: 'searched__chunk' }, String(c.chunk)),
+        typed ? h('span', { class: 'searched__count' }, ` ${fmt(Number(typed.count) || 0)}件`) : null];
+      for (const [kind, label] of SEARCHED_KINDS) {
+        const others = forms.filter((f) => f.kind === kind);
+        if (!others.length) continue;
+        if (kind === 'synonym') hasSynonyms = true;
+        if (kind === 'reading' || kind === 'variant') hasReadings = true;
+        parts.push(h('span', { class: 'searched__kind' }, ` ・${label}: `),
+          others.map((f, i) => h('span', { class: 'searched__form', 'data-kind': kind },
+            `${i ? '、' : ''}${f.form} ${fmt(Number(f.count) || 0)}件`)));
+      }
+      lines.push(h('li', { 'data-testid': 'searched-chunk' }, ...parts.flat().filter(Boolean)));
+    }
+    const sentences = searched && Array.isArray(searched.sentences) ? searched.sentences : [];
+    const toggles = [];
+    if (hasSynonyms || st.synonyms === false) toggles.push(toggle('synonyms', '同義語も探す'));
+    if (hasReadings || st.readings === false) toggles.push(toggle('readings', '読み・表記ゆれも探す'));
+    if (!lines.length && !toggles.length) return null;
+    return h('div', { class: 'searched', 'data-testid': 'searched' },
+      sentences.length ? h('p', { class: 'muted searched__sentence' }, '文を語に分けて探しました（助詞や「〜してほしい」などは条件にしていません）') : null,
+      lines.length > 1 || toggles.length || lines.some((l) => l.childNodes.length > 2)
+        ? h('ul', { class: 'searched__chunks', 'aria-label': '検索した語' }, lines) : null,
+      toggles.length ? h('div', { class: 'searched__toggles' }, toggles) : null);
+  }
+
+  function toggle(key, label) {
+    const box = h('input', { type: 'checkbox', 'data-testid': `toggle-${key}` });
+    box.checked = st[key] !== false;
+    box.addEventListener('change', () => go({ [key]: box.checked }));
+    return h('label', { class: 'searched__toggle' }, box, ` ${label}`);
   }
 
   /** Looser matches, never counted in the total: a collapsed section after the strict ones. */
