@@ -460,10 +460,11 @@ fn archive_overview_matches_the_index_run() {
         "{formats:?}"
     );
     assert!(v["updated_at"].as_u64().unwrap() > 1_700_000_000);
+    assert_eq!(v["skipped_total"], c.report.skipped.len() as u64, "{v}");
     assert_eq!(
         v["skipped"].as_array().unwrap().len(),
-        c.report.skipped.len(),
-        "{v}"
+        c.report.skipped.len().min(100),
+        "the first 100 are listed: {v}"
     );
 }
 

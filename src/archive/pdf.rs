@@ -23,6 +23,13 @@ const TIMEOUT: Duration = Duration::from_secs(60);
 const MAX_TEXT: usize = 64 * 1024 * 1024;
 /// `pdfinfo` prints a few lines; more is not metadata.
 const MAX_INFO: usize = 1024 * 1024;
+/// Most address space a poppler child may map: a hostile PDF's allocations
+/// fail in the child instead of swapping the machine (poppler reading a
+/// large Japanese PDF maps well under 300 MB).
+const MAX_CHILD_MEMORY: u64 = 1024 * 1024 * 1024;
+/// Most CPU time a poppler child may use, a backstop to [`TIMEOUT`] (the
+/// kernel ends the child even if this process cannot).
+const MAX_CHILD_CPU_SECS: u64 = TIMEOUT.as_secs() + 5;
 
 /// What a PDF yields.
 pub(super) struct Pdf {
@@ -165,11 +172,40 @@ struct Output {
     stderr: Vec<u8>,
 }
 
-/// Runs `cmd`, killing it after [`TIMEOUT`] or once it writes more than
-/// `cap` bytes.
+/// Sets the child's resource limits ([`MAX_CHILD_MEMORY`] of address
+/// space, [`MAX_CHILD_CPU_SECS`] of CPU time), applied between fork and exec.
+fn limit_resources(cmd: &mut Command) -> &mut Command {
+    use std::os::unix::process::CommandExt;
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    type Resource = libc::__rlimit_resource_t;
+    #[cfg(not(all(target_os = "linux", target_env = "gnu")))]
+    type Resource = libc::c_int;
+    fn set(resource: Resource, value: u64) -> std::io::Result<()> {
+        let limit = libc::rlimit {
+            rlim_cur: value as libc::rlim_t,
+            rlim_max: value as libc::rlim_t,
+        };
+        // SAFETY: setrlimit only reads `limit`; it is async-signal-safe,
+        // as code between fork and exec must be.
+        if unsafe { libc::setrlimit(resource, &limit) } != 0 {
+            return Err(std::io::Error::last_os_error());
+        }
+        Ok(())
+    }
+    // SAFETY: the closure only calls setrlimit (no allocation, no locks).
+    unsafe {
+        cmd.pre_exec(|| {
+            set(libc::RLIMIT_AS, MAX_CHILD_MEMORY)?;
+            set(libc::RLIMIT_CPU, MAX_CHILD_CPU_SECS)
+        })
+    }
+}
+
+/// Runs `cmd` within [`limit_resources`], killing it after [`TIMEOUT`] or
+/// once it writes more than `cap` bytes.
 fn run(cmd: &mut Command, cap: usize) -> Result<Output, ExtractError> {
     let program = cmd.get_program().to_string_lossy().into_owned();
-    let mut child = cmd
+    let mut child = limit_resources(cmd)
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -242,6 +278,16 @@ fn read_capped(pipe: impl Read, cap: usize) -> Vec<u8> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn children_run_with_memory_and_cpu_limits() {
+        let out = limit_resources(Command::new("sh").args(["-c", "ulimit -v; ulimit -t"]))
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{out:?}");
+        let want = format!("{}\n{}\n", MAX_CHILD_MEMORY / 1024, MAX_CHILD_CPU_SECS);
+        assert_eq!(String::from_utf8_lossy(&out.stdout), want);
+    }
 
     #[test]
     fn signature_names_what_the_file_really_is() {

@@ -856,9 +856,38 @@ fn is_disk_full(e: &Error) -> bool {
         || text.contains("Disk quota exceeded")
 }
 
-/// `e`, reworded when the disk is full: say so, and what to do.
+/// Whether `e` is tantivy's "index writer was killed": a worker thread
+/// failed, and the io::Error (often ENOSPC) is not part of the message.
+fn is_writer_killed(e: &Error) -> bool {
+    let text = format!("{e:?} {e}");
+    text.contains("ErrorInThread") || text.contains("index writer was killed")
+}
+
+/// Bytes free to this user and the size of the file system holding `dir`.
+fn disk_space(dir: &Path) -> Option<(u64, u64)> {
+    use std::os::unix::ffi::OsStrExt;
+    let path = std::ffi::CString::new(dir.as_os_str().as_bytes()).ok()?;
+    let mut st: libc::statvfs = unsafe { std::mem::zeroed() };
+    // SAFETY: `path` is NUL-terminated and `st` is a valid out-pointer.
+    if unsafe { libc::statvfs(path.as_ptr(), &mut st) } != 0 {
+        return None;
+    }
+    let unit = st.f_frsize as u64;
+    Some((st.f_bavail as u64 * unit, st.f_blocks as u64 * unit))
+}
+
+/// Whether a disk with `free` of `total` bytes left is (as good as) full:
+/// under 64 MiB or 2 % (a failed segment's files may be gone already).
+fn nearly_full((free, total): (u64, u64)) -> bool {
+    free < 64 * 1024 * 1024 || free < total / 50
+}
+
+/// `e`, reworded when the disk is full: say so, and what to do. A killed
+/// writer thread counts as a full disk when the disk is full now.
 fn disk_full(index_dir: &Path, e: Error) -> Error {
-    if !is_disk_full(&e) {
+    let full = is_disk_full(&e)
+        || (is_writer_killed(&e) && disk_space(index_dir).is_some_and(nearly_full));
+    if !full {
         return e;
     }
     Error::Index {
@@ -938,6 +967,23 @@ fn progress_bar(enabled: bool, len: u64) -> indicatif::ProgressBar {
 #[cfg(test)]
 mod tests {
     use super::IndexOptions;
+    use super::{Error, Path, disk_space, is_disk_full, is_writer_killed, nearly_full};
+
+    #[test]
+    fn a_killed_writer_on_a_full_disk_says_disk_space() {
+        let killed: Error = tantivy::TantivyError::ErrorInThread(
+            "An index writer was killed. A worker thread encountered an error (io::Error \
+             most likely) or panicked."
+                .to_string(),
+        )
+        .into();
+        assert!(is_writer_killed(&killed) && !is_disk_full(&killed));
+        assert!(nearly_full((10 * 1024 * 1024, 1 << 40)));
+        assert!(nearly_full((1 << 30, 1 << 40)), "under 2 %");
+        assert!(!nearly_full((200 << 30, 1 << 40)));
+        let (free, total) = disk_space(Path::new("/")).expect("statvfs of /");
+        assert!(free <= total && total > 0);
+    }
 
     const MB: usize = 1024 * 1024;
 

@@ -129,7 +129,7 @@ pub fn valid_doc_id(id: &str) -> bool {
 }
 
 impl Engine {
-    fn summary(&self, doc: &TantivyDocument, sections: usize) -> DocumentSummary {
+    pub(crate) fn summary(&self, doc: &TantivyDocument, sections: usize) -> DocumentSummary {
         let f = self.fields();
         let meta: DocMeta = stored_str(doc, f.meta_json)
             .and_then(|j| serde_json::from_str(&j).ok())
@@ -276,14 +276,40 @@ impl Engine {
                 "the original file {rel} is no longer in the archive (moved or deleted)"
             ))
         };
+        /// `dir/part`, where `part` is one component of a stored path. A name that
+        /// is not UTF-8 was stored lossily (U+FFFD for its bad bytes): it is found
+        /// among the directory's entries by the same lossy conversion, the first
+        /// by bytes when several read the same (as the archive walk kept it).
+        fn resolve_part(dir: &std::path::Path, part: &str) -> Option<std::path::PathBuf> {
+            let direct = dir.join(part);
+            if !part.contains('\u{fffd}') || std::fs::symlink_metadata(&direct).is_ok() {
+                return Some(direct);
+            }
+            std::fs::read_dir(dir)
+                .ok()?
+                .filter_map(|entry| entry.ok().map(|e| e.file_name()))
+                .filter(|name| name.to_string_lossy() == part)
+                .min()
+                .map(|name| dir.join(name))
+        }
         let root = root.canonicalize().map_err(|_| missing())?;
         let path = rel
             .split('/')
-            .fold(root.clone(), |p, part| p.join(part))
+            .try_fold(root.clone(), |dir, part| resolve_part(&dir, part))
+            .ok_or_else(missing)?
             .canonicalize()
             .map_err(|_| missing())?;
-        if !path.starts_with(&root) || !path.is_file() {
+        let meta = std::fs::metadata(&path).map_err(|_| missing())?;
+        if !path.starts_with(&root) || !meta.is_file() {
             return Err(missing());
+        }
+        // A hard link's target may be any file of the file system (one the
+        // archive's owner can read, not one they meant to publish).
+        if std::os::unix::fs::MetadataExt::nlink(&meta) > 1 {
+            return Err(Error::DocumentUnavailable(format!(
+                "the original file {rel} is a hard link (it may point outside the archive); \
+                 it is not served"
+            )));
         }
         let file_name = rel.rsplit('/').next().unwrap_or(&rel).to_string();
         Ok(OriginalFile {

@@ -9,15 +9,17 @@ use axum::{Json, Router};
 use utoipa::OpenApi;
 
 use super::AppState;
+use super::document::DocumentPage;
 use super::error::{ApiError, ErrorBody, ErrorCode};
 use super::params::{
-    CompareParams, DiffParams, DiffSectionsParams, DocumentsPage, ExportLimit, FiguresParams,
-    FilterParams, Params, SearchLimit, SearchParams, SeriesParams, SimilarParams, SuggestParams,
+    CompareParams, DiffParams, DiffSectionsParams, DocumentSections, DocumentsPage, ExportLimit,
+    FiguresParams, FilterParams, Params, SearchLimit, SearchParams, SeriesParams, SimilarParams,
+    SkippedPage, SuggestParams,
 };
-use crate::search::archive::ArchiveOverview;
+use crate::search::archive::{ArchiveOverview, LISTED, MAX_SKIPPED_PAGE};
 use crate::search::compare::{Comparison, MAX_PER_CITY};
 use crate::search::diff::{DocDiff, History, SectionDiff};
-use crate::search::documents::{DocumentDetail, DocumentList, MAX_DOCUMENTS};
+use crate::search::documents::{DocumentList, MAX_DOCUMENTS};
 use crate::search::figures::Figures;
 use crate::search::series::{SeriesFilter, SeriesList};
 use crate::search::similar::Similar;
@@ -228,14 +230,28 @@ async fn search_csv(
 }
 
 /// What the archive holds: documents and passages, documents per city,
-/// year, type, department and format, the last update and what it skipped.
+/// year, type, department and format, the last update and what it skipped
+/// (the first 100 skipped files and manifest problems with their totals;
+/// page through the skipped files with `skipped_offset`, `skipped_limit`).
 #[utoipa::path(
     get,
     path = "/api/archive",
-    responses((status = 200, body = ArchiveOverview), (status = 503, body = ErrorBody))
+    params(SkippedPage),
+    responses((status = 200, body = ArchiveOverview), (status = 400, body = ErrorBody), (status = 503, body = ErrorBody))
 )]
-async fn archive(State(state): State<AppState>) -> Result<Json<ArchiveOverview>, ApiError> {
-    run_search(&state, |e| e.archive()).await.map(Json)
+async fn archive(
+    State(state): State<AppState>,
+    RawQuery(raw): RawQuery,
+) -> Result<Json<ArchiveOverview>, ApiError> {
+    let (offset, limit) = parse_archive(&Params::from_query(raw.as_deref()))?;
+    if (offset, limit) == (0, LISTED) {
+        run_search(&state, |e| e.archive()).await.map(Json)
+    } else {
+        // Another page reads the whole report again: a heavy request.
+        run_heavy(&state, move |e| e.archive_page(offset, limit))
+            .await
+            .map(Json)
+    }
 }
 
 /// Documents matching the filters, newest first.
@@ -255,21 +271,35 @@ async fn documents(
         .map(Json)
 }
 
-/// One document: metadata (with sources) and its passages.
+/// One document: metadata (with sources), `sections_total` and its
+/// passages — all by default, or a page of them with `sections_offset`
+/// and `sections_limit`. The body is streamed passage by passage.
 #[utoipa::path(
     get,
     path = "/api/documents/{doc_id}",
-    params(("doc_id" = String, Path)),
-    responses((status = 200, body = DocumentDetail), (status = 404, body = ErrorBody), (status = 503, body = ErrorBody))
+    params(("doc_id" = String, Path), DocumentSections),
+    responses(
+        (status = 200, body = DocumentPage),
+        (status = 400, body = ErrorBody),
+        (status = 404, body = ErrorBody),
+        (status = 503, body = ErrorBody),
+    )
 )]
 async fn document(
     State(state): State<AppState>,
     doc_id: Result<Path<String>, PathRejection>,
-) -> Result<Json<DocumentDetail>, ApiError> {
+    RawQuery(raw): RawQuery,
+) -> Result<axum::response::Response, ApiError> {
     let Path(doc_id) = doc_id.map_err(|_| ApiError::new(ErrorCode::DocumentNotFound))?;
-    run_search(&state, move |e| e.document(&doc_id))
-        .await
-        .map(Json)
+    let (offset, limit) = parse_document(&Params::from_query(raw.as_deref()))?;
+    // Held until the body is written: whole documents are the largest
+    // responses, and a slow reader keeps a blocking thread.
+    let permit = wait_for_slot(&state, &state.documents).await?;
+    let head = run_search(&state, move |e| {
+        super::document::lookup(e, &doc_id, offset, limit)
+    })
+    .await?;
+    Ok(super::document::respond(state.engine.clone(), head, permit))
 }
 
 /// The document's original file (PDF, workbook, Word, text …) as it is in
@@ -300,6 +330,8 @@ async fn original(
     doc_id: Result<Path<String>, PathRejection>,
 ) -> Result<axum::response::Response, ApiError> {
     let Path(doc_id) = doc_id.map_err(|_| ApiError::new(ErrorCode::DocumentNotFound))?;
+    // Held until the body is sent: a slow download keeps its slot.
+    let permit = wait_for_slot(&state, &state.originals).await?;
     let file = run_search(&state, move |e| e.original(&doc_id)).await?;
     let gone = || {
         ApiError::with_message(
@@ -307,25 +339,67 @@ async fn original(
             format!("the original file {} cannot be read", file.file_name),
         )
     };
-    let len = tokio::fs::metadata(&file.path)
+    let handle = tokio::fs::File::open(&file.path)
         .await
-        .map_err(|_| gone())?
-        .len();
-    // Nothing larger was indexed; refusing here bounds the memory a request takes.
-    if len > 64 * 1024 * 1024 {
-        return Err(gone());
-    }
-    let bytes = tokio::fs::read(&file.path).await.map_err(|_| gone())?;
+        .map_err(|_| gone())?;
+    let len = handle.metadata().await.map_err(|_| gone())?.len();
+    // Streamed from disk, never whole in memory; `take` keeps the body to
+    // the announced length if the file grows meanwhile.
+    let reader = PermitReader {
+        inner: tokio::io::AsyncReadExt::take(handle, len),
+        _permit: permit,
+    };
+    let body = axum::body::Body::from_stream(tokio_util::io::ReaderStream::new(reader));
     let (content_type, inline) = original_type(&file.format);
     let disposition = content_disposition(
         if inline { "inline" } else { "attachment" },
         &file.file_name,
     );
-    let mut resp = ([(header::CONTENT_TYPE, content_type.to_string())], bytes).into_response();
+    let mut resp = (
+        [
+            (header::CONTENT_TYPE, content_type.to_string()),
+            (header::CONTENT_LENGTH, len.to_string()),
+        ],
+        body,
+    )
+        .into_response();
     if let Ok(v) = axum::http::HeaderValue::from_str(&disposition) {
         resp.headers_mut().insert(header::CONTENT_DISPOSITION, v);
     }
     Ok(resp)
+}
+
+/// A slot of `limit`, waiting up to the queue timeout; then 503
+/// `overloaded` with Retry-After.
+async fn wait_for_slot(
+    state: &AppState,
+    limit: &std::sync::Arc<tokio::sync::Semaphore>,
+) -> Result<tokio::sync::OwnedSemaphorePermit, ApiError> {
+    match tokio::time::timeout(state.config.queue_timeout, limit.clone().acquire_owned()).await {
+        Ok(Ok(permit)) => Ok(permit),
+        Ok(Err(_)) => Err(ApiError::overloaded()),
+        Err(_) => {
+            state.metrics.count_overload();
+            Err(ApiError::overloaded())
+        }
+    }
+}
+
+/// A reader that holds a concurrency slot until the response body is
+/// dropped (sent, or the client gone).
+struct PermitReader<R> {
+    inner: R,
+    _permit: tokio::sync::OwnedSemaphorePermit,
+}
+
+impl<R: tokio::io::AsyncRead + Unpin> tokio::io::AsyncRead for PermitReader<R> {
+    fn poll_read(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+        buf: &mut tokio::io::ReadBuf<'_>,
+    ) -> std::task::Poll<std::io::Result<()>> {
+        std::pin::Pin::new(&mut self.inner).poll_read(cx, buf)
+    }
 }
 
 /// Content type of an original, and whether it opens in the browser.
@@ -602,6 +676,30 @@ fn parse_documents(p: &Params) -> Result<(Filters, usize, usize), ApiError> {
     Ok((filters, limit, offset))
 }
 
+fn parse_document(p: &Params) -> Result<(usize, Option<usize>), ApiError> {
+    let offset = p
+        .int::<usize>("sections_offset", "a whole number")?
+        .unwrap_or(0);
+    let limit = p.int::<usize>("sections_limit", "a whole number")?;
+    Ok((offset, limit))
+}
+
+fn parse_archive(p: &Params) -> Result<(usize, usize), ApiError> {
+    let offset = p
+        .int::<usize>("skipped_offset", "a whole number")?
+        .unwrap_or(0);
+    let limit = p
+        .int::<usize>("skipped_limit", "a whole number")?
+        .unwrap_or(LISTED);
+    if limit > MAX_SKIPPED_PAGE {
+        return Err(ApiError::invalid_parameter(
+            "skipped_limit",
+            format!("skipped_limit must be at most {MAX_SKIPPED_PAGE}"),
+        ));
+    }
+    Ok((offset, limit))
+}
+
 fn parse_compare(p: &Params) -> Result<(SearchRequest, usize), ApiError> {
     p.check_lengths()?;
     let per_city = p.int::<usize>("per_city", "a whole number")?.unwrap_or(3);
@@ -726,7 +824,7 @@ mod tests {
     #[test]
     fn every_endpoint_reads_exactly_its_documented_parameters() {
         let spec = serde_json::to_value(ApiDoc::openapi()).unwrap();
-        let cases: [(&str, &str, Parse); 13] = [
+        let cases: [(&str, &str, Parse); 14] = [
             ("/api/search", "q=x", |p| parse_search(p).map(drop)),
             ("/api/search.csv", "q=x", |p| parse_search_csv(p).map(drop)),
             ("/api/trend", "q=x", |p| parse_search(p).map(drop)),
@@ -745,7 +843,10 @@ mod tests {
             ("/api/documents/{doc_id}/marks", "q=x", |p| {
                 crate::server::marks::parse_marks(p).map(drop)
             }),
-            ("/api/documents/{doc_id}", "", |_| Ok(())),
+            ("/api/documents/{doc_id}", "", |p| {
+                parse_document(p).map(drop)
+            }),
+            ("/api/archive", "", |p| parse_archive(p).map(drop)),
         ];
         for (path, query, parse) in cases {
             let documented: BTreeSet<String> = spec["paths"][path]["get"]["parameters"]

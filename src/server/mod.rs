@@ -3,6 +3,7 @@
 pub mod admin;
 pub mod api;
 pub mod conn;
+pub mod document;
 pub mod error;
 pub mod export;
 pub mod marks;
@@ -44,6 +45,17 @@ pub struct ServerConfig {
     pub request_read_timeout: Duration,
     /// A connection with no request for this long is closed.
     pub idle_timeout: Duration,
+    /// A connection whose pending response write makes no progress for
+    /// this long is closed (a client that never reads its CSV).
+    pub write_timeout: Duration,
+    /// Open connections at most; past it the server stops accepting until
+    /// one closes (idle sockets cannot grow memory without bound).
+    pub max_connections: usize,
+    /// Original files streamed at once; more wait up to `queue_timeout`.
+    pub max_concurrent_originals: usize,
+    /// Whole-document responses (`/api/documents/{id}`, tens of MB for
+    /// the longest documents) built at once.
+    pub max_concurrent_documents: usize,
 }
 
 impl Default for ServerConfig {
@@ -61,6 +73,10 @@ impl Default for ServerConfig {
             loopback_hosts_only: false,
             request_read_timeout: Duration::from_secs(15),
             idle_timeout: Duration::from_secs(60),
+            write_timeout: Duration::from_secs(30),
+            max_connections: 4096,
+            max_concurrent_originals: 8,
+            max_concurrent_documents: 4,
         }
     }
 }
@@ -72,6 +88,10 @@ pub struct AppState {
     pub searches: Arc<Semaphore>,
     /// The separate limit of the heavy endpoints.
     pub heavy: Arc<Semaphore>,
+    /// The limit of original-file downloads, which stream from disk.
+    pub originals: Arc<Semaphore>,
+    /// The limit of whole-document responses, the largest JSON bodies.
+    pub documents: Arc<Semaphore>,
     pub config: ServerConfig,
     pub metrics: Arc<metrics::Metrics>,
     /// `None`: admin endpoints are off.
@@ -87,6 +107,8 @@ impl AppState {
             engine: Arc::new(engine),
             searches: Arc::new(Semaphore::new(config.max_concurrent_searches)),
             heavy: Arc::new(Semaphore::new(config.max_concurrent_heavy)),
+            originals: Arc::new(Semaphore::new(config.max_concurrent_originals)),
+            documents: Arc::new(Semaphore::new(config.max_concurrent_documents)),
             config,
             metrics: Arc::default(),
             admin: None,
@@ -120,6 +142,15 @@ impl MakeRequestId for CountingRequestId {
 /// Content-Security-Policy of every response: no inline script or style.
 const CSP: &str = "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; \
                    object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'";
+
+/// The security headers of every response (also of the errors hyper
+/// answers before any handler, see [`conn`]).
+pub(crate) const SECURITY_HEADERS: [(&str, &str); 4] = [
+    ("content-security-policy", CSP),
+    ("x-content-type-options", "nosniff"),
+    ("referrer-policy", "no-referrer"),
+    ("x-frame-options", "DENY"),
+];
 
 /// Gzip for the UI's files and the JSON API, when the client accepts it:
 /// only complete 200 responses of these types (never the CSV export, which
@@ -155,10 +186,8 @@ fn compression() -> tower_http::compression::CompressionLayer<impl Predicate> {
 
 /// The whole application router.
 pub fn router(state: AppState) -> Router {
-    let timeout = state.config.request_timeout;
-    let loopback_only = state.config.loopback_hosts_only;
-    let request_id = HeaderName::from_static("x-request-id");
-    Router::new()
+    let config = state.config.clone();
+    let app = Router::new()
         .merge(api::routes())
         .merge(marks::routes())
         .merge(ui::routes())
@@ -171,32 +200,52 @@ pub fn router(state: AppState) -> Router {
             state.clone(),
             metrics::track,
         ))
-        .with_state(state)
+        .with_state(state);
+    with_service_layers(app, &config)
+}
+
+/// A panic in a handler: logged, answered 500 `internal` with the JSON
+/// body, and the server goes on serving.
+fn panic_response(
+    panic: Box<dyn std::any::Any + Send + 'static>,
+) -> axum::http::Response<axum::body::Body> {
+    use axum::response::IntoResponse;
+    let what = panic
+        .downcast_ref::<String>()
+        .map(String::as_str)
+        .or_else(|| panic.downcast_ref::<&str>().copied())
+        .unwrap_or("(no message)");
+    tracing::error!(panic = what, "a request handler panicked");
+    error::ApiError::internal("the server failed; see the server log").into_response()
+}
+
+/// The layers every route is served with: panics caught, compression,
+/// timeout, body limit, the guard, security headers, tracing and request
+/// ids. Public so that tests can serve their own routes (a panicking one)
+/// exactly as the application's.
+pub fn with_service_layers(app: Router, config: &ServerConfig) -> Router {
+    let timeout = config.request_timeout;
+    let loopback_only = config.loopback_hosts_only;
+    let request_id = HeaderName::from_static("x-request-id");
+    let mut app = app
+        .layer(tower_http::catch_panic::CatchPanicLayer::custom(
+            panic_response,
+        ))
         .layer(compression())
         .layer(tower_http::timeout::TimeoutLayer::with_status_code(
             axum::http::StatusCode::SERVICE_UNAVAILABLE,
             timeout,
         ))
         .layer(tower_http::limit::RequestBodyLimitLayer::new(64 * 1024))
-        .layer(axum::middleware::from_fn_with_state(loopback_only, guard))
-        .layer(SetResponseHeaderLayer::overriding(
-            header::CONTENT_SECURITY_POLICY,
-            HeaderValue::from_static(CSP),
-        ))
-        .layer(SetResponseHeaderLayer::overriding(
-            header::X_CONTENT_TYPE_OPTIONS,
-            HeaderValue::from_static("nosniff"),
-        ))
-        .layer(SetResponseHeaderLayer::overriding(
-            header::REFERRER_POLICY,
-            HeaderValue::from_static("no-referrer"),
-        ))
-        .layer(SetResponseHeaderLayer::overriding(
-            HeaderName::from_static("x-frame-options"),
-            HeaderValue::from_static("DENY"),
-        ))
-        // Logs carry the request id, method, path, status and latency.
-        .layer(PropagateRequestIdLayer::new(request_id.clone()))
+        .layer(axum::middleware::from_fn_with_state(loopback_only, guard));
+    for (name, value) in SECURITY_HEADERS {
+        app = app.layer(SetResponseHeaderLayer::overriding(
+            HeaderName::from_static(name),
+            HeaderValue::from_static(value),
+        ));
+    }
+    // Logs carry the request id, method, path, status and latency.
+    app.layer(PropagateRequestIdLayer::new(request_id.clone()))
         .layer(
             TraceLayer::new_for_http()
                 .make_span_with(|req: &axum::http::Request<_>| {
@@ -237,6 +286,22 @@ fn is_loopback_host(host: &str) -> bool {
             .is_ok_and(|ip| ip.is_loopback())
 }
 
+/// Whether every name the request is addressed to (each `Host` header, and
+/// the target's authority) is a loopback name, and its `Host` headers, if
+/// several, agree: a second, foreign `Host` must not slip past the check
+/// of the first.
+fn loopback_request(req: &axum::extract::Request) -> bool {
+    let hosts: Vec<&HeaderValue> = req.headers().get_all(header::HOST).iter().collect();
+    if hosts.windows(2).any(|pair| pair[0] != pair[1]) {
+        return false;
+    }
+    hosts
+        .iter()
+        .map(|h| h.to_str().unwrap_or("\u{fffd}"))
+        .chain(req.uri().host())
+        .all(is_loopback_host)
+}
+
 /// Refuses requests before any work (foreign `Host` on a loopback server,
 /// oversized target or headers), and gives every error response that
 /// lacks one the documented JSON body.
@@ -248,15 +313,8 @@ async fn guard(
     use axum::response::IntoResponse;
     use error::{ApiError, ErrorCode};
     let refuse = |code: ErrorCode| ApiError::new(code).into_response();
-    if loopback_only {
-        let host = req
-            .headers()
-            .get(header::HOST)
-            .map(|h| h.to_str().unwrap_or("\u{fffd}"))
-            .or_else(|| req.uri().host());
-        if host.is_some_and(|h| !is_loopback_host(h)) {
-            return refuse(ErrorCode::BadHost);
-        }
+    if loopback_only && !loopback_request(&req) {
+        return refuse(ErrorCode::BadHost);
     }
     if req.uri().to_string().len() > MAX_URI {
         return refuse(ErrorCode::UriTooLong);
@@ -303,19 +361,27 @@ pub async fn serve(state: AppState, addr: SocketAddr) -> std::io::Result<()> {
     serve_on(state, listener, shutdown_signal()).await
 }
 
-/// Serves on `listener` with the connection timeouts of `state.config`
+/// Serves on `listener` with the connection limits of `state.config`
 /// until `shutdown` completes.
 pub async fn serve_on(
     state: AppState,
     listener: tokio::net::TcpListener,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    let listener = conn::TimedListener {
-        inner: listener,
-        request_read_timeout: state.config.request_read_timeout,
-        idle_timeout: state.config.idle_timeout,
-    };
-    axum::serve(listener, router(state))
+    let config = state.config.clone();
+    serve_router_on(router(state), &config, listener, shutdown).await
+}
+
+/// Serves `app` as [`serve_on`] does (timeouts, the connection cap); tests
+/// use it with routes of their own.
+pub async fn serve_router_on(
+    app: Router,
+    config: &ServerConfig,
+    listener: tokio::net::TcpListener,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let listener = conn::TimedListener::new(listener, config);
+    axum::serve(listener, app)
         .with_graceful_shutdown(shutdown)
         .await
 }

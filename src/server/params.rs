@@ -321,6 +321,32 @@ pub struct DocumentsPage {
     pub offset: Option<u64>,
 }
 
+/// Paging of a document's passages (`/api/documents/{doc_id}`): every
+/// passage by default.
+#[derive(utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct DocumentSections {
+    /// Passages to skip, default 0.
+    #[param(minimum = 0)]
+    pub sections_offset: Option<u64>,
+    /// Passages to return at most, default all.
+    #[param(minimum = 0)]
+    pub sections_limit: Option<u64>,
+}
+
+/// Paging of the skipped files of `/api/archive` (the first 100 by
+/// default).
+#[derive(utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct SkippedPage {
+    /// Skipped files to skip, default 0.
+    #[param(minimum = 0)]
+    pub skipped_offset: Option<u64>,
+    /// Skipped files to return at most, default and most 1,000.
+    #[param(minimum = 0, maximum = 1000)]
+    pub skipped_limit: Option<u64>,
+}
+
 /// `/api/similar/{section_id}`.
 #[derive(utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]

@@ -612,7 +612,10 @@ export function SearchView() {
       const by = a.documents_by || {};
       const updated = Number(a.updated_at) ? new Date(Number(a.updated_at) * 1000) : null;
       const skipped = Array.isArray(a.skipped) ? a.skipped : [];
-      box.replaceChildren(
+      // The API lists the first skipped files and counts them all.
+      const skippedTotal = Number.isFinite(a.skipped_total) ? a.skipped_total : skipped.length;
+      // replaceChildren() would print a null as the text 「null」.
+      box.replaceChildren(...[
         h('h3', { class: 'welcome__sub', id: 'overview-title' }, '収録されている文書'),
         h('p', { class: 'overview__totals', 'data-testid': 'overview-totals' },
           `${fmt(a.documents)}文書・${fmt(a.passages)}箇所`,
@@ -622,11 +625,15 @@ export function SearchView() {
           list('年度', by.year, (v) => ({ year_from: v, year_to: v }), (v) => yearLabel(v), 'overview-year'),
           list('文書種別', by.doc_type, (v) => ({ doc_type: v }), (v) => v, 'overview-type'),
           list('部局', by.department, (v) => ({ department: [v] }), (v) => v, 'overview-department')),
-        skipped.length
+        skippedTotal
           ? h('details', { class: 'overview__skipped' },
-            h('summary', null, `読み込めなかったファイル（${fmt(skipped.length)}件）`),
-            h('ul', null, skipped.slice(0, 200).map((s) => h('li', null, h('code', null, String(s.rel)), `：${s.reason}`))))
-          : null);
+            h('summary', null, `読み込めなかったファイル（${fmt(skippedTotal)}件）`),
+            h('ul', null, skipped.slice(0, 200).map((s) => h('li', null, h('code', null, String(s.rel)), `：${s.reason}`))),
+            skippedTotal > skipped.length
+              ? h('p', { class: 'muted' }, `ほか${fmt(skippedTotal - skipped.length)}件（/api/archive?skipped_offset=… で一覧できます）`)
+              : null)
+          : null,
+      ].filter(Boolean));
     }).catch(() => box.replaceChildren());
     return box;
   }
