@@ -100,12 +100,12 @@ enum Command {
         /// Build the hits' snippets (`--snippets false`: skipped, not in the JSON).
         #[arg(long, default_value_t = true, action = clap::ArgAction::Set)]
         snippets: bool,
-        /// Search synonyms of the words typed (`--synonyms false`: only the words).
-        #[arg(long, default_value_t = true, action = clap::ArgAction::Set)]
-        synonyms: bool,
-        /// Search readings and other notations (`--readings false`: only as typed).
-        #[arg(long, default_value_t = true, action = clap::ArgAction::Set)]
-        readings: bool,
+        /// Search the words typed without their synonyms.
+        #[arg(long)]
+        no_synonyms: bool,
+        /// Search the words as typed, without readings or other notations.
+        #[arg(long)]
+        no_readings: bool,
         /// The query (several words are joined with spaces).
         #[arg(required = true)]
         query: Vec<String>,
@@ -243,8 +243,8 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             offset,
             facets,
             snippets,
-            synonyms,
-            readings,
+            no_synonyms,
+            no_readings,
             query,
         } => {
             let engine = common.engine()?;
@@ -266,7 +266,10 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 facets,
                 snippets,
                 partial: true,
-                options: crate::search::PlanOptions { synonyms, readings },
+                options: crate::search::PlanOptions {
+                    synonyms: !no_synonyms,
+                    readings: !no_readings,
+                },
             };
             let resp = engine.search(&req)?;
             if json {

@@ -185,7 +185,7 @@ fn browser_walkthrough() {
     );
     let c = Ctx { d, base, started };
 
-    let steps: [(&str, Step); 15] = [
+    let steps: [(&str, Step); 16] = [
         ("overview", step_overview),
         ("search", step_search),
         ("facet", step_city_facet),
@@ -193,6 +193,7 @@ fn browser_walkthrough() {
         ("compare", step_compare),
         ("trend", step_trend),
         ("partial", step_partial),
+        ("searched", step_searched),
         ("pages-sort-csv", step_pages_sort_csv),
         ("escaping", step_escaping),
         ("api-error", step_api_error),
@@ -498,6 +499,45 @@ fn step_partial(c: &Ctx) {
     );
     c.d.wait_el("[data-testid=empty]");
     c.d.wait_el("[data-testid=partial-summary]");
+}
+
+/// Above the results, what was searched: the word typed and its synonyms
+/// with their counts; unticking 同義語 searches the word alone and keeps
+/// that in the URL (#22).
+fn step_searched(c: &Ctx) {
+    let q = "公民連携";
+    let api = c.api(&format!("/api/search?q={}", common::enc(q)));
+    let forms = api["searched"]["chunks"][0]["forms"]
+        .as_array()
+        .unwrap()
+        .clone();
+    assert!(
+        forms
+            .iter()
+            .any(|f| f["kind"] == "synonym" && f["form"] == "官民連携"),
+        "{api}"
+    );
+    c.d.goto(&c.url(&format!("/?q={}", common::enc(q))));
+    c.wait_results("a search with synonyms", |_| true);
+    let panel = c.d.wait_el("[data-testid=searched]").text();
+    assert!(
+        panel.contains("同義語") && panel.contains("官民連携"),
+        "{panel}"
+    );
+    c.shot("10b-searched-forms");
+    c.d.wait_el("[data-testid=toggle-synonyms]").click();
+    c.d.wait_js(
+        "synonyms switched off",
+        "return location.search.includes('synonyms=false')
+           && !document.querySelector('[data-kind=synonym]')
+           && !!document.querySelector('[data-testid=toggle-synonyms]');",
+        json!([]),
+    );
+    let alone = c.api(&format!("/api/search?q={}&synonyms=false", common::enc(q)));
+    assert_eq!(
+        c.wait_results("the word alone", |_| true),
+        alone["total"].as_u64().unwrap()
+    );
 }
 
 /// 「← 検索結果に戻る」 returns to the results where the user left them.

@@ -81,6 +81,11 @@ const W_VARIANT: f32 = 0.5;
 const W_READING: f32 = 0.3;
 /// Share of a chunk's bigrams that must match in `Mode::Bigram`.
 const BIGRAM_SHARE: f32 = 0.6;
+/// The chunk's words anywhere in a passage that holds it: ranks only.
+const W_WORDS: f32 = 0.3;
+/// Words of a chunk this far apart (positions) still rank as near.
+const NEAR_SLOP: u32 = 3;
+const W_NEAR: f32 = 1.5;
 /// Most phrases one form's spellings multiply into (a key per word).
 const MAX_PHRASES: usize = 8;
 
@@ -257,14 +262,20 @@ impl Compiler<'_> {
             return None;
         }
         let required = should(alts);
-        // The document title only ranks: a passage is never found by it.
-        match self.title_words(typed) {
-            Some(title) => Some(boxed(BooleanQuery::new(vec![
-                (Occur::Must, required),
-                (Occur::Should, boost(title, W_TITLE)),
-            ]))),
-            None => Some(required),
+        // Only rank: the document title (a passage is never found by it),
+        // and the chunk's words wherever the passage has them.
+        let mut clauses = vec![(Occur::Must, required)];
+        if let Some(title) = self.title_words(typed) {
+            clauses.push((Occur::Should, boost(title, W_TITLE)));
         }
+        if let Some(words) = self.all_words(typed) {
+            clauses.push((Occur::Should, boost(words, W_WORDS)));
+        }
+        Some(if clauses.len() == 1 {
+            clauses.pop().expect("one clause").1
+        } else {
+            boxed(BooleanQuery::new(clauses))
+        })
     }
 
     /// Where one form stands: its bigrams as a phrase in the passage or its
@@ -417,9 +428,21 @@ impl Compiler<'_> {
         if words.is_empty() {
             return self.bigram_share(text);
         }
-        Some(must(
-            words.iter().map(|(_, g)| self.loose_word(&g[0])).collect(),
-        ))
+        let required = must(words.iter().map(|(_, g)| self.loose_word(&g[0])).collect());
+        if words.len() < 2 {
+            return Some(required);
+        }
+        // Closer together ranks higher (広報誌をリニューアル before a passage
+        // with the two words far apart).
+        let terms: Vec<(usize, Term)> = words
+            .iter()
+            .map(|(at, g)| (*at, Term::from_field_text(self.fields.text, &g[0].term)))
+            .collect();
+        let near = PhraseQuery::new_with_offset_and_slop(terms, NEAR_SLOP);
+        Some(boxed(BooleanQuery::new(vec![
+            (Occur::Must, required),
+            (Occur::Should, boost(boxed(near), W_NEAR)),
+        ])))
     }
 
     /// One word anywhere: in the passage, its title or the document title,

@@ -457,14 +457,17 @@ impl super::Engine {
         };
         // A sentence holds a searched word when it holds one of the plan's
         // forms (the search counted the same).
-        let words: Vec<String> = if req.q.trim().is_empty() {
-            Vec::new()
+        let searcher = self.searcher();
+        let plan = if req.q.trim().is_empty() {
+            None
         } else {
-            let plan = self.plan_query(&self.searcher(), &req.q, req.options)?;
-            plan.chunks()
-                .flat_map(|c| c.forms.iter().map(|f| f.text.clone()))
-                .collect()
+            Some(self.plan_query(&searcher, &req.q, req.options)?)
         };
+        let words: Vec<String> = plan
+            .iter()
+            .flat_map(|p| p.chunks())
+            .flat_map(|c| c.forms.iter().map(|f| f.text.clone()))
+            .collect();
         let keep =
             |f: &Figure| words.is_empty() || words.iter().any(|w| f.context.contains(w.as_str()));
         if let Some(doc_id) = doc_id {
@@ -489,7 +492,13 @@ impl super::Engine {
             req.partial = false;
             // The passages' text is read, never highlighted.
             req.snippets = false;
-            for h in self.search(&req)?.hits {
+            let Some(plan) = &plan else {
+                return Ok(Figures { figures });
+            };
+            let hits = self
+                .search_planned(&req, &searcher, plan, std::time::Instant::now())?
+                .hits;
+            for h in hits {
                 super::budget::check()?;
                 push(
                     h.text.as_deref().unwrap_or_default(),

@@ -347,31 +347,49 @@ impl Engine {
         // Fewer than a page: the strict matches are set aside by address
         // (a MustNot over phrase queries trips tantivy's phrase scorer).
         let strict_docs = searcher.search(strict, &tantivy::collector::DocSetCollector)?;
+        // The first level with matches names the section; when it has fewer
+        // than a page, the next levels fill it (each passage once, in level
+        // order: a looser match never ranks above a closer one).
+        let mut listed: Vec<(f32, DocAddress)> = Vec::new();
+        let mut first: Option<(Mode, usize)> = None;
         for mode in self.loose_modes(plan) {
             budget::check()?;
+            if listed.len() >= PARTIAL_LIMIT {
+                break;
+            }
             let Some(loose) = self.compiler().compile(plan, mode) else {
                 continue;
             };
             let loose = filters.apply(self.fields(), loose);
+            let want = PARTIAL_LIMIT + strict_docs.len() + listed.len();
             let (top, loose_total) = searcher.search(
                 loose.as_ref(),
-                &(
-                    TopDocs::with_limit(PARTIAL_LIMIT + strict_docs.len()).order_by_score(),
-                    Count,
-                ),
+                &(TopDocs::with_limit(want).order_by_score(), Count),
             )?;
-            let overlap = doc_matches(searcher, loose.as_ref(), strict_docs.iter())?
-                .into_iter()
-                .filter(|&m| m)
-                .count();
-            let total = loose_total.saturating_sub(overlap);
-            if total == 0 {
-                continue;
-            }
-            let hits = top
+            let new: Vec<(f32, DocAddress)> = top
                 .into_iter()
                 .filter(|(_, addr)| !strict_docs.contains(addr))
-                .take(PARTIAL_LIMIT)
+                .filter(|(_, addr)| !listed.iter().any(|(_, a)| a == addr))
+                .take(PARTIAL_LIMIT - listed.len())
+                .collect();
+            if new.is_empty() {
+                continue;
+            }
+            match first {
+                None => {
+                    let overlap = doc_matches(searcher, loose.as_ref(), strict_docs.iter())?
+                        .into_iter()
+                        .filter(|&m| m)
+                        .count();
+                    first = Some((mode, loose_total.saturating_sub(overlap)));
+                }
+                Some((m, total)) => first = Some((m, total + new.len())),
+            }
+            listed.extend(new);
+        }
+        if let Some((mode, total)) = first {
+            let hits = listed
+                .into_iter()
                 .map(|(score, addr)| {
                     self.hit_with(searcher, addr, score, highlighter, include_text)
                 })
@@ -408,6 +426,21 @@ impl Engine {
     /// matches apart when strict ones are fewer than a page.
     pub fn search(&self, req: &SearchRequest) -> Result<SearchResponse> {
         let started = Instant::now();
+        let parsed = query::parse(&req.q)?;
+        let searcher = self.searcher();
+        let plan = self.plan(&searcher, &parsed, req.options);
+        self.search_planned(req, &searcher, &plan, started)
+    }
+
+    /// [`Engine::search`] with the request's plan already built (a caller
+    /// that also reads the plan, such as figures, builds it once).
+    pub fn search_planned(
+        &self,
+        req: &SearchRequest,
+        searcher: &Searcher,
+        plan: &Plan,
+        started: Instant,
+    ) -> Result<SearchResponse> {
         if req.limit == 0 || req.limit > MAX_LIMIT {
             return Err(QueryError::invalid_parameter(
                 "limit",
@@ -418,10 +451,7 @@ impl Engine {
         if req.offset.saturating_add(req.limit) > MAX_WINDOW {
             return Err(QueryError::WindowTooDeep { max: MAX_WINDOW }.into());
         }
-        let parsed = query::parse(&req.q)?;
-        let searcher = self.searcher();
-        let plan = self.plan(&searcher, &parsed, req.options);
-        let strict = self.strict_query(&plan, &req.filters)?;
+        let strict = self.strict_query(plan, &req.filters)?;
         let (top, total, facets) = self.collect(&searcher, strict.as_ref(), req)?;
         budget::check()?;
         let highlighter = self.highlighter(&plan);
@@ -457,7 +487,7 @@ impl Engine {
             .collect();
         query_terms.sort();
         query_terms.dedup();
-        let searched = self.explain(&searcher, &plan, &req.filters)?;
+        let searched = self.explain(&searcher, &plan, &req.filters, total)?;
         let did_you_mean = if total < DID_YOU_MEAN_BELOW {
             suggest::did_you_mean(self, &searcher, req, &plan, &searched, total)?
         } else {
@@ -485,8 +515,12 @@ impl Engine {
         searcher: &Searcher,
         plan: &Plan,
         filters: &Filters,
+        total: usize,
     ) -> Result<plan::Searched> {
         let compiler = self.compiler();
+        // One chunk searched by one form alone: its count is the total.
+        let alone = plan.excluded.is_empty()
+            && matches!(plan.groups.as_slice(), [g] if matches!(g.as_slice(), [c] if c.forms.len() == 1 && c.reading.is_none()));
         let mut chunks = Vec::new();
         for chunk in plan.chunks() {
             budget::check()?;
@@ -494,6 +528,7 @@ impl Engine {
             for form in &chunk.forms {
                 let chars_only = form.kind == FormKind::Typed && chunk.reading.is_some();
                 let count = match compiler.form(&form.text, chars_only, chunk.quoted) {
+                    _ if alone => total,
                     Some(q) => searcher.search(filters.apply(self.fields(), q).as_ref(), &Count)?,
                     None => 0,
                 };
