@@ -93,6 +93,8 @@ fn changes_view_compares_two_years() {
     d.wait_el("[data-testid=continued-item]");
     // One initiative through the years, from a document's section.
     d.goto(&format!("{base}/documents/{newer}"));
+    // The document arrives streamed: wait for its passages.
+    d.wait_el("[data-testid=history-link]");
     let links = d.find_all("[data-testid=history-link]");
     assert!(!links.is_empty());
     links[0].click();

@@ -232,6 +232,12 @@ fn continues(prev: &str, next: &str) -> bool {
     ]) {
         return false;
     }
+    // A number never runs on into the next line's number: a table's amount
+    // and the next row's 「７年度から」 are not 77,6007 (#23).
+    let digit = |c: char| c.is_ascii_digit() || ('０'..='９').contains(&c);
+    if prev.chars().last().is_some_and(digit) && digit(first) {
+        return false;
+    }
     // Inside a sentence, closing punctuation and hiragana never start a
     // line of their own (a new sentence may: 「また、」).
     if matches!(
@@ -266,6 +272,13 @@ mod tests {
     fn texts(pages: &[&str]) -> Vec<String> {
         let pages: Vec<String> = pages.iter().map(|p| p.to_string()).collect();
         paragraphs(&pages).into_iter().map(|p| p.text).collect()
+    }
+
+    #[test]
+    fn a_number_never_runs_on_into_the_next_lines_number() {
+        let paras = texts(&["勤労者総合福祉センター解体撤去事業 ７７，６００\n７年度から解体する予定の"]);
+        assert!(paras.iter().all(|p| !p.contains("６００７")), "{paras:?}");
+        assert!(paras.iter().any(|p| p.ends_with("７７，６００")), "{paras:?}");
     }
 
     #[test]

@@ -452,24 +452,24 @@ impl Engine {
             return Err(QueryError::WindowTooDeep { max: MAX_WINDOW }.into());
         }
         let strict = self.strict_query(plan, &req.filters)?;
-        let (top, total, facets) = self.collect(&searcher, strict.as_ref(), req)?;
+        let (top, total, facets) = self.collect(searcher, strict.as_ref(), req)?;
         budget::check()?;
-        let highlighter = self.highlighter(&plan);
+        let highlighter = self.highlighter(plan);
         let marks = req.snippets.then_some(&highlighter);
-        let literal = self.literal_matcher(&searcher, &plan, &req.filters, &top)?;
+        let literal = self.literal_matcher(searcher, plan, &req.filters, &top)?;
         let hits = top
             .into_iter()
             .zip(literal)
             .map(|((score, addr), literal)| {
-                let mut hit = self.hit_with(&searcher, addr, score, marks, req.include_text)?;
+                let mut hit = self.hit_with(searcher, addr, score, marks, req.include_text)?;
                 hit.via_reading = !literal;
                 Ok(hit)
             })
             .collect::<Result<Vec<_>>>()?;
         let partial = if total < BACKFILL_BELOW && req.offset == 0 && req.partial {
             self.partial(
-                &searcher,
-                &plan,
+                searcher,
+                plan,
                 &req.filters,
                 strict.as_ref(),
                 marks,
@@ -487,9 +487,9 @@ impl Engine {
             .collect();
         query_terms.sort();
         query_terms.dedup();
-        let searched = self.explain(&searcher, &plan, &req.filters, total)?;
+        let searched = self.explain(searcher, plan, &req.filters, total)?;
         let did_you_mean = if total < DID_YOU_MEAN_BELOW {
-            suggest::did_you_mean(self, &searcher, req, &plan, &searched, total)?
+            suggest::did_you_mean(self, searcher, req, plan, &searched, total)?
         } else {
             None
         };
