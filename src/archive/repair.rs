@@ -276,9 +276,13 @@ mod tests {
 
     #[test]
     fn a_number_never_runs_on_into_the_next_lines_number() {
-        let paras = texts(&["勤労者総合福祉センター解体撤去事業 ７７，６００\n７年度から解体する予定の"]);
+        let paras =
+            texts(&["勤労者総合福祉センター解体撤去事業 ７７，６００\n７年度から解体する予定の"]);
         assert!(paras.iter().all(|p| !p.contains("６００７")), "{paras:?}");
-        assert!(paras.iter().any(|p| p.ends_with("７７，６００")), "{paras:?}");
+        assert!(
+            paras.iter().any(|p| p.ends_with("７７，６００")),
+            "{paras:?}"
+        );
     }
 
     #[test]
