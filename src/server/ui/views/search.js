@@ -488,10 +488,12 @@ export function SearchView() {
       const parts = [h('span', { class: 'searched__chunk' }, String(c.chunk)),
         typed ? h('span', { class: 'searched__count' }, ` ${fmt(Number(typed.count) || 0)}件`) : null];
       for (const [kind, label] of SEARCHED_KINDS) {
-        const others = forms.filter((f) => f.kind === kind);
+        const all = forms.filter((f) => f.kind === kind);
+        if (kind === 'synonym' && all.length) hasSynonyms = true;
+        if ((kind === 'reading' || kind === 'variant') && all.length) hasReadings = true;
+        // Forms no passage writes are searched but not worth a line.
+        const others = all.filter((f) => Number(f.count) > 0);
         if (!others.length) continue;
-        if (kind === 'synonym') hasSynonyms = true;
-        if (kind === 'reading' || kind === 'variant') hasReadings = true;
         parts.push(h('span', { class: 'searched__kind' }, ` ・${label}: `),
           others.map((f, i) => h('span', { class: 'searched__form', 'data-kind': kind },
             `${i ? '、' : ''}${f.form} ${fmt(Number(f.count) || 0)}件`)));
