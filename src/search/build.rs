@@ -11,7 +11,7 @@ use tantivy::Term;
 use tantivy::query::{BooleanQuery, BoostQuery, Occur, PhraseQuery, Query, TermQuery};
 use tantivy::schema::{Field, IndexRecordOption};
 
-use super::plan::{Chunk, FormKind, Plan, reading_query};
+use super::plan::{Chunk, Form, FormKind, Plan};
 use crate::analysis::bigram::bigrams;
 use crate::analysis::dictionary::{Analyzer, Word};
 use crate::index::Fields;
@@ -155,6 +155,12 @@ fn phrase(field: Field, terms: &[(usize, &str)]) -> Box<dyn Query> {
     boxed(PhraseQuery::new_with_offset(terms))
 }
 
+/// The phrase of a kana chunk's indexed readings on the reading field.
+pub fn reading_query(fields: &Fields, pieces: &[String]) -> Box<dyn Query> {
+    let terms: Vec<(usize, &str)> = pieces.iter().map(String::as_str).enumerate().collect();
+    phrase(fields.text_rd, &terms)
+}
+
 /// Words grouped by position, positions relative to the first: the word
 /// (a user-dictionary compound) first, then its parts and its variant keys
 /// at the same position.
@@ -223,7 +229,8 @@ impl Compiler<'_> {
             return None;
         }
         for chunk in &plan.excluded {
-            if let Some(q) = self.form(&chunk.typed, false, chunk.quoted) {
+            let words = self.atom_words(&chunk.typed);
+            if let Some(q) = self.form(&chunk.typed, &words, chunk.quoted) {
                 clauses.push((Occur::MustNot, q));
             }
         }
@@ -244,12 +251,17 @@ impl Compiler<'_> {
             Mode::Bigram => return self.bigram_share(typed),
             Mode::Any => return self.any(typed),
         }
+        // The typed text is analysed once: its form, the title and the
+        // words that rank.
+        let words = self.atom_words(typed);
         let mut alts: Vec<Box<dyn Query>> = Vec::new();
         for form in chunk.forms.iter().filter(|f| keep(f.kind)) {
-            // A kana chunk the dictionary cuts in pieces (たいきじどう → たい,
-            // き, じ, どう) is matched as its characters; its reading finds it.
-            let chars_only = form.kind == FormKind::Typed && chunk.reading.is_some();
-            if let Some(q) = self.form(&form.text, chars_only, chunk.quoted) {
+            let q = if form.kind == FormKind::Typed {
+                self.typed_form(chunk, &words)
+            } else {
+                self.chunk_form(chunk, form)
+            };
+            if let Some(q) = q {
                 alts.push(boost(q, weight(form.kind)));
             }
         }
@@ -265,11 +277,11 @@ impl Compiler<'_> {
         // Only rank: the document title (a passage is never found by it),
         // and the chunk's words wherever the passage has them.
         let mut clauses = vec![(Occur::Must, required)];
-        if let Some(title) = self.title_words(typed) {
+        if let Some(title) = self.title_words(&words) {
             clauses.push((Occur::Should, boost(title, W_TITLE)));
         }
-        if let Some(words) = self.all_words(typed) {
-            clauses.push((Occur::Should, boost(words, W_WORDS)));
+        if let Some(anywhere) = self.all_words_of(typed, &words) {
+            clauses.push((Occur::Should, boost(anywhere, W_WORDS)));
         }
         Some(if clauses.len() == 1 {
             clauses.pop().expect("one clause").1
@@ -278,21 +290,41 @@ impl Compiler<'_> {
         })
     }
 
-    /// Where one form stands: its bigrams as a phrase in the passage or its
-    /// title, or its words at adjacent positions. `chars_only`: only the
-    /// characters (a kana string the dictionary cuts in pieces). A form
-    /// typed with a particle (協働のまちづくり) is that particle too, unless
-    /// `quoted`: a quoted phrase lets any particle stand in its place.
-    pub fn form(&self, text: &str, chars_only: bool, quoted: bool) -> Option<Box<dyn Query>> {
-        let f = self.fields;
-        let words = if chars_only {
-            Vec::new()
+    /// Where one form of `chunk` stands (what [`Compiler::chunk`] ORs and
+    /// what a form's count in the explanation counts).
+    pub fn chunk_form(&self, chunk: &Chunk, form: &Form) -> Option<Box<dyn Query>> {
+        if form.kind == FormKind::Typed {
+            return self.typed_form(chunk, &self.atom_words(&chunk.typed));
+        }
+        self.form(&form.text, &self.atom_words(&form.text), chunk.quoted)
+    }
+
+    /// The typed form of `chunk`, its words already analysed. A kana chunk
+    /// the dictionary cuts in pieces (たいきじどう → たい, き, じ, どう) is
+    /// matched as its characters only: its reading finds it.
+    fn typed_form(&self, chunk: &Chunk, words: &[(usize, Vec<Word>)]) -> Option<Box<dyn Query>> {
+        let words = if chunk.reading.is_some() {
+            &[][..]
         } else {
-            self.atom_words(text)
+            words
         };
+        self.form(&chunk.typed, words, chunk.quoted)
+    }
+
+    /// Where one form stands: its bigrams as a phrase in the passage or its
+    /// title, or its `words` at adjacent positions. A form typed with a
+    /// particle (協働のまちづくり) is that particle too, unless `quoted`: a
+    /// quoted phrase lets any particle stand in its place.
+    fn form(
+        &self,
+        text: &str,
+        words: &[(usize, Vec<Word>)],
+        quoted: bool,
+    ) -> Option<Box<dyn Query>> {
+        let f = self.fields;
         let mut alts: Vec<Box<dyn Query>> = Vec::new();
         let by_chars = self.features.bigram || words.is_empty();
-        if by_chars && !is_year(&words) {
+        if by_chars && !is_year(words) {
             alts.extend(
                 self.bigram_phrase(f.text_bi, text)
                     .map(|q| boost(q, W_BIGRAM)),
@@ -302,7 +334,7 @@ impl Compiler<'_> {
                     .map(|q| boost(q, W_BIGRAM * W_SECTION_TITLE)),
             );
         }
-        match words.as_slice() {
+        match words {
             [] => {}
             [(_, group)] => {
                 alts.push(self.position_clause(f.text, group, true));
@@ -314,7 +346,7 @@ impl Compiler<'_> {
             _ => {
                 let gapped = words.windows(2).any(|w| w[1].0 != w[0].0 + 1);
                 if quoted || !gapped || !by_chars {
-                    alts.extend(self.morph_phrases(&words));
+                    alts.extend(self.morph_phrases(words));
                 }
             }
         }
@@ -402,8 +434,7 @@ impl Compiler<'_> {
     }
 
     /// The typed chunk's words on the document title, to rank by.
-    fn title_words(&self, text: &str) -> Option<Box<dyn Query>> {
-        let words = self.atom_words(text);
+    fn title_words(&self, words: &[(usize, Vec<Word>)]) -> Option<Box<dyn Query>> {
         let clauses: Vec<Box<dyn Query>> = words
             .iter()
             .map(|(_, g)| term_query(self.fields.title, &g[0].term))
@@ -424,7 +455,11 @@ impl Compiler<'_> {
     /// Every word of a chunk anywhere in the passage, its title or the
     /// document title (or as characters the dictionary split differently).
     fn all_words(&self, text: &str) -> Option<Box<dyn Query>> {
-        let words = self.atom_words(text);
+        self.all_words_of(text, &self.atom_words(text))
+    }
+
+    /// [`Compiler::all_words`] with the words of `text` already analysed.
+    fn all_words_of(&self, text: &str, words: &[(usize, Vec<Word>)]) -> Option<Box<dyn Query>> {
         if words.is_empty() {
             return self.bigram_share(text);
         }

@@ -526,11 +526,15 @@ impl Engine {
             budget::check()?;
             let mut forms = Vec::new();
             for form in &chunk.forms {
-                let chars_only = form.kind == FormKind::Typed && chunk.reading.is_some();
-                let count = match compiler.form(&form.text, chars_only, chunk.quoted) {
-                    _ if alone => total,
-                    Some(q) => searcher.search(filters.apply(self.fields(), q).as_ref(), &Count)?,
-                    None => 0,
+                let count = if alone {
+                    total
+                } else {
+                    match compiler.chunk_form(chunk, form) {
+                        Some(q) => {
+                            searcher.search(filters.apply(self.fields(), q).as_ref(), &Count)?
+                        }
+                        None => 0,
+                    }
                 };
                 forms.push(plan::SearchedForm {
                     form: form.text.clone(),
@@ -539,7 +543,7 @@ impl Engine {
                 });
             }
             if let Some(pieces) = &chunk.reading {
-                let q = plan::reading_query(self.fields(), pieces);
+                let q = build::reading_query(self.fields(), pieces);
                 let count = searcher.search(filters.apply(self.fields(), q).as_ref(), &Count)?;
                 forms.push(plan::SearchedForm {
                     form: pieces.concat(),

@@ -14,10 +14,10 @@ use std::collections::HashMap;
 
 use serde::Serialize;
 use tantivy::collector::TopDocs;
-use tantivy::query::{PhraseQuery, Query, TermQuery};
-use tantivy::schema::{IndexRecordOption, Value};
+use tantivy::schema::Value;
 use tantivy::{Searcher, TantivyDocument, Term};
 
+use super::build::reading_query;
 use super::query::{Atom, ParsedQuery};
 use crate::analysis::dictionary::Analyzer;
 use crate::analysis::reading::{is_hiragana, is_kanji, kana_query, segment_reading};
@@ -323,23 +323,6 @@ impl Planner<'_> {
             .map(|(f, _)| f)
             .collect()
     }
-}
-
-/// The phrase of a kana chunk's indexed readings on the reading field.
-pub fn reading_query(fields: &Fields, pieces: &[String]) -> Box<dyn Query> {
-    let field = fields.text_rd;
-    if let [one] = pieces {
-        return Box::new(TermQuery::new(
-            Term::from_field_text(field, one),
-            IndexRecordOption::WithFreqs,
-        ));
-    }
-    let terms: Vec<(usize, Term)> = pieces
-        .iter()
-        .enumerate()
-        .map(|(i, p)| (i, Term::from_field_text(field, p)))
-        .collect();
-    Box::new(PhraseQuery::new_with_offset(terms))
 }
 
 /// Forms in order, each once by its normalized key, at most [`MAX_FORMS`].

@@ -126,19 +126,33 @@ impl AsyncRead for TimedIo {
             Poll::Ready(Err(e)) => Poll::Ready(Err(e)),
             Poll::Pending => {
                 let deadline = self.deadline();
-                if self.timer.deadline() != deadline {
-                    self.timer.as_mut().reset(deadline);
-                }
-                match self.timer.as_mut().poll(cx) {
-                    Poll::Ready(()) => Poll::Ready(Err(io::Error::new(
-                        io::ErrorKind::TimedOut,
-                        "connection timed out (request too slow or idle too long)",
-                    ))),
-                    Poll::Pending => Poll::Pending,
-                }
+                expired(
+                    &mut self.timer,
+                    deadline,
+                    cx,
+                    "connection timed out (request too slow or idle too long)",
+                )
+                .map(Err)
             }
         }
     }
+}
+
+/// Polls `timer`, moved to `deadline` if it was set elsewhere: a time-out
+/// error once the deadline has passed.
+fn expired(
+    timer: &mut Pin<Box<Sleep>>,
+    deadline: Instant,
+    cx: &mut Context<'_>,
+    why: &'static str,
+) -> Poll<io::Error> {
+    if timer.deadline() != deadline {
+        timer.as_mut().reset(deadline);
+    }
+    timer
+        .as_mut()
+        .poll(cx)
+        .map(|()| io::Error::new(io::ErrorKind::TimedOut, why))
 }
 
 impl TimedIo {
@@ -161,16 +175,13 @@ impl TimedIo {
             Poll::Pending => {
                 let since = *self.write_blocked_since.get_or_insert_with(Instant::now);
                 let deadline = since + self.write_timeout;
-                if self.write_timer.deadline() != deadline {
-                    self.write_timer.as_mut().reset(deadline);
-                }
-                match self.write_timer.as_mut().poll(cx) {
-                    Poll::Ready(()) => Poll::Ready(Err(io::Error::new(
-                        io::ErrorKind::TimedOut,
-                        "connection timed out (the client stopped reading the response)",
-                    ))),
-                    Poll::Pending => Poll::Pending,
-                }
+                expired(
+                    &mut self.write_timer,
+                    deadline,
+                    cx,
+                    "connection timed out (the client stopped reading the response)",
+                )
+                .map(Err)
             }
             other => other,
         }
