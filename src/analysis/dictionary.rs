@@ -672,6 +672,22 @@ impl Analyzer {
     /// endings (してほしい, どう…か, ための) carry no chunk; one-character
     /// chunks (市 of 市の取り組み) say too little to be required.
     pub fn sentence_chunks(&self, text: &str) -> Option<Vec<String>> {
+        let (sentence, chunks) = self.content_chunks(text)?;
+        (sentence && chunks.len() >= 2).then_some(chunks)
+    }
+
+    /// The content chunks of a phrase joined by particles or symbols
+    /// (防災・減災対策の重要度 → 防災・減災対策, 重要度), sentence or not; empty
+    /// when it is one word or compound.
+    pub fn phrase_parts(&self, text: &str) -> Vec<String> {
+        match self.content_chunks(text) {
+            Some((_, chunks)) if chunks.len() >= 2 => chunks,
+            _ => Vec::new(),
+        }
+    }
+
+    /// Content chunks of `text`, and whether it reads as a sentence.
+    fn content_chunks(&self, text: &str) -> Option<(bool, Vec<String>)> {
         let folded = super::variants::fold_text(text);
         let tokens = self
             .inner
@@ -728,7 +744,7 @@ impl Analyzer {
         close(&mut open, &mut chunks);
         chunks.retain(|c| c.chars().count() >= 2);
         chunks.dedup();
-        (sentence && chunks.len() >= 2).then_some(chunks)
+        Some((sentence, chunks))
     }
 
     fn scan_base(&self, text: &str, mut emit: impl FnMut(&str, usize, usize)) {

@@ -9,7 +9,7 @@ use crate::analysis::{BIGRAM, MORPH, READING};
 
 /// Bump when the schema or the analysis changes: an index with another
 /// version is rebuilt instead of being searched with mismatched terms.
-pub const SCHEMA_VERSION: u32 = 6;
+pub const SCHEMA_VERSION: u32 = 7;
 
 /// Handles to every field of the schema.
 #[derive(Debug, Clone, Copy)]
@@ -46,6 +46,9 @@ pub struct Fields {
     /// Sheet of the passage (workbooks) and its first row, 1-based.
     pub sheet: Field,
     pub sheet_row: Field,
+    /// Where a passage goes on to another page: `at:page` pairs (char
+    /// offset into the text), comma-separated; absent on one page.
+    pub page_breaks: Field,
     /// Readings (katakana) of the body's words, for queries typed in kana.
     pub text_rd: Field,
 }
@@ -102,6 +105,7 @@ pub fn build() -> (Schema, Fields) {
         page: b.add_u64_field("page", STORED),
         sheet: b.add_text_field("sheet", STORED),
         sheet_row: b.add_u64_field("sheet_row", STORED),
+        page_breaks: b.add_text_field("page_breaks", STORED),
         text_rd: b.add_text_field("text_rd", analyzed(READING, false)),
     };
     (b.build(), fields)
@@ -146,6 +150,7 @@ impl Fields {
             page: f("page")?,
             sheet: f("sheet")?,
             sheet_row: f("sheet_row")?,
+            page_breaks: f("page_breaks")?,
             text_rd: f("text_rd")?,
         })
     }

@@ -223,7 +223,13 @@ fn passage(
         own.push((fields.section_title_key, FieldValue::text(&key)));
     }
     match &section.place {
-        Some(Place::Page(page)) => own.push((fields.page, FieldValue::U64(u64::from(*page)))),
+        Some(Place::Page(page)) => {
+            own.push((fields.page, FieldValue::U64(u64::from(*page))));
+            if !section.page_breaks.is_empty() {
+                let breaks = crate::sections::encode_breaks(&section.page_breaks);
+                own.push((fields.page_breaks, FieldValue::text(&breaks)));
+            }
+        }
         Some(Place::Sheet { name, row }) => {
             own.push((fields.sheet, FieldValue::text(name)));
             own.push((fields.sheet_row, FieldValue::U64(u64::from(*row))));

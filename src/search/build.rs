@@ -29,6 +29,9 @@ pub enum Mode {
     Bigram,
     /// Any word of any chunk (OR), ranked by how many match.
     Any,
+    /// At least one group where written, as in `Strict` (the passages a
+    /// multi-word query lists after its strict matches).
+    Some,
 }
 
 impl Mode {
@@ -38,6 +41,7 @@ impl Mode {
             Mode::Words => Some("words"),
             Mode::Bigram => Some("bigram"),
             Mode::Any => Some("any"),
+            Mode::Some => Some("some"),
         }
     }
 }
@@ -211,19 +215,15 @@ impl Compiler<'_> {
     ) -> Option<Box<dyn Query>> {
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         for group in &plan.groups {
-            let alternatives: Vec<Box<dyn Query>> = group
-                .iter()
-                .filter_map(|chunk| self.chunk(chunk, mode, keep))
-                .collect();
-            if alternatives.is_empty() {
+            let Some(q) = self.group(group, mode, keep) else {
                 continue;
-            }
-            let occur = if mode == Mode::Any {
+            };
+            let occur = if matches!(mode, Mode::Any | Mode::Some) {
                 Occur::Should
             } else {
                 Occur::Must
             };
-            clauses.push((occur, should(alternatives)));
+            clauses.push((occur, q));
         }
         if clauses.is_empty() {
             return None;
@@ -237,6 +237,20 @@ impl Compiler<'_> {
         Some(boxed(BooleanQuery::new(clauses)))
     }
 
+    /// One group (its chunks are alternatives) at `mode`.
+    pub fn group(
+        &self,
+        group: &[Chunk],
+        mode: Mode,
+        keep: &dyn Fn(FormKind) -> bool,
+    ) -> Option<Box<dyn Query>> {
+        let alternatives: Vec<Box<dyn Query>> = group
+            .iter()
+            .filter_map(|chunk| self.chunk(chunk, mode, keep))
+            .collect();
+        (!alternatives.is_empty()).then(|| should(alternatives))
+    }
+
     /// One chunk at `mode`.
     pub fn chunk(
         &self,
@@ -246,7 +260,7 @@ impl Compiler<'_> {
     ) -> Option<Box<dyn Query>> {
         let typed = chunk.typed.as_str();
         match mode {
-            Mode::Strict => {}
+            Mode::Strict | Mode::Some => {}
             Mode::Words => return self.all_words(typed),
             Mode::Bigram => return self.bigram_share(typed),
             Mode::Any => return self.any(typed),

@@ -490,6 +490,7 @@ mod tests {
             text: text.to_string(),
             page: None,
             sheet: None,
+            page_breaks: Vec::new(),
         }
     }
 

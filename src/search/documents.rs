@@ -72,6 +72,25 @@ pub struct SectionOut {
     pub page: Option<u32>,
     /// Sheet (workbooks); `null` otherwise.
     pub sheet: Option<String>,
+    /// Where the text goes on to another page (PDF; char offsets).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub page_breaks: Vec<crate::sections::PageBreak>,
+}
+
+impl SectionOut {
+    /// A stored passage as the document view shows it.
+    pub fn from_doc(f: &crate::index::Fields, doc: &TantivyDocument) -> SectionOut {
+        SectionOut {
+            section_id: stored_str(doc, f.section_id).unwrap_or_default(),
+            title: stored_str(doc, f.section_title).unwrap_or_default(),
+            text: stored_str(doc, f.text).unwrap_or_default(),
+            page: stored_u32(doc, f.page),
+            sheet: stored_str(doc, f.sheet),
+            page_breaks: stored_str(doc, f.page_breaks)
+                .map(|s| crate::sections::decode_breaks(&s))
+                .unwrap_or_default(),
+        }
+    }
 }
 
 /// A document with its passages.
@@ -226,13 +245,7 @@ impl Engine {
         for (_, addr) in all {
             super::budget::check()?;
             let doc: TantivyDocument = searcher.doc(addr)?;
-            sections.push(SectionOut {
-                section_id: stored_str(&doc, f.section_id).unwrap_or_default(),
-                title: stored_str(&doc, f.section_title).unwrap_or_default(),
-                text: stored_str(&doc, f.text).unwrap_or_default(),
-                page: stored_u32(&doc, f.page),
-                sheet: stored_str(&doc, f.sheet),
-            });
+            sections.push(SectionOut::from_doc(f, &doc));
             if first.is_none() {
                 first = Some(doc);
             }

@@ -34,6 +34,7 @@ pub use filters::Filters;
 use crate::analysis::synonyms::Synonyms;
 use crate::error::{Error, QueryError, Result};
 use crate::index::{Fields, IndexHandle};
+use crate::sections::Section;
 use build::Compiler;
 use facets::SEARCH_FACETS;
 use plan::Planner;
@@ -131,8 +132,13 @@ pub struct Hit {
     pub doc_type: Option<String>,
     /// Source format of the document (`pdf`, `xlsx`, `txt` …).
     pub format: String,
-    /// First physical page of the passage (PDF), 1-based; `null` otherwise.
+    /// Physical page (PDF, 1-based) where the first marked match stands
+    /// (the passage's first page with `snippets=false` or when only a
+    /// title matched); `null` for formats without pages.
     pub page: Option<u32>,
+    /// First and last physical page the passage spans (PDF).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pages: Option<(u32, u32)>,
     /// Sheet of the passage (workbooks); `null` otherwise.
     pub sheet: Option<String>,
     pub score: f32,
@@ -149,10 +155,17 @@ pub struct Hit {
     pub via: Vec<snippets::MatchedVia>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,
+    /// Set on the hits listed after the strict ones: the typed chunks this
+    /// passage does not hold (it holds the others as written).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub missing: Option<Vec<String>>,
 }
 
-/// A page of results. `total`, `hits` and `facets` are strict matches:
-/// passages with every term (or its synonyms); looser matches never mix in.
+/// A page of results. `total` and `facets` count strict matches: passages
+/// with every term (or its equal forms). `hits` lists them first; when they
+/// end on this page, a query of several chunks goes on with the passages
+/// that hold some of its chunks as written (`missing` names the others),
+/// `some_total` of them, never counted in `total`.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct SearchResponse {
     /// Passages with every term; every facet value's count is the `total`
@@ -164,6 +177,9 @@ pub struct SearchResponse {
     pub escalated: Option<&'static str>,
     /// The same as `total` (kept for clients of the earlier API).
     pub strict_total: usize,
+    /// Passages holding some but not all chunks as written; they follow
+    /// the strict hits in `hits`, ranked by how many chunks they hold.
+    pub some_total: usize,
     /// The words searched for, after analysis (for highlighting).
     pub query_terms: Vec<String>,
     pub hits: Vec<Hit>,
@@ -194,6 +210,10 @@ pub struct Partial {
     pub mode: &'static str,
     pub hits: Vec<Hit>,
 }
+
+/// Candidates beyond the page that the some-chunks list reorders by how
+/// many chunks each holds.
+const SOME_REORDER: usize = 50;
 
 /// Below this many strict matches, looser ones are offered apart.
 pub const BACKFILL_BELOW: usize = 10;
@@ -228,6 +248,39 @@ pub(crate) fn stored_str(doc: &TantivyDocument, field: tantivy::schema::Field) -
 }
 
 /// Whether each of a few passages matches `query` (one scorer seek each).
+/// The page of a passage where its matches stand: the page holding the
+/// most distinct marked strings (a query's words together), the first
+/// such page on a tie; the passage's first page when nothing is marked.
+fn match_page(
+    text: &str,
+    marked: &[(usize, usize)],
+    first: Option<u32>,
+    breaks: &[crate::sections::PageBreak],
+) -> Option<u32> {
+    if breaks.is_empty() || marked.is_empty() {
+        return first;
+    }
+    let mut per_page: Vec<(Option<u32>, Vec<&str>)> = Vec::new();
+    let (mut chars, mut byte) = (0, 0);
+    for &(s, e) in marked {
+        chars += text[byte..s].chars().count();
+        byte = s;
+        let page = Section::page_at(first, breaks, chars);
+        let word = &text[s..e];
+        match per_page.iter_mut().find(|(p, _)| *p == page) {
+            Some((_, words)) if !words.contains(&word) => words.push(word),
+            Some(_) => {}
+            None => per_page.push((page, vec![word])),
+        }
+    }
+    // `max_by_key` keeps the last of equals: scan in reverse for the first.
+    per_page
+        .iter()
+        .rev()
+        .max_by_key(|(_, words)| words.len())
+        .and_then(|(p, _)| *p)
+}
+
 fn doc_matches<'a>(
     searcher: &Searcher,
     query: &dyn Query,
@@ -341,27 +394,30 @@ impl Engine {
         plan: &Plan,
         filters: &Filters,
         strict: &dyn Query,
+        listed: &[DocAddress],
         highlighter: Option<&Highlighter>,
         include_text: bool,
     ) -> Result<Option<Partial>> {
         // Fewer than a page: the strict matches are set aside by address
         // (a MustNot over phrase queries trips tantivy's phrase scorer).
-        let strict_docs = searcher.search(strict, &tantivy::collector::DocSetCollector)?;
+        let mut strict_docs = searcher.search(strict, &tantivy::collector::DocSetCollector)?;
+        // Passages already listed after the strict ones are not repeated.
+        strict_docs.extend(listed.iter().copied());
         // The first level with matches names the section; when it has fewer
         // than a page, the next levels fill it (each passage once, in level
         // order: a looser match never ranks above a closer one).
-        let mut listed: Vec<(f32, DocAddress)> = Vec::new();
+        let mut found: Vec<(f32, DocAddress)> = Vec::new();
         let mut first: Option<(Mode, usize)> = None;
         for mode in self.loose_modes(plan) {
             budget::check()?;
-            if listed.len() >= PARTIAL_LIMIT {
+            if found.len() >= PARTIAL_LIMIT {
                 break;
             }
             let Some(loose) = self.compiler().compile(plan, mode) else {
                 continue;
             };
             let loose = filters.apply(self.fields(), loose);
-            let want = PARTIAL_LIMIT + strict_docs.len() + listed.len();
+            let want = PARTIAL_LIMIT + strict_docs.len() + found.len();
             let (top, loose_total) = searcher.search(
                 loose.as_ref(),
                 &(TopDocs::with_limit(want).order_by_score(), Count),
@@ -369,8 +425,8 @@ impl Engine {
             let new: Vec<(f32, DocAddress)> = top
                 .into_iter()
                 .filter(|(_, addr)| !strict_docs.contains(addr))
-                .filter(|(_, addr)| !listed.iter().any(|(_, a)| a == addr))
-                .take(PARTIAL_LIMIT - listed.len())
+                .filter(|(_, addr)| !found.iter().any(|(_, a)| a == addr))
+                .take(PARTIAL_LIMIT - found.len())
                 .collect();
             if new.is_empty() {
                 continue;
@@ -385,10 +441,10 @@ impl Engine {
                 }
                 Some((m, total)) => first = Some((m, total + new.len())),
             }
-            listed.extend(new);
+            found.extend(new);
         }
         if let Some((mode, total)) = first {
-            let hits = listed
+            let hits = found
                 .into_iter()
                 .map(|(score, addr)| {
                     self.hit_with(searcher, addr, score, highlighter, include_text)
@@ -401,6 +457,107 @@ impl Engine {
             }));
         }
         Ok(None)
+    }
+
+    /// The plan of a lone unquoted phrase's parts, when the phrase itself
+    /// is found fewer than [`BACKFILL_BELOW`] times, with the phrase.
+    fn phrase_parts_plan(
+        &self,
+        searcher: &Searcher,
+        plan: &Plan,
+        req: &SearchRequest,
+        total: usize,
+    ) -> Option<(Plan, String)> {
+        let [group] = plan.groups.as_slice() else {
+            return None;
+        };
+        let [chunk] = group.as_slice() else {
+            return None;
+        };
+        if chunk.quoted || total >= BACKFILL_BELOW {
+            return None;
+        }
+        let parts = self.handle.analyzer.phrase_parts(&chunk.typed);
+        if parts.len() < 2 {
+            return None;
+        }
+        let parsed = query::ParsedQuery {
+            groups: parts.into_iter().map(|p| vec![query::Atom::Word(p)]).collect(),
+            excluded: plan.parsed.excluded.clone(),
+        };
+        Some((self.plan(searcher, &parsed, req.options), chunk.typed.clone()))
+    }
+
+    /// After the strict matches of a query of several chunks, the passages
+    /// that hold some of its chunks where written: most chunks first, then
+    /// by score. Returns `want` of them after `skip`, and how many there are.
+    #[allow(clippy::too_many_arguments)]
+    fn some_chunks(
+        &self,
+        searcher: &Searcher,
+        plan: &Plan,
+        req: &SearchRequest,
+        strict: &dyn Query,
+        skip: usize,
+        want: usize,
+        highlighter: Option<&Highlighter>,
+    ) -> Result<(Vec<Hit>, usize, Vec<DocAddress>)> {
+        if plan.groups.len() < 2 || !self.features.escalation || want == 0 {
+            return Ok((Vec::new(), 0, Vec::new()));
+        }
+        let compiler = self.compiler();
+        let Some(some) = compiler.compile(plan, Mode::Some) else {
+            return Ok((Vec::new(), 0, Vec::new()));
+        };
+        let some = req.filters.apply(self.fields(), some);
+        // Fewer strict matches than the page's end: a bounded set.
+        let strict_docs = searcher.search(strict, &tantivy::collector::DocSetCollector)?;
+        // Candidates by score, then reordered by how many chunks each holds
+        // (a bounded window: enough to fill the page after reordering).
+        let window = strict_docs.len() + skip + want + SOME_REORDER;
+        let (top, count) = searcher.search(
+            some.as_ref(),
+            &(TopDocs::with_limit(window).order_by_score(), Count),
+        )?;
+        budget::check()?;
+        let candidates: Vec<(f32, DocAddress)> = top
+            .into_iter()
+            .filter(|(_, addr)| !strict_docs.contains(addr))
+            .collect();
+        let mut held = vec![Vec::<bool>::new(); candidates.len()];
+        for group in &plan.groups {
+            let q = compiler
+                .group(group, Mode::Strict, &|_| true)
+                .map(|q| req.filters.apply(self.fields(), q));
+            let matches = match q {
+                Some(q) => doc_matches(searcher, q.as_ref(), candidates.iter().map(|(_, a)| a))?,
+                None => vec![false; candidates.len()],
+            };
+            for (h, m) in held.iter_mut().zip(matches) {
+                h.push(m);
+            }
+        }
+        let mut order: Vec<usize> = (0..candidates.len()).collect();
+        order.sort_by_key(|&i| std::cmp::Reverse(held[i].iter().filter(|&&m| m).count()));
+        let listed: Vec<usize> = order.into_iter().skip(skip).take(want).collect();
+        let addrs = listed.iter().map(|&i| candidates[i].1).collect();
+        let hits = listed
+            .into_iter()
+            .map(|i| {
+                let (score, addr) = candidates[i];
+                let mut hit = self.hit_with(searcher, addr, score, highlighter, req.include_text)?;
+                let missing = plan
+                    .groups
+                    .iter()
+                    .zip(&held[i])
+                    .filter(|(_, m)| !**m)
+                    .filter_map(|(g, _)| g.first().map(|c| c.typed.clone()))
+                    .collect();
+                hit.missing = Some(missing);
+                Ok(hit)
+            })
+            .collect::<Result<Vec<_>>>()?;
+        Ok((hits, count.saturating_sub(strict_docs.len()), addrs))
     }
 
     /// The highlighter of a plan: the words of what was typed, and the
@@ -466,12 +623,36 @@ impl Engine {
                 Ok(hit)
             })
             .collect::<Result<Vec<_>>>()?;
+        let mut hits = hits;
+        let mut some_total = 0;
+        let mut listed_some = Vec::new();
+        if total < req.offset + req.limit && req.partial {
+            let skip = req.offset.saturating_sub(total);
+            let want = req.limit - hits.len();
+            // A lone phrase found less than a page's worth goes on with
+            // the passages that hold its parts (防災・減災対策 … 重要度).
+            let parts = self.phrase_parts_plan(searcher, plan, req, total);
+            let some_plan = parts.as_ref().map_or(plan, |(p, _)| p);
+            let (mut some, n, addrs) =
+                self.some_chunks(searcher, some_plan, req, strict.as_ref(), skip, want, marks)?;
+            if let Some((_, phrase)) = &parts {
+                for hit in &mut some {
+                    if hit.missing.as_ref().is_some_and(|m| m.is_empty()) {
+                        hit.missing = Some(vec![phrase.clone()]);
+                    }
+                }
+            }
+            hits.extend(some);
+            some_total = n;
+            listed_some = addrs;
+        }
         let partial = if total < BACKFILL_BELOW && req.offset == 0 && req.partial {
             self.partial(
                 searcher,
                 plan,
                 &req.filters,
                 strict.as_ref(),
+                &listed_some,
                 marks,
                 req.include_text,
             )?
@@ -499,6 +680,7 @@ impl Engine {
             took_ms: started.elapsed().as_secs_f64() * 1000.0,
             escalated: partial.as_ref().map(|p| p.mode),
             strict_total: total,
+            some_total,
             query_terms,
             hits,
             facets,
@@ -676,16 +858,20 @@ impl Engine {
         let text = || stored_str(&doc, f.text).unwrap_or_default();
         let section_title = stored_str(&doc, f.section_title).unwrap_or_default();
         let title = stored_str(&doc, f.title).unwrap_or_default();
-        let (snippet, via) = match highlighter {
+        let first_page = stored_u32(&doc, f.page);
+        let breaks = stored_str(&doc, f.page_breaks)
+            .map(|s| crate::sections::decode_breaks(&s))
+            .unwrap_or_default();
+        let (snippet, via, page) = match highlighter {
             Some(h) => {
                 let text = text();
-                (
-                    Some(h.hit_snippet(&[&section_title, &title], &text)),
-                    h.via(&[&section_title, &text]),
-                )
+                let (snippet, marked) = h.hit_snippet_at(&[&section_title, &title], &text);
+                let page = match_page(&text, &marked, first_page, &breaks);
+                (Some(snippet), h.via(&[&section_title, &text]), page)
             }
-            None => (None, Vec::new()),
+            None => (None, Vec::new(), first_page),
         };
+        let last_page = breaks.last().map(|b| b.page).or(first_page);
         Ok(Hit {
             doc_id: stored_str(&doc, f.doc_id).unwrap_or_default(),
             file: stored_str(&doc, f.file).unwrap_or_default(),
@@ -699,13 +885,15 @@ impl Engine {
             department: stored_str(&doc, f.department),
             doc_type: stored_str(&doc, f.doc_type),
             format: stored_str(&doc, f.format).unwrap_or_default(),
-            page: stored_u32(&doc, f.page),
+            page,
+            pages: first_page.zip(last_page),
             sheet: stored_str(&doc, f.sheet),
             score,
             via_reading: false,
             snippet,
             via,
             text: include_text.then(text),
+            missing: None,
         })
     }
 }

@@ -306,10 +306,20 @@ impl Highlighter {
     /// only its title — the marked title followed by the start of the
     /// text, so that every hit shows why it is there.
     pub fn hit_snippet(&self, titles: &[&str], text: &str) -> String {
+        self.hit_snippet_at(titles, text).0
+    }
+
+    /// [`Highlighter::hit_snippet`], and the byte ranges of `text` it
+    /// marked (empty when only a title matched).
+    pub fn hit_snippet_at(&self, titles: &[&str], text: &str) -> (String, Vec<(usize, usize)>) {
         let ranges = self.ranges(text);
         if !ranges.is_empty() {
-            return render(text, &ranges, FRAGMENT_CHARS, MAX_FRAGMENTS);
+            return (render(text, &ranges, FRAGMENT_CHARS, MAX_FRAGMENTS), ranges);
         }
+        (self.title_snippet(titles, text), ranges)
+    }
+
+    fn title_snippet(&self, titles: &[&str], text: &str) -> String {
         for title in titles {
             let in_title = self.ranges(title);
             if !in_title.is_empty() {
@@ -320,7 +330,7 @@ impl Highlighter {
                 return out;
             }
         }
-        render(text, &ranges, FRAGMENT_CHARS, MAX_FRAGMENTS)
+        render(text, &[], FRAGMENT_CHARS, MAX_FRAGMENTS)
     }
 
     /// Typed terms that `texts` contain only in another form.

@@ -45,12 +45,50 @@ pub struct Section {
     /// Where the passage starts in the original file (PDF page, sheet);
     /// `None` for formats without pages.
     pub place: Option<Place>,
+    /// Where the text goes on to another page (PDF): char offsets into
+    /// `text`, in order; empty when the passage stands on one page.
+    pub page_breaks: Vec<PageBreak>,
+}
+
+/// From char `at` of a passage's text on, the text is on `page`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
+pub struct PageBreak {
+    pub at: u32,
+    pub page: u32,
+}
+
+/// Page breaks as stored: `at:page` pairs, comma-separated.
+pub fn encode_breaks(breaks: &[PageBreak]) -> String {
+    let pairs: Vec<String> = breaks.iter().map(|b| format!("{}:{}", b.at, b.page)).collect();
+    pairs.join(",")
+}
+
+/// The stored form back; malformed pairs are skipped.
+pub fn decode_breaks(s: &str) -> Vec<PageBreak> {
+    s.split(',')
+        .filter_map(|pair| {
+            let (at, page) = pair.split_once(':')?;
+            Some(PageBreak {
+                at: at.parse().ok()?,
+                page: page.parse().ok()?,
+            })
+        })
+        .collect()
+}
+
+impl Section {
+    /// The page of the char at `at` (the passage's first page before any
+    /// break).
+    pub fn page_at(first: Option<u32>, breaks: &[PageBreak], at: usize) -> Option<u32> {
+        let k = breaks.partition_point(|b| b.at as usize <= at);
+        k.checked_sub(1).map(|k| breaks[k].page).or(first)
+    }
 }
 
 /// Splits the blocks of one document. Never returns an empty list for a
 /// document with text.
 pub fn split(blocks: &[Block]) -> Vec<Section> {
-    split_at(blocks).into_iter().map(|(s, _)| s).collect()
+    split_at(blocks).into_iter().map(|(s, _, _)| s).collect()
 }
 
 /// Splits an extracted file, each section with the place (page, sheet) of
@@ -58,15 +96,31 @@ pub fn split(blocks: &[Block]) -> Vec<Section> {
 pub fn split_extracted(extracted: &Extracted) -> Vec<Section> {
     split_at(&extracted.blocks)
         .into_iter()
-        .map(|(mut s, at)| {
+        .map(|(mut s, at, starts)| {
             s.place = extracted.place_of(at).cloned();
+            let mut page = match s.place {
+                Some(Place::Page(p)) => p,
+                _ => return s,
+            };
+            for (offset, block) in starts {
+                if let Some(&Place::Page(p)) = extracted.place_of(block)
+                    && p != page
+                {
+                    page = p;
+                    s.page_breaks.push(PageBreak {
+                        at: offset as u32,
+                        page: p,
+                    });
+                }
+            }
             s
         })
         .collect()
 }
 
-/// Sections and the index of the block each starts at.
-fn split_at(blocks: &[Block]) -> Vec<(Section, usize)> {
+/// Sections, the index of the block each starts at, and where each of
+/// its lines starts in its text (char offset, block).
+fn split_at(blocks: &[Block]) -> Vec<(Section, usize, Vec<(usize, usize)>)> {
     let items = classify::items(blocks);
     let mut drafts = Vec::new();
     segment(&items, None, &mut drafts);
@@ -149,10 +203,10 @@ impl Draft {
         window::size(&self.before) + window::size(&self.units)
     }
 
-    fn finish(mut self) -> Option<(Section, usize)> {
+    fn finish(mut self) -> Option<(Section, usize, Vec<(usize, usize)>)> {
         let at = self.before.first().map_or(self.at, |u| u.at.min(self.at));
         self.before.append(&mut self.units);
-        let mut text = window::render(&self.before);
+        let (mut text, starts) = window::render(&self.before);
         if text.is_empty() {
             // A document that is a lone heading: its heading is its text.
             text = self.head_line.unwrap_or_else(|| self.title.clone());
@@ -166,8 +220,10 @@ impl Draft {
                 title,
                 text,
                 place: None,
+                page_breaks: Vec::new(),
             },
             at,
+            starts,
         ))
     }
 }

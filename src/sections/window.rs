@@ -68,15 +68,22 @@ pub(super) fn size(units: &[Unit]) -> usize {
 }
 
 /// Joins units into readable text.
-pub(super) fn render(units: &[Unit]) -> String {
+/// Also returns, for each unit, the char offset its text starts at in the
+/// result with the block it came from (where pages break).
+pub(super) fn render(units: &[Unit]) -> (String, Vec<(usize, usize)>) {
     let mut out = String::new();
+    let mut chars = 0;
+    let mut starts = Vec::with_capacity(units.len());
     for u in units {
         if !out.is_empty() && !u.joined {
             out.push('\n');
+            chars += 1;
         }
+        starts.push((chars, u.at));
         out.push_str(&u.text);
+        chars += u.text.chars().count();
     }
-    out
+    (out, starts)
 }
 
 /// Cuts units longer than `LONG_PARA` at sentence ends into pieces of at

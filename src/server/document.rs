@@ -16,7 +16,7 @@ use tantivy::{DocAddress, Searcher, TantivyDocument, Term};
 
 use crate::error::{Error, Result};
 use crate::search::documents::{DocumentSummary, SectionOut, valid_doc_id};
-use crate::search::{Engine, stored_str, stored_u32};
+use crate::search::Engine;
 
 /// The response's shape, for the OpenAPI document (the body is streamed).
 #[derive(Serialize, utoipa::ToSchema)]
@@ -94,13 +94,7 @@ impl Serialize for Sections<'_> {
         let mut seq = s.serialize_seq(Some(self.head.page.len()))?;
         for addr in &self.head.page {
             let doc: TantivyDocument = self.head.searcher.doc(*addr).map_err(S::Error::custom)?;
-            seq.serialize_element(&SectionOut {
-                section_id: stored_str(&doc, f.section_id).unwrap_or_default(),
-                title: stored_str(&doc, f.section_title).unwrap_or_default(),
-                text: stored_str(&doc, f.text).unwrap_or_default(),
-                page: stored_u32(&doc, f.page),
-                sheet: stored_str(&doc, f.sheet),
-            })?;
+            seq.serialize_element(&SectionOut::from_doc(f, &doc))?;
         }
         seq.end()
     }

@@ -104,11 +104,30 @@ export function safeSnippet(html) {
 }
 
 /** `text` with <mark> around the server's ranges (UTF-16 offsets), from text nodes. */
-export function markedText(text, ranges) {
+export function markedText(text, ranges, breaks, breakEl) {
   const frag = document.createDocumentFragment();
+  // Page breaks inside the text (char offsets, ascending): `breakEl(page)`
+  // is put where each falls, splitting a segment if need be.
+  const cuts = Array.isArray(breaks) && breakEl ? breaks.filter((b) => b && Number.isInteger(b.at)) : [];
+  let at = 0;
+  let k = 0;
   for (const seg of segments(text, ranges)) {
-    if (seg.mark) frag.appendChild(h('mark', null, seg.text));
-    else if (seg.text) frag.appendChild(document.createTextNode(seg.text));
+    let rest = seg.text;
+    while (k < cuts.length && cuts[k].at < at + rest.length) {
+      const cut = Math.max(0, cuts[k].at - at);
+      if (cut > 0) appendSeg(frag, rest.slice(0, cut), seg.mark);
+      frag.appendChild(breakEl(cuts[k].page));
+      at += cut;
+      rest = rest.slice(cut);
+      k += 1;
+    }
+    appendSeg(frag, rest, seg.mark);
+    at += rest.length;
   }
   return frag;
+}
+
+function appendSeg(frag, text, mark) {
+  if (mark && text) frag.appendChild(h('mark', null, text));
+  else if (text) frag.appendChild(document.createTextNode(text));
 }

@@ -151,19 +151,22 @@ export function DocumentView() {
     const sectionEls = sections.flatMap((sec, i) => {
       // A page boundary is marked where a passage starts on a new page.
       let pageMark = null;
+      const breaks = Array.isArray(sec.page_breaks) ? sec.page_breaks : [];
       if (present(sec.page) && sec.page !== lastPage) {
-        lastPage = sec.page;
         pageMark = h('p', { class: 'page-mark', 'data-testid': 'page-mark' },
           h('a', { href: originalUrl(doc.doc_id || '', sec.page), target: '_blank', rel: 'noopener' }, `p. ${sec.page}`));
       } else if (present(sec.sheet) && sec.sheet !== lastPage) {
         lastPage = sec.sheet;
         pageMark = h('p', { class: 'page-mark', 'data-testid': 'page-mark' }, `シート「${sec.sheet}」`);
       }
+      // The next passage continues on the page this one ends on.
+      if (present(sec.page)) lastPage = breaks.length ? breaks[breaks.length - 1].page : sec.page;
       const sid = present(sec.section_id) ? String(sec.section_id) : `section-${i + 1}`;
       const headingId = uid('sec-h');
       const secTitle = present(sec.title) ? String(sec.title) : `セクション ${i + 1}`;
       const m = marksOf(sec, i);
-      const frag = markedText(sec.text, m.text);
+      const frag = markedText(sec.text, m.text, sec.page_breaks, (page) =>
+        h('a', { class: 'page-break', 'data-testid': 'page-break', href: originalUrl(doc.doc_id || '', page), target: '_blank', rel: 'noopener', title: `ここから ${page} ページ` }, `p. ${page}`));
       const count = frag.querySelectorAll('mark').length;
       totalMarks += count;
       const { button, panel } = similarToggle(sec.section_id, '類似の取り組み(他市)');

@@ -17,6 +17,7 @@ import {
 const PAGE_SIZE = 10;
 /** Documents fetched at once when only filters are given (the API's maximum). */
 const DOC_LIMIT = 1000;
+const MAX_WINDOW = 10000;
 /** Facets where several values can be ticked at once. */
 const MULTI_FACETS = ['city', 'department'];
 const FACET_VISIBLE = 8;
@@ -376,13 +377,16 @@ export function SearchView() {
 
   function hitCard(hit) {
     const { button, panel } = similarToggle(hit.section_id, '他市の類似の取り組み');
-    return h('li', { class: 'hit', 'data-testid': 'hit' },
+    const missing = Array.isArray(hit.missing) && hit.missing.length ? hit.missing : null;
+    return h('li', { class: 'hit', 'data-testid': missing ? 'some-hit' : 'hit' },
       h('article', { class: 'hit__body' },
         h('h3', { class: 'hit__title' },
           h('a', { href: docUrl(hit.doc_id, st.q, hit.section_id), 'data-testid': 'hit-title' }, hitTitleText(hit))),
         hitChips(hit),
         viaNote(hit),
         snippetEl(hit),
+        missing ? h('p', { class: 'hit__missing', 'data-testid': 'missing' }, '含まない語：',
+          missing.map((w, i) => [i ? '、' : '', h('s', null, String(w))])) : null,
         hit.via_reading ? h('p', { class: 'muted hit__via-reading', 'data-testid': 'via-reading' }, '読みが一致（表記は異なります）') : null,
         h('div', { class: 'hit__foot' },
           docSourceLine(hit),
@@ -395,7 +399,8 @@ export function SearchView() {
   }
 
   function pagination(total) {
-    const pages = Math.max(1, Math.ceil(total / PAGE_SIZE));
+    // The server pages through the first MAX_WINDOW results only.
+    const pages = Math.max(1, Math.ceil(Math.min(total, MAX_WINDOW) / PAGE_SIZE));
     if (pages <= 1) return null;
     const cur = Math.min(st.page, pages);
     const link = (p, label, cls, extra) => h('a', { class: cls, href: searchUrl({ ...st, page: p }), ...extra }, label);
@@ -455,6 +460,10 @@ export function SearchView() {
       kids.push(h('p', { class: 'notice notice--plain', 'data-testid': 'did-you-mean' }, 'もしかして：',
         h('a', { href: searchUrl({ ...st, q: String(data.did_you_mean), page: 1 }) }, String(data.did_you_mean))));
     }
+    // Hits after the strict ones hold only some of the chunks (`missing`).
+    const strictHits = hits.filter((x) => !(Array.isArray(x.missing) && x.missing.length));
+    const someHits = hits.filter((x) => Array.isArray(x.missing) && x.missing.length);
+    const someTotal = Number(data.some_total) || 0;
     if (!hits.length) {
       if (total > 0) {
         kids.push(h('div', { class: 'empty' }, h('h2', { class: 'empty__title' }, 'このページには結果がありません'),
@@ -464,8 +473,16 @@ export function SearchView() {
       }
     } else {
       const start = (st.page - 1) * PAGE_SIZE;
-      kids.push(h('ol', { class: 'hits', start: String(start + 1), 'aria-label': '検索結果一覧' }, hits.map(hitCard)));
-      kids.push(pagination(total));
+      if (strictHits.length) {
+        kids.push(h('ol', { class: 'hits', start: String(start + 1), 'aria-label': '検索結果一覧' }, strictHits.map(hitCard)));
+      }
+      if (someHits.length) {
+        kids.push(h('h3', { class: 'some-head', 'data-testid': 'some-head' },
+          total ? `すべての語を含む結果は以上の${fmt(total)}件です。` : 'すべての語を含む結果はありません。',
+          `一部の語を含む結果（${fmt(someTotal)}件、件数には含めていません）`));
+        kids.push(h('ol', { class: 'hits hits--some', start: String(Math.max(1, start + strictHits.length - total + 1)), 'aria-label': '一部の語を含む結果' }, someHits.map(hitCard)));
+      }
+      kids.push(pagination(total + someTotal));
       kids.push(figuresPanel(null, { q: st.q, ...filterParams(st), ...expansionParams(st) }));
     }
     if (partial) kids.push(partialSection(partial));
