@@ -71,16 +71,18 @@ fn an_unspaced_query_counts_where_it_is_written_and_lists_its_scattered_words_ap
     let e = sample();
     // 「待機児童解消」 is not written anywhere; its words are, apart: a partial
     // match, listed apart and never counted (#22).
-    for (q, title) in [
-        ("待機児童解消", "待機児童対策"),
-        ("避難所の停電対策", "避難所の環境整備"),
-    ] {
-        let r = search(&e, q);
-        assert_eq!(r.total, 0, "{q}");
-        let partial = r.partial.expect("partial matches");
-        assert_eq!(partial.mode, "words", "{q}");
-        assert_eq!(partial.hits[0].section_title, title, "{q}");
-    }
+    let r = search(&e, "待機児童解消");
+    assert_eq!(r.total, 0);
+    assert!(r.hits.is_empty(), "a compound never lists its parts as hits");
+    let partial = r.partial.expect("partial matches");
+    assert_eq!(partial.mode, "words");
+    assert_eq!(partial.hits[0].section_title, "待機児童対策");
+    // A phrase joined by a particle goes on with the passages holding its
+    // parts as written, not counted, the phrase named as missing.
+    let r = search(&e, "避難所の停電対策");
+    assert_eq!(r.total, 0);
+    assert_eq!(r.hits[0].section_title, "避難所の環境整備");
+    assert_eq!(r.hits[0].missing.as_deref(), Some(&["避難所の停電対策".to_string()][..]));
     // Where it is written, it counts.
     let r = search(&e, "待機児童");
     assert!(r.total >= 1);
@@ -107,15 +109,29 @@ fn full_width_and_case_fold() {
 fn partial_matches_come_apart_when_no_passage_has_every_word() {
     let e = sample();
     let r = search(&e, "女性 消防隊員 募集");
-    assert_eq!((r.total, r.strict_total, r.hits.len()), (0, 0, 0));
-    let partial = r.partial.expect("partial matches");
-    assert_eq!(r.escalated, Some(partial.mode));
-    assert!(partial.total >= 1);
-    assert_eq!(partial.hits[0].section_title, "消防団の強化");
+    assert_eq!((r.total, r.strict_total), (0, 0));
+    // The hits are passages holding some of the chunks, each naming the
+    // chunks it lacks; none is counted.
+    assert!(r.some_total >= 1 && !r.hits.is_empty());
+    for h in &r.hits {
+        let missing = h
+            .missing
+            .as_ref()
+            .expect("a some-chunks hit names what it lacks");
+        assert!(!missing.is_empty() && missing.len() < 3, "{missing:?}");
+    }
+    assert_eq!(r.hits[0].section_title, "消防団の強化");
+    assert_eq!(r.escalated, r.partial.as_ref().map(|p| p.mode));
     // One term never falls back to any of its words.
     let r = search(&e, "女性消防隊員の募集");
     assert_eq!(r.total, 0);
     assert!(r.partial.is_none(), "{:?}", r.partial);
+    // A phrase found nowhere goes on with the passages holding its parts
+    // as written (女性消防隊員, 募集), the phrase named as missing.
+    for h in &r.hits {
+        let missing = h.missing.as_ref().expect("not counted");
+        assert!(!missing.is_empty(), "{missing:?}");
+    }
     // A quoted phrase that does not occur is not loosened.
     let r = search(&e, "\"女性消防隊員の募集\"");
     assert_eq!(r.total, 0);
@@ -254,8 +270,20 @@ fn few_strict_matches_are_followed_by_looser_ones() {
     assert_eq!(r.hits[0].section_title, "消防団の強化");
     let mut req = SearchRequest::new("待機児童 保育所");
     let r = e.search(&req).unwrap();
-    assert_eq!((r.total, r.strict_total, r.hits.len()), (1, 1, 1));
+    assert_eq!((r.total, r.strict_total), (1, 1));
     assert_eq!(r.hits[0].section_title, "待機児童対策");
+    assert!(r.hits[0].missing.is_none());
+    // After the strict hit: passages with one of the two words, never the
+    // strict one again, each saying which word it lacks.
+    assert_eq!(r.hits.len(), 1 + r.some_total.min(9));
+    for h in &r.hits[1..] {
+        assert_ne!(h.section_id, r.hits[0].section_id);
+        let missing = h.missing.as_ref().expect("some-chunks hit");
+        assert!(
+            missing == &["待機児童"] || missing == &["保育所"],
+            "{missing:?}"
+        );
+    }
     let partial = r.partial.expect("looser matches offered apart");
     assert!(partial.total >= 1);
     assert!(
@@ -268,7 +296,8 @@ fn few_strict_matches_are_followed_by_looser_ones() {
     // Every sort order counts the same strict matches.
     req.sort = Sort::YearDesc;
     let r = e.search(&req).unwrap();
-    assert_eq!((r.total, r.hits.len()), (1, 1));
+    assert_eq!(r.total, 1);
+    assert!(r.hits[0].missing.is_none() && r.hits[1..].iter().all(|h| h.missing.is_some()));
 }
 
 #[test]

@@ -482,10 +482,16 @@ impl Engine {
             return None;
         }
         let parsed = query::ParsedQuery {
-            groups: parts.into_iter().map(|p| vec![query::Atom::Word(p)]).collect(),
+            groups: parts
+                .into_iter()
+                .map(|p| vec![query::Atom::Word(p)])
+                .collect(),
             excluded: plan.parsed.excluded.clone(),
         };
-        Some((self.plan(searcher, &parsed, req.options), chunk.typed.clone()))
+        Some((
+            self.plan(searcher, &parsed, req.options),
+            chunk.typed.clone(),
+        ))
     }
 
     /// After the strict matches of a query of several chunks, the passages
@@ -545,7 +551,8 @@ impl Engine {
             .into_iter()
             .map(|i| {
                 let (score, addr) = candidates[i];
-                let mut hit = self.hit_with(searcher, addr, score, highlighter, req.include_text)?;
+                let mut hit =
+                    self.hit_with(searcher, addr, score, highlighter, req.include_text)?;
                 let missing = plan
                     .groups
                     .iter()

@@ -59,7 +59,10 @@ pub struct PageBreak {
 
 /// Page breaks as stored: `at:page` pairs, comma-separated.
 pub fn encode_breaks(breaks: &[PageBreak]) -> String {
-    let pairs: Vec<String> = breaks.iter().map(|b| format!("{}:{}", b.at, b.page)).collect();
+    let pairs: Vec<String> = breaks
+        .iter()
+        .map(|b| format!("{}:{}", b.at, b.page))
+        .collect();
     pairs.join(",")
 }
 

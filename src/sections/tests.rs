@@ -608,3 +608,69 @@ fn lead_lines_of_a_web_page_name_its_sections() {
     assert!(s[0].text.contains("人口減少が進む中でも"));
     assert!(s[1].text.contains("第一に") && s[1].text.contains("第二に"));
 }
+
+#[test]
+fn a_passage_knows_where_its_text_goes_on_to_another_page() {
+    use crate::archive::{Extracted, Place, PlaceMark};
+    // One heading, a paragraph on page 3 and two on page 4, then page 5.
+    let blocks = vec![
+        h("第2章 架空市の子育て支援"),
+        p("架空市は待機児童の解消に取り組みます。"),
+        p("保育士の確保のため、宿舎借り上げを補助します。"),
+        p("病児保育の定員を増やします。"),
+        p("放課後児童クラブを全校区に広げます。"),
+    ];
+    let extracted = Extracted {
+        blocks,
+        places: vec![
+            PlaceMark {
+                first_block: 0,
+                place: Place::Page(3),
+            },
+            PlaceMark {
+                first_block: 2,
+                place: Place::Page(4),
+            },
+            PlaceMark {
+                first_block: 4,
+                place: Place::Page(5),
+            },
+        ],
+        doc_title: None,
+        declared: Default::default(),
+        pages: Some(5),
+        encoding: "UTF-8",
+        content_hash: String::new(),
+    };
+    let sections = super::split_extracted(&extracted);
+    assert_eq!(sections.len(), 1, "{sections:?}");
+    let s = &sections[0];
+    assert_eq!(s.place, Some(Place::Page(3)));
+    let pages: Vec<u32> = s.page_breaks.iter().map(|b| b.page).collect();
+    assert_eq!(pages, [4, 5]);
+    // Each break stands where that page's first line starts.
+    let chars: Vec<char> = s.text.chars().collect();
+    let at = |b: usize| {
+        chars[s.page_breaks[b].at as usize..]
+            .iter()
+            .collect::<String>()
+    };
+    assert!(at(0).starts_with("保育士の確保"), "{}", at(0));
+    assert!(at(1).starts_with("放課後児童クラブ"), "{}", at(1));
+    let offset_of = |needle: &str| s.text[..s.text.find(needle).unwrap()].chars().count();
+    assert_eq!(
+        Section::page_at(Some(3), &s.page_breaks, offset_of("待機児童")),
+        Some(3)
+    );
+    assert_eq!(
+        Section::page_at(Some(3), &s.page_breaks, offset_of("病児保育")),
+        Some(4)
+    );
+    assert_eq!(
+        Section::page_at(Some(3), &s.page_breaks, offset_of("全校区")),
+        Some(5)
+    );
+    // Stored and read back unchanged.
+    let stored = super::encode_breaks(&s.page_breaks);
+    assert_eq!(super::decode_breaks(&stored), s.page_breaks);
+}

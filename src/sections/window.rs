@@ -282,7 +282,7 @@ mod tests {
                 .all(|u| u.len() <= WIN_MAX && u.text.ends_with('。'))
         );
         assert!(out[1..].iter().all(|u| u.joined));
-        assert_eq!(render(&out), text);
+        assert_eq!(render(&out).0, text);
     }
 
     #[test]
@@ -297,7 +297,7 @@ mod tests {
         let out = explode(vec![Unit::line(&text, 0)]);
         assert!(started.elapsed() < std::time::Duration::from_secs(10));
         assert!(out.iter().all(|u| u.len() <= WIN_MAX));
-        assert_eq!(render(&out), text);
+        assert_eq!(render(&out).0, text);
     }
 
     #[test]

@@ -15,8 +15,8 @@ use tantivy::schema::IndexRecordOption;
 use tantivy::{DocAddress, Searcher, TantivyDocument, Term};
 
 use crate::error::{Error, Result};
-use crate::search::documents::{DocumentSummary, SectionOut, valid_doc_id};
 use crate::search::Engine;
+use crate::search::documents::{DocumentSummary, SectionOut, valid_doc_id};
 
 /// The response's shape, for the OpenAPI document (the body is streamed).
 #[derive(Serialize, utoipa::ToSchema)]

@@ -73,6 +73,7 @@ pub fn doc(
                 title: normalize_inline(t),
                 text: normalize(x),
                 place: None,
+                page_breaks: Vec::new(),
             })
             .collect(),
         format: plansearch::archive::Format::Text,
