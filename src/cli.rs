@@ -480,7 +480,15 @@ fn print_results(resp: &crate::search::SearchResponse) {
         "{} passages with every word ({:.1} ms)",
         resp.total, resp.took_ms
     );
-    print_hits(&resp.hits);
+    let strict = resp.hits.iter().take_while(|h| h.missing.is_none()).count();
+    print_hits(&resp.hits[..strict]);
+    if strict < resp.hits.len() {
+        println!(
+            "\n{} passages with some of the words as written, not counted above:",
+            resp.some_total
+        );
+        print_hits(&resp.hits[strict..]);
+    }
     if let Some(p) = &resp.partial {
         println!(
             "\n{} more passages with only part of the query ({}), not counted above:",
@@ -508,6 +516,9 @@ fn print_hits(hits: &[crate::search::Hit]) {
             h.section_title
         );
         println!("     {plain}");
+        if let Some(missing) = h.missing.as_ref().filter(|m| !m.is_empty()) {
+            println!("     missing: {}", missing.join(", "));
+        }
         let page = h.page.map(|p| format!(" p. {p}")).unwrap_or_default();
         println!("     {}{page} [{}]", h.file, h.section_id);
     }

@@ -455,21 +455,48 @@ fn step_trend(c: &Ctx) {
     c.shot_full("08-trend-full");
 }
 
-/// Partial matches are a collapsed section of their own, never counted.
+/// A query of several words lists its strict matches (the count), then
+/// the passages holding some of the words, each naming the words it lacks;
+/// a compound's scattered parts are a collapsed section of their own.
 fn step_partial(c: &Ctx) {
-    // A few passages have both terms; passages with one of them come apart.
     let q = "待機児童 保育";
     let api = c.api(&format!("/api/search?q={}", common::enc(q)));
     let strict = api["total"].as_u64().unwrap();
-    let partial = api["partial"]["total"].as_u64().expect("partial matches");
-    assert!(strict > 0 && strict < 10 && partial > 0, "{api}");
+    let some = api["some_total"].as_u64().unwrap();
+    assert!(strict > 0 && strict < 10 && some > 0, "{api}");
     c.d.goto(&c.url(&format!("/?q={}", common::enc(q))));
     let shown = c.wait_results("a search with few strict matches", |_| true);
     assert_eq!(shown, strict, "the count is the strict matches only");
+    assert_eq!(c.count("[data-testid=hit]") as u64, strict);
+    let head = c.d.wait_el("[data-testid=some-head]").text();
+    assert!(head.contains(&format!("以上の{strict}件")), "{head}");
+    let some_shown = c.count("[data-testid=some-hit]");
+    assert!(some_shown > 0 && some_shown as u64 <= some);
     assert_eq!(
-        c.count("ol.hits:not(.hits--partial) > [data-testid=hit]") as u64,
-        strict
+        c.count("[data-testid=missing]"),
+        some_shown,
+        "each says what it lacks"
     );
+    c.shot("09-some-words");
+
+    // No passage has both: 0件, and the passages with one of them follow.
+    let q = "待機児童 防災";
+    c.d.goto(&c.url(&format!("/?q={}", common::enc(q))));
+    assert_eq!(
+        c.wait_results("a search without strict matches", |_| true),
+        0
+    );
+    let head = c.d.wait_el("[data-testid=some-head]").text();
+    assert!(head.contains("すべての語を含む結果はありません"), "{head}");
+    assert!(c.count("[data-testid=some-hit]") > 0);
+
+    // A compound written nowhere: its scattered words come apart, collapsed.
+    let q = "待機児童解消";
+    let api = c.api(&format!("/api/search?q={}", common::enc(q)));
+    let partial = api["partial"]["total"].as_u64().expect("partial matches");
+    c.d.goto(&c.url(&format!("/?q={}", common::enc(q))));
+    assert_eq!(c.wait_results("a compound written nowhere", |_| true), 0);
+    c.d.wait_el("[data-testid=empty]");
     let summary = c.d.wait_el("[data-testid=partial-summary]").text();
     assert!(
         summary.starts_with(&format!("一部の語に一致する結果（{partial}件）")),
@@ -489,16 +516,6 @@ fn step_partial(c: &Ctx) {
         json!([]),
     );
     c.shot("10-partial-open");
-
-    // No passage has both: 0件, and the partial section still offers them.
-    let q = "待機児童 防災";
-    c.d.goto(&c.url(&format!("/?q={}", common::enc(q))));
-    assert_eq!(
-        c.wait_results("a search without strict matches", |_| true),
-        0
-    );
-    c.d.wait_el("[data-testid=empty]");
-    c.d.wait_el("[data-testid=partial-summary]");
 }
 
 /// Above the results, what was searched: the word typed and its synonyms

@@ -73,7 +73,10 @@ fn an_unspaced_query_counts_where_it_is_written_and_lists_its_scattered_words_ap
     // match, listed apart and never counted (#22).
     let r = search(&e, "待機児童解消");
     assert_eq!(r.total, 0);
-    assert!(r.hits.is_empty(), "a compound never lists its parts as hits");
+    assert!(
+        r.hits.is_empty(),
+        "a compound never lists its parts as hits"
+    );
     let partial = r.partial.expect("partial matches");
     assert_eq!(partial.mode, "words");
     assert_eq!(partial.hits[0].section_title, "待機児童対策");
@@ -82,7 +85,10 @@ fn an_unspaced_query_counts_where_it_is_written_and_lists_its_scattered_words_ap
     let r = search(&e, "避難所の停電対策");
     assert_eq!(r.total, 0);
     assert_eq!(r.hits[0].section_title, "避難所の環境整備");
-    assert_eq!(r.hits[0].missing.as_deref(), Some(&["避難所の停電対策".to_string()][..]));
+    assert_eq!(
+        r.hits[0].missing.as_deref(),
+        Some(&["避難所の停電対策".to_string()][..])
+    );
     // Where it is written, it counts.
     let r = search(&e, "待機児童");
     assert!(r.total >= 1);
