@@ -467,7 +467,7 @@ fn step_partial(c: &Ctx) {
     c.d.goto(&c.url(&format!("/?q={}", common::enc(q))));
     let shown = c.wait_results("a search with few strict matches", |_| true);
     assert_eq!(shown, strict, "the count is the strict matches only");
-    assert_eq!(c.count("[data-testid=hit]") as u64, strict);
+    assert_eq!(c.count("ol.hits:not(.hits--partial) > [data-testid=hit]") as u64, strict);
     let head = c.d.wait_el("[data-testid=some-head]").text();
     assert!(head.contains(&format!("以上の{strict}件")), "{head}");
     let some_shown = c.count("[data-testid=some-hit]");
@@ -661,10 +661,12 @@ fn step_pdf_original(c: &Ctx) {
     );
     let body = resp.body_mut().read_to_vec().unwrap();
     assert!(body.starts_with(b"%PDF-"), "the original bytes");
-    // The document view marks the page each passage starts on.
+    // The document view marks the page each passage starts on, and where
+    // a passage's text goes on to the next page.
     c.d.wait_el("[data-testid=hit-title]").click();
     c.d.wait_el("[data-testid=doc-title]");
-    let marks = c.texts("[data-testid=page-mark]");
+    let mut marks = c.texts("[data-testid=page-mark]");
+    marks.extend(c.texts("[data-testid=page-break]"));
     assert!(
         marks.iter().any(|m| *m == format!("p. {page}")),
         "{marks:?}"
