@@ -467,7 +467,10 @@ fn step_partial(c: &Ctx) {
     c.d.goto(&c.url(&format!("/?q={}", common::enc(q))));
     let shown = c.wait_results("a search with few strict matches", |_| true);
     assert_eq!(shown, strict, "the count is the strict matches only");
-    assert_eq!(c.count("ol.hits:not(.hits--partial) > [data-testid=hit]") as u64, strict);
+    assert_eq!(
+        c.count("ol.hits:not(.hits--partial) > [data-testid=hit]") as u64,
+        strict
+    );
     let head = c.d.wait_el("[data-testid=some-head]").text();
     assert!(head.contains(&format!("以上の{strict}件")), "{head}");
     let some_shown = c.count("[data-testid=some-hit]");

@@ -289,17 +289,29 @@ fn doc_matches<'a>(
     let weight = query.weight(tantivy::query::EnableScoring::disabled_from_searcher(
         searcher,
     ))?;
-    addrs
-        .map(|addr| {
+    // One scorer per segment, advanced through its addresses in order (a
+    // scorer only moves forward).
+    let addrs: Vec<DocAddress> = addrs.copied().collect();
+    let mut order: Vec<usize> = (0..addrs.len()).collect();
+    order.sort_by_key(|&i| (addrs[i].segment_ord, addrs[i].doc_id));
+    let mut out = vec![false; addrs.len()];
+    let mut current: Option<(u32, Box<dyn tantivy::query::Scorer>)> = None;
+    for i in order {
+        let addr = addrs[i];
+        if current
+            .as_ref()
+            .is_none_or(|(seg, _)| *seg != addr.segment_ord)
+        {
             let reader = searcher.segment_reader(addr.segment_ord);
-            let mut scorer = weight.scorer(reader, 1.0)?;
-            // A new scorer may already stand past the hit.
-            let at = tantivy::DocSet::doc(&scorer);
-            Ok(at == addr.doc_id
-                || (at < addr.doc_id
-                    && tantivy::DocSet::seek(&mut scorer, addr.doc_id) == addr.doc_id))
-        })
-        .collect()
+            current = Some((addr.segment_ord, weight.scorer(reader, 1.0)?));
+        }
+        let (_, scorer) = current.as_mut().expect("set above");
+        let at = tantivy::DocSet::doc(scorer.as_ref());
+        out[i] = at == addr.doc_id
+            || (at < addr.doc_id
+                && tantivy::DocSet::seek(scorer.as_mut(), addr.doc_id) == addr.doc_id);
+    }
+    Ok(out)
 }
 
 fn no_words() -> Error {
