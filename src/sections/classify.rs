@@ -113,6 +113,10 @@ static ENUMERATED: LazyLock<Vec<(Style, Regex)>> = LazyLock::new(|| {
 static SYMBOL: LazyLock<Regex> = LazyLock::new(|| re(r"^([◇◆■□◎●▼▽▲△★☆◯])\s*(\S.*)$"));
 static KEY_VALUE: LazyLock<Regex> = LazyLock::new(|| re(r"^[^:\s]{1,10}:"));
 static PARENTHESIZED: LazyLock<Regex> = LazyLock::new(|| re(r"^\([^()]{1,30}\)$"));
+/// A table-of-contents entry: a title, a leader, a page number
+/// (「1 調査の目的 ........ 1」). It names a section found elsewhere.
+static TOC_ENTRY: LazyLock<Regex> =
+    LazyLock::new(|| re(r"(?:[.．…‥・･·]\s?){4,}\s*[(（]?[0-9０-９ivxIVXⅠ-Ⅻ]{1,4}[)）]?\s*$"));
 static HEADER_CELL: LazyLock<Regex> = LazyLock::new(|| re(r"^(?i:no\.?|番号|項番)$"));
 static ROW_NUMBER: LazyLock<Regex> = LazyLock::new(|| re(r"^([0-9]{1,2})\.?$"));
 /// Where an initiative's details start when the name shares its line.
@@ -213,6 +217,9 @@ pub(super) fn items(blocks: &[Block]) -> Vec<Item> {
         match &blocks[i] {
             // Extraction never makes blank blocks; other callers might.
             Block::Heading(text) | Block::Para(text) if text.trim().is_empty() => {}
+            // Contents entries stay text: as headings they would open a
+            // section for every chapter, echoing the real ones.
+            Block::Heading(text) | Block::Para(text) if TOC_ENTRY.is_match(text) => b.para(text),
             Block::Heading(text) | Block::Para(text) => {
                 let explicit = matches!(blocks[i], Block::Heading(_));
                 match heading(text, explicit) {

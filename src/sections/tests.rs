@@ -674,3 +674,33 @@ fn a_passage_knows_where_its_text_goes_on_to_another_page() {
     let stored = super::encode_breaks(&s.page_breaks);
     assert_eq!(super::decode_breaks(&stored), s.page_breaks);
 }
+
+#[test]
+fn contents_entries_do_not_open_sections() {
+    let blocks = vec![
+        p("令和9年度 架空市 施策評価報告書"),
+        p("~目次~"),
+        p("I 評価の概要 ..................................1"),
+        p("1 評価の目的 ..................................1"),
+        p("2 評価の方法 ……………………………… 2"),
+        h("I 評価の概要"),
+        h("1 評価の目的"),
+        p("架空市の施策を市民の視点で点検するため、毎年度評価を行っています。"),
+        h("2 評価の方法"),
+        p("各課が自己評価を行い、外部委員が二次評価を行います。"),
+    ];
+    let s = split(&blocks);
+    assert_no_loss(&blocks, &s);
+    // One section holds the contents as text; the chapter is named once,
+    // by its own heading, with its text.
+    assert_eq!(
+        titles(&s),
+        ["令和9年度 架空市 施策評価報告書", "I 評価の概要"]
+    );
+    assert!(s[0].text.contains("1 評価の目的 ....") && s[0].text.contains("2 評価の方法"));
+    assert!(
+        s[1].text.contains("市民の視点") && !s[1].text.contains("...."),
+        "{:?}",
+        s[1]
+    );
+}
