@@ -20,6 +20,7 @@ mod decode;
 mod docx;
 mod error;
 mod furniture;
+mod grid;
 mod html;
 mod inline;
 mod pdf;
