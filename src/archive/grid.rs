@@ -115,12 +115,28 @@ fn filled_count(row: &GridRow) -> usize {
     row.cells.iter().filter(|c| is_filled(c)).count()
 }
 
-/// A row whose filled cells could all be column labels.
+/// A row whose filled cells could all be column labels: text, or a year
+/// heading a column of figures (`2023`), the first of them text.
 fn is_label_row(row: &GridRow) -> bool {
-    filled_count(row) >= 2
-        && row.cells.iter().filter(|c| is_filled(c)).all(|c| {
-            kind(c) == Kind::Text && c.chars().count() <= LABEL_MAX && !UNIT_NOTE.is_match(c.trim())
-        })
+    let mut filled = row.cells.iter().filter(|c| is_filled(c));
+    filled.next().is_some_and(|c| is_label(c, false))
+        && filled.next().is_some()
+        && row
+            .cells
+            .iter()
+            .filter(|c| is_filled(c))
+            .all(|c| is_label(c, true))
+}
+
+fn is_label(cell: &str, year_too: bool) -> bool {
+    let c = cell.trim();
+    match kind(c) {
+        Kind::Text => c.chars().count() <= LABEL_MAX && !UNIT_NOTE.is_match(c),
+        Kind::Number => {
+            year_too && c.len() == 4 && c.parse::<u32>().is_ok_and(|y| (1900..=2100).contains(&y))
+        }
+        Kind::Empty | Kind::Nil => false,
+    }
 }
 
 /// A table found in a sheet: rows `start..end` of the sheet's rows, the
@@ -752,7 +768,7 @@ mod tests {
                     "#property: 4",
                     "year: 令和6年度",
                     "taxItem: 入湯税",
-                    "taxItemContents: －",
+                    "taxItemContents: -",
                     "carryoverClassification: 現年課税分",
                     "incomeRate: 100",
                 ]
@@ -842,6 +858,23 @@ mod tests {
         assert!(
             blocks.iter().all(|b| !matches!(b, Block::Record { .. })),
             "{blocks:#?}"
+        );
+    }
+
+    #[test]
+    fn years_may_head_columns() {
+        let blocks = emit(&[
+            &["施策名", "2022", "2023", "2024"],
+            &["子育て支援の充実", "61.0", "63.5", "64.2"],
+            &["防災・減災対策", "70.1", "71.3", "69.8"],
+            &["公共交通の利便性", "40.9", "45.6", "47.0"],
+        ]);
+        assert_eq!(
+            blocks[2],
+            record(
+                "公共交通の利便性",
+                &["2022: 40.9", "2023: 45.6", "2024: 47.0"]
+            )
         );
     }
 

@@ -1,5 +1,6 @@
-//! Workbooks (.xlsx, .xls, .ods) → table rows, sheet by sheet, through
-//! calamine (exact Japanese from shared strings and old BIFF code pages).
+//! Workbooks (.xlsx, .xls, .ods) → rows, sheet by sheet, through calamine
+//! (exact Japanese from shared strings and old BIFF code pages); a sheet's
+//! data tables become records (`grid.rs`).
 
 use std::io::Cursor;
 
