@@ -5,8 +5,9 @@
 //! [`extract`] reads them (`read.rs`), decodes bytes to text (`decode.rs`),
 //! turns text into blocks per format (`html.rs`, `text.rs`, with inline HTML
 //! fragments handled by `inline.rs`; PDFs through poppler in `pdf.rs` with
-//! layout repair in `repair.rs`; workbooks in `sheet.rs`, Word in `docx.rs`,
-//! both zips read with caps by `unzip.rs`; CSV/TSV tables in `table.rs`;
+//! layout repair in `repair.rs`; workbooks in `sheet.rs`, their data tables
+//! read as records by `grid.rs`, Word in `docx.rs`, both zips read with caps
+//! by `unzip.rs`; CSV/TSV tables in `table.rs`;
 //! title properties judged by `title.rs`), and every block goes through one
 //! sink (`blocks.rs`) that normalizes it and drops page furniture
 //! (`furniture.rs`).
@@ -20,6 +21,7 @@ mod decode;
 mod docx;
 mod error;
 mod furniture;
+mod grid;
 mod html;
 mod inline;
 mod pdf;

@@ -1,17 +1,20 @@
-//! Workbooks (.xlsx, .xls, .ods) → table rows, sheet by sheet, through
-//! calamine (exact Japanese from shared strings and old BIFF code pages).
+//! Workbooks (.xlsx, .xls, .ods) → rows, sheet by sheet, through calamine
+//! (exact Japanese from shared strings and old BIFF code pages); a sheet's
+//! data tables become records (`grid.rs`).
 
 use std::io::Cursor;
 
 use calamine::{Data, Reader, open_workbook_auto_from_rs};
 
 use super::blocks::BlockSink;
-use super::{Block, ExtractError, Format, Place, PlaceMark, unzip};
+use super::grid::{self, GridRow};
+use super::{Block, ExtractError, Format, PlaceMark, unzip};
 
-/// Extracts every sheet of the workbook in `bytes`: one [`Block::Row`] per
-/// spreadsheet row, a cell's line breaks kept as separate cell lines (a row
-/// with a single filled cell gives paragraphs instead), and a place mark per
-/// row giving its sheet and 1-based row number.
+/// Extracts every sheet of the workbook in `bytes`, a sheet's rows read by
+/// [`grid`]: a data table's rows as [`Block::Record`]s titled by their name
+/// column, other rows as one [`Block::Row`] each, a cell's line breaks kept
+/// as separate cell lines (a row with a single filled cell gives paragraphs
+/// instead); a place mark per row gives its sheet and 1-based row number.
 pub(super) fn extract(
     bytes: &[u8],
     format: Format,
@@ -36,33 +39,18 @@ pub(super) fn extract(
             ExtractError::Corrupt(format!("cannot read sheet {name:?} of the workbook ({e})"))
         })?;
         let first_row = range.start().map_or(0, |(row, _)| row);
-        for (i, cells) in range.rows().enumerate() {
-            let cells: Vec<Vec<String>> = cells
-                .iter()
-                .map(|c| cell_text(c).lines().map(str::to_owned).collect())
-                .collect();
-            let row = first_row + i as u32 + 1;
-            push_row(&mut sink, &name, row, cells);
-        }
+        let rows: Vec<GridRow> = range
+            .rows()
+            .enumerate()
+            .map(|(i, cells)| GridRow {
+                row: first_row + i as u32 + 1,
+                cells: cells.iter().map(cell_text).collect(),
+            })
+            .filter(|r| r.cells.iter().any(|c| !c.trim().is_empty()))
+            .collect();
+        grid::emit_sheet(&mut sink, &name, &rows);
     }
     Ok(sink.finish_with_places())
-}
-
-/// One spreadsheet row into the sink, marked with its sheet and row.
-fn push_row(sink: &mut BlockSink, sheet: &str, row: u32, cells: Vec<Vec<String>>) {
-    sink.mark(Place::Sheet {
-        name: sheet.to_string(),
-        row,
-    });
-    // A row with one filled cell is a line of text, as a line without tabs
-    // is in a text file: a title, a heading, a note.
-    let mut filled = cells
-        .iter()
-        .filter(|c| c.iter().any(|l| !l.trim().is_empty()));
-    match (filled.next(), filled.next()) {
-        (Some(only), None) => only.iter().for_each(|l| sink.para(l)),
-        _ => sink.row(cells),
-    }
 }
 
 /// An .xlsx read cell by cell: calamine's `Range` is dense over a sheet's
@@ -81,7 +69,10 @@ fn extract_xlsx(bytes: &[u8]) -> Result<(Vec<Block>, Vec<PlaceMark>), ExtractErr
         let mut cells = book.worksheet_cells_reader(&name).map_err(|e| {
             ExtractError::Corrupt(format!("cannot read sheet {name:?} of the workbook ({e})"))
         })?;
-        let mut current: Option<(u32, Vec<Vec<String>>)> = None;
+        // One sheet's rows are held (its text, blank cells excepted) to
+        // find its header and name column before any row is emitted.
+        let mut rows: Vec<GridRow> = Vec::new();
+        let mut current: Option<GridRow> = None;
         while let Some(cell) = cells.next_cell().map_err(|e| {
             ExtractError::Corrupt(format!("cannot read sheet {name:?} of the workbook ({e})"))
         })? {
@@ -90,22 +81,27 @@ fn extract_xlsx(bytes: &[u8]) -> Result<(Vec<Block>, Vec<PlaceMark>), ExtractErr
             if text.is_empty() {
                 continue;
             }
-            if current.as_ref().is_some_and(|(r, _)| *r != row)
-                && let Some((r, row_cells)) = current.take()
+            if current.as_ref().is_some_and(|r| r.row != row + 1)
+                && let Some(done) = current.take()
             {
-                push_row(&mut sink, &name, r + 1, row_cells);
+                rows.push(done);
             }
-            let (_, row_cells) = current.get_or_insert_with(|| (row, Vec::new()));
+            let GridRow {
+                cells: row_cells, ..
+            } = current.get_or_insert_with(|| GridRow {
+                row: row + 1,
+                cells: Vec::new(),
+            });
             let col = col as usize;
             // Columns past the last filled one are never allocated.
             if row_cells.len() <= col {
-                row_cells.resize(col + 1, Vec::new());
+                row_cells.resize(col + 1, String::new());
             }
-            row_cells[col] = text.lines().map(str::to_owned).collect();
+            row_cells[col] = text;
         }
-        if let Some((r, row_cells)) = current.take() {
-            push_row(&mut sink, &name, r + 1, row_cells);
-        }
+        rows.extend(current.take());
+        rows.retain(|r| r.cells.iter().any(|c| !c.trim().is_empty()));
+        grid::emit_sheet(&mut sink, &name, &rows);
     }
     Ok(sink.finish_with_places())
 }
