@@ -120,8 +120,7 @@ pub fn by_file_name(stem: &str) -> Option<&'static Kind> {
     kinds().iter().find(|k| {
         k.aliases.iter().any(|alias| {
             let joined = alias.concat();
-            tokens.windows(alias.len()).any(|w| w == alias.as_slice())
-                || tokens.iter().any(|t| *t == joined)
+            tokens.windows(alias.len()).any(|w| w == alias.as_slice()) || tokens.contains(&joined)
         })
     })
 }
@@ -143,10 +142,8 @@ fn words(name: &str) -> Vec<String> {
     for c in lower.chars() {
         let c = fold_macron(c);
         let (letter, digit) = (c.is_ascii_lowercase(), c.is_ascii_digit());
-        if !(letter || digit) || (!current.is_empty() && digit != digits) {
-            if !current.is_empty() {
-                out.push(std::mem::take(&mut current));
-            }
+        if (!(letter || digit) || digit != digits) && !current.is_empty() {
+            out.push(std::mem::take(&mut current));
         }
         if letter || digit {
             current.push(c);

@@ -127,13 +127,13 @@ pub fn infer(rel: &str, extracted: &Extracted, manifest: Option<&ManifestRow>) -
 
     // A kind of document that belongs to one department (議決結果: 議会)
     // names it when nothing else does; a statement is the city's.
-    if meta.department.is_none() {
-        if let Some(t) = &meta.doc_type {
-            let kind = doctype::named(&t.value).filter(|_| !text.statement);
-            if let Some(d) = kind.and_then(|k| k.department.clone()) {
-                meta.department = sourced(Some(d), t.source);
-            }
-        }
+    if meta.department.is_none()
+        && let Some(t) = &meta.doc_type
+        && let Some(d) = doctype::named(&t.value)
+            .filter(|_| !text.statement)
+            .and_then(|k| k.department.clone())
+    {
+        meta.department = sourced(Some(d), t.source);
     }
 
     let hint = m.prefecture.as_deref();

@@ -203,10 +203,11 @@ fn cover(ex: &Extracted) -> (Vec<String>, usize) {
         COVER_BLOCKS,
     ));
     let printed = out.len();
-    if let Some(Place::Sheet { name, .. }) = ex.places.first().map(|m| &m.place) {
-        if is_short_line(name) && !GENERIC_SHEET_RE.is_match(name) {
-            out.push(name.clone());
-        }
+    if let Some(Place::Sheet { name, .. }) = ex.places.first().map(|m| &m.place)
+        && is_short_line(name)
+        && !GENERIC_SHEET_RE.is_match(name)
+    {
+        out.push(name.clone());
     }
     (out, printed)
 }
@@ -503,10 +504,11 @@ fn printed_title(cover: &[String], i: usize) -> String {
     if i > 0 && YEAR_LINE_RE.is_match(&cover[i - 1]) && wareki::find_years(&title).is_empty() {
         title = format!("{}{}", cover[i - 1], title);
     }
-    if let Some(next) = cover.get(i + 1) {
-        if TITLE_TAIL_RE.is_match(next) && doctype::by_title(&[next]).is_none() {
-            title.push_str(next);
-        }
+    if let Some(next) = cover.get(i + 1)
+        && TITLE_TAIL_RE.is_match(next)
+        && doctype::by_title(&[next]).is_none()
+    {
+        title.push_str(next);
     }
     title
 }
