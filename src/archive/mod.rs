@@ -164,6 +164,9 @@ pub struct Extracted {
     pub declared: Declared,
     /// Physical pages (PDF).
     pub pages: Option<u32>,
+    /// The year the file was made (a PDF's creation date): metadata's year
+    /// of last resort.
+    pub created_year: Option<i64>,
     /// Detected encoding name ("UTF-8", "Shift_JIS", "EUC-JP"; rarely
     /// "UTF-16LE"/"UTF-16BE" for files with a UTF-16 BOM, or "ISO-2022-JP";
     /// "UTF-8+Shift_JIS" or "UTF-8+EUC-JP" for a file whose lines mix the
@@ -184,9 +187,10 @@ pub struct Walk {
 
 /// Walks `root` recursively. Fails only when `root` itself is unusable.
 ///
-/// Hidden entries and a root `manifest.csv` are left out silently; anything
-/// else that is not indexed (other file types, unreadable entries, broken
-/// links, symlink loops) is listed in [`Walk::skipped`].
+/// Hidden entries and every `manifest.csv` (the root's and each folder's)
+/// are left out silently; anything else that is not indexed (other file
+/// types, unreadable entries, broken links, symlink loops) is listed in
+/// [`Walk::skipped`].
 /// Decodes the bytes of a text file (UTF-8, Shift_JIS, EUC-JP, …) as the
 /// archive's own files are; `Err` for binary data.
 pub fn decode_text(bytes: Vec<u8>) -> Result<String, String> {
@@ -265,6 +269,7 @@ fn extract_binary(
             let pdf = pdf::extract(&file.path, head)?;
             (out.blocks, out.places) = (pdf.blocks, pdf.places);
             (out.doc_title, out.pages) = (pdf.title, Some(pdf.pages));
+            out.created_year = crate::meta::created::pdf_creation_year(&file.path);
         }
         Format::Docx => {
             let docx = docx::extract(&bytes)?;

@@ -61,8 +61,9 @@ pub(super) fn walk(root: &Path) -> crate::Result<Walk> {
             out.skipped.push(Skipped::new(rel, &reason));
             continue;
         }
-        if entry.depth() == 1 && entry.file_name().eq_ignore_ascii_case("manifest.csv") {
-            continue; // The archive's own metadata, read by `meta`.
+        if crate::meta::manifest::is_manifest_name(entry.file_name()) {
+            // The archive's or a folder's own metadata, read by `meta`.
+            continue;
         }
         let format = match format_of(entry.path()) {
             Ok(format) => format,
@@ -260,7 +261,6 @@ mod tests {
             rels,
             [
                 "a.md",
-                "b/manifest.csv",
                 "b/nested/deep/page.htm",
                 "b/計画.TXT",
                 "c.Html",
@@ -270,12 +270,12 @@ mod tests {
         );
         let formats: Vec<_> = w.files.iter().map(|f| f.format).collect();
         use Format::*;
-        assert_eq!(formats, [Markdown, Csv, Html, Text, Html, Pdf, Markdown]);
+        assert_eq!(formats, [Markdown, Html, Text, Html, Pdf, Markdown]);
         assert!(w.files.iter().all(|f| f.size == "架空市".len() as u64));
-        assert!(w.files[3].path.ends_with("b/計画.TXT"));
+        assert!(w.files[2].path.ends_with("b/計画.TXT"));
 
         let skipped: Vec<_> = w.skipped.iter().map(|s| s.rel.as_str()).collect();
-        // Only the root manifest.csv is the archive's own; a nested one is data.
+        // A folder's manifest.csv is its metadata, like the root's: never a document.
         assert_eq!(skipped, ["README", "old.doc"]);
         assert_eq!(
             reason(&w, "old.doc"),

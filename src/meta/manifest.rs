@@ -1,5 +1,7 @@
-//! `manifest.csv` at an archive's root: the archivist's own metadata, which
-//! beats anything inferred.
+//! `manifest.csv`: the archivist's own metadata, which beats anything
+//! inferred. One at the archive's root covers the whole archive; one inside
+//! a folder covers that folder's files (its paths are relative to that
+//! folder), and for the same file the nearer manifest wins.
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -32,9 +34,103 @@ fn error(path: &Path, message: impl Into<String>) -> crate::Error {
     }
 }
 
-/// Reads `root/manifest.csv`; `Ok(None)` when there is none.
+/// Reads `root/manifest.csv` and every folder's own `manifest.csv`, merged
+/// into one manifest keyed by paths relative to `root`; `Ok(None)` when
+/// there is none. A malformed root manifest is an error; a malformed folder
+/// manifest is a problem (its rows are unused), so one folder's mistake does
+/// not stop the whole archive.
 pub fn load(root: &Path) -> crate::Result<Option<Manifest>> {
-    let path = root.join(FILE_NAME);
+    let mut merged = load_file(&root.join(FILE_NAME))?;
+    for (folder, path) in folder_manifests(root) {
+        let found = match load_file(&path) {
+            Ok(Some(m)) => m,
+            Ok(None) => continue,
+            Err(e) => {
+                merged
+                    .get_or_insert_with(Manifest::default)
+                    .problems
+                    .push(format!("{e}; the folder's manifest is unused"));
+                continue;
+            }
+        };
+        let into = merged.get_or_insert_with(Manifest::default);
+        let name = path
+            .file_name()
+            .map_or(Default::default(), |n| n.to_string_lossy());
+        let label = format!("{folder}/{name}");
+        into.problems
+            .extend(found.problems.into_iter().map(|p| format!("{label}: {p}")));
+        // Folders come shallowest first: a nearer manifest's row replaces
+        // a farther one's for the same file.
+        for (rel, mut row) in found.rows {
+            let key = format!("{folder}/{rel}");
+            row.path = key.clone();
+            if let Some(&line) = found.lines.get(&rel) {
+                into.lines.insert(key.clone(), line);
+            }
+            into.rows.insert(key, row);
+        }
+    }
+    Ok(merged)
+}
+
+/// The `manifest.csv` files below `root` (not the root's own), as
+/// ('/'-separated folder relative to `root`, path), shallowest first. The
+/// walk sees what the archive walk sees: hidden entries are left out and
+/// links leading outside the archive are not followed.
+fn folder_manifests(root: &Path) -> Vec<(String, std::path::PathBuf)> {
+    let Ok(real_root) = root.canonicalize() else {
+        return Vec::new();
+    };
+    let mut found = Vec::new();
+    let mut entries = walkdir::WalkDir::new(root)
+        .follow_links(true)
+        .min_depth(1)
+        .into_iter()
+        .filter_entry(|e| !e.file_name().as_encoded_bytes().starts_with(b"."));
+    while let Some(entry) = entries.next() {
+        let Ok(entry) = entry else { continue };
+        if entry.path_is_symlink()
+            && !entry
+                .path()
+                .canonicalize()
+                .is_ok_and(|real| real.starts_with(&real_root))
+        {
+            if entry.file_type().is_dir() {
+                entries.skip_current_dir();
+            }
+            continue;
+        }
+        if entry.depth() < 2 || !entry.file_type().is_file() || !is_manifest_name(entry.file_name())
+        {
+            continue;
+        }
+        let Some(folder) = entry
+            .path()
+            .parent()
+            .and_then(|p| p.strip_prefix(root).ok())
+        else {
+            continue;
+        };
+        let folder: Vec<_> = folder
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy())
+            .collect();
+        found.push((entry.depth(), folder.join("/"), entry.into_path()));
+    }
+    found.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.cmp(&b.1)));
+    found.into_iter().map(|(_, f, p)| (f, p)).collect()
+}
+
+/// Whether a file is a manifest by its name (any case, as the archive walk
+/// compares it).
+pub fn is_manifest_name(name: &std::ffi::OsStr) -> bool {
+    name.eq_ignore_ascii_case(FILE_NAME)
+}
+
+/// Reads one manifest file; `Ok(None)` when it does not exist.
+fn load_file(path: &Path) -> crate::Result<Option<Manifest>> {
+    let path = path.to_path_buf();
     let file = match std::fs::File::open(&path) {
         Ok(f) => f,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
@@ -377,5 +473,67 @@ mod tests {
         assert!(m.problems.is_empty(), "{:?}", m.problems);
         let row = m.get("計画.txt").expect("the Shift_JIS path matches");
         assert_eq!(row.department.as_deref(), Some("都市整備部"));
+    }
+
+    #[test]
+    fn a_folders_manifest_covers_its_files_and_the_nearer_wins() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        let write = |rel: &str, text: &str| {
+            let p = root.join(rel);
+            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+            std::fs::write(p, text).unwrap();
+        };
+        write(
+            FILE_NAME,
+            "path,city,year,department\n\
+             kakuu/a.txt,架空市,2020,総務部\n\
+             kakuu/old/b.txt,架空市,2019,\n\
+             top.txt,見本町,2018,\n",
+        );
+        // Paths relative to the folder; b.txt's row replaces the root's.
+        write(
+            "kakuu/old/manifest.csv",
+            "path,year,doc_type\nb.txt,2015,会議録\nsub/c.txt,2016,\n",
+        );
+        write(
+            "kakuu/MANIFEST.CSV",
+            "path,department\nd.txt,議会\nd.txt,財政課\n",
+        );
+        write("bad/manifest.csv", "file,city\nx.txt,架空市\n");
+        write(".hidden/manifest.csv", "path,year\nz.txt,2001\n");
+        let m = load(root).unwrap().unwrap();
+        let year = |rel: &str| m.get(rel).and_then(|r| r.year);
+        assert_eq!(year("kakuu/a.txt"), Some(2020));
+        assert_eq!(year("kakuu/old/b.txt"), Some(2015));
+        assert_eq!(
+            m.get("kakuu/old/b.txt").unwrap().city,
+            None,
+            "a row is replaced whole, not merged"
+        );
+        assert_eq!(m.get("kakuu/old/b.txt").unwrap().path, "kakuu/old/b.txt");
+        assert_eq!(year("kakuu/old/sub/c.txt"), Some(2016));
+        assert_eq!(year("top.txt"), Some(2018));
+        assert_eq!(
+            m.get("kakuu/d.txt").unwrap().department.as_deref(),
+            Some("議会")
+        );
+        assert!(m.get("z.txt").is_none() && m.get(".hidden/z.txt").is_none());
+        assert_eq!(m.lines.get("kakuu/old/sub/c.txt"), Some(&3));
+        let problems = m.problems.join("\n");
+        assert!(
+            problems.contains("kakuu/MANIFEST.CSV: line 3: duplicate"),
+            "{problems}"
+        );
+        assert!(
+            problems.contains("bad/manifest.csv") && problems.contains("unknown column"),
+            "{problems}"
+        );
+
+        // Folder manifests alone, without one at the root.
+        std::fs::remove_file(root.join(FILE_NAME)).unwrap();
+        let m = load(root).unwrap().unwrap();
+        assert_eq!(m.get("kakuu/old/b.txt").unwrap().year, Some(2015));
+        assert!(m.get("kakuu/a.txt").is_none());
     }
 }

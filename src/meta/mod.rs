@@ -4,9 +4,11 @@
 //! INTERFACE (used by index, search and server; keep it stable):
 //!
 //! Submodules: [`manifest`] (manifest.csv), [`path`] (folder and file name
-//! conventions), [`gazetteer`] (municipalities, embedded), [`wareki`] (year
+//! conventions), [`doctype`] (kinds of document, `data/doc_types.csv`), [`gazetteer`] (municipalities, embedded), [`wareki`] (year
 //! expressions), [`text`] (inference from the text), [`kana`] (readings).
 
+pub mod created;
+pub mod doctype;
 pub mod gazetteer;
 pub mod kana;
 pub mod manifest;
@@ -106,16 +108,33 @@ pub fn infer(rel: &str, extracted: &Extracted, manifest: Option<&ManifestRow>) -
         year: sourced(m.year, Source::Manifest)
             .or_else(|| sourced(path.year, Source::Path))
             .or_else(|| sourced(extracted.declared.year, Source::Text))
-            .or_else(|| sourced(text.year, Source::Text)),
+            .or_else(|| sourced(text.year, Source::Text))
+            .or_else(|| sourced(extracted.created_year, Source::Text)),
         department: sourced(m.department, Source::Manifest)
             .or_else(|| sourced(text.department, Source::Text)),
         head: sourced(text.head, Source::Text),
         title: sourced(m.title, Source::Manifest).or_else(|| sourced(text.title, Source::Text)),
         doc_type: sourced(m.doc_type, Source::Manifest)
-            .or_else(|| sourced(text.doc_type, Source::Text)),
+            .or_else(|| sourced(text.doc_type, Source::Text))
+            .or_else(|| {
+                let kind = doctype::by_file_name(&path.stem)?;
+                sourced(Some(kind.name.clone()), Source::Path)
+            })
+            .or_else(|| sourced(text.weak_doc_type, Source::Text)),
         source_url: sourced(m.source_url, Source::Manifest),
         ..DocMeta::default()
     };
+
+    // A kind of document that belongs to one department (議決結果: 議会)
+    // names it when nothing else does; a statement is the city's.
+    if meta.department.is_none()
+        && let Some(t) = &meta.doc_type
+        && let Some(d) = doctype::named(&t.value)
+            .filter(|_| !text.statement)
+            .and_then(|k| k.department.clone())
+    {
+        meta.department = sourced(Some(d), t.source);
+    }
 
     let hint = m.prefecture.as_deref();
     let city = match &m.city {

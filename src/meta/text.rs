@@ -13,9 +13,10 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
+use super::doctype;
 use super::gazetteer::{CityScores, Gazetteer};
 use super::wareki::{self, YearMention};
-use crate::archive::{Block, Extracted};
+use crate::archive::{Block, Extracted, Place};
 
 /// What the text says; `None` = it does not say. The cities it names are
 /// scored apart ([`city_scores`]), only when the manifest leaves it open.
@@ -25,7 +26,14 @@ pub struct TextHints {
     pub department: Option<String>,
     pub head: Option<String>,
     pub title: Option<String>,
+    /// The kind of document, from its printed title or the wording of its
+    /// template: strong evidence, before the file name.
     pub doc_type: Option<String>,
+    /// A kind only guessed from a line in passing (a budget book's page
+    /// heading): after the file name.
+    pub weak_doc_type: Option<String>,
+    /// A mayor's statement: the city's, never a department's.
+    pub statement: bool,
 }
 
 /// Blocks at the top of a document (title, header table) weigh more.
@@ -115,8 +123,20 @@ pub fn city_scores(ex: &Extracted, g: &Gazetteer, prefecture_hint: Option<&str>)
 pub fn analyze(ex: &Extracted) -> TextHints {
     let lines = lines(ex);
     let doc_title = doc_title(ex);
-    let statement = statement_type(&lines);
-    let doc_type = statement.or_else(|| plan_type(&lines)).map(str::to_string);
+    let (cover, printed_lines) = cover(ex);
+    let printed = doctype::by_title(&cover);
+    let statement = statement_type(&lines).or_else(|| {
+        printed
+            .map(|(_, k)| k.name.as_str())
+            .filter(|k| STATEMENT_KINDS.contains(k))
+    });
+    // A departmental plan's template wording is more telling than a cover
+    // line: such plans name the 総合計画 they serve in their header.
+    let doc_type = statement
+        .or_else(|| template_type(&lines))
+        .or_else(|| printed.map(|(_, k)| k.name.as_str()))
+        .or_else(|| is_council_record(&lines).then_some("議決結果"))
+        .map(str::to_string);
     let is_statement = statement.is_some() || has_mayor_speaker(&lines);
     let (department, head) = if is_statement {
         // A mayor's statement is the city's, not a department's.
@@ -125,13 +145,125 @@ pub fn analyze(ex: &Extracted) -> TextHints {
         (department(&lines), head(&lines))
     };
     TextHints {
+        statement: is_statement,
         year: year(&lines, doc_title, is_statement),
         department,
         head,
-        title: title(&lines, doc_title),
+        // A sheet's name names its kind, but is no title.
+        title: title(
+            &lines,
+            doc_title,
+            &cover,
+            printed.map(|(i, _)| i).filter(|&i| i < printed_lines),
+        ),
+        weak_doc_type: doc_type
+            .is_none()
+            .then(|| early_kind(ex).or_else(|| budget_type(&lines)))
+            .flatten()
+            .map(str::to_string),
         doc_type,
     }
 }
+
+/// The kinds that are a mayor's statement.
+const STATEMENT_KINDS: &[&str] = &["市政執行方針", "施政方針", "所信表明"];
+
+/// Blocks of the first page looked at for a printed title (a table's
+/// title may follow its header, set vertically one name per line).
+const COVER_BLOCKS: usize = 40;
+/// Pages, or blocks of a file without pages, looked at for a heading that
+/// names the kind when the first page does not.
+const EARLY_PAGES: u32 = 3;
+const EARLY_KIND_BLOCKS: usize = 120;
+/// Longer lines are text, not a cover's title lines.
+const COVER_LINE_CHARS: usize = 40;
+
+/// The title block: the file's own title, then the short lines at the top
+/// of the first page (a cover's 「令和7年度」「市民満足度調査」「結果報告書」), a
+/// workbook's title cells (a row of one cell) and its first sheet's name,
+/// with the number of lines that are printed (all but the sheet's name).
+fn cover(ex: &Extracted) -> (Vec<String>, usize) {
+    // The first page or sheet only: the second is often a table of
+    // contents naming every kind of document.
+    let end = ex
+        .places
+        .iter()
+        .skip_while(|m| m.first_block == 0)
+        .find(|m| {
+            matches!(&m.place, Place::Page(p) if *p > 1) || matches!(m.place, Place::Sheet { .. })
+        })
+        .map_or(ex.blocks.len(), |m| m.first_block);
+    let mut out: Vec<String> = doc_title(ex)
+        .filter(|t| is_real_title(t))
+        .map(str::to_string)
+        .into_iter()
+        .collect();
+    out.extend(short_lines(
+        &ex.blocks[..end.min(ex.blocks.len())],
+        COVER_BLOCKS,
+    ));
+    let printed = out.len();
+    if let Some(Place::Sheet { name, .. }) = ex.places.first().map(|m| &m.place)
+        && is_short_line(name)
+        && !GENERIC_SHEET_RE.is_match(name)
+    {
+        out.push(name.clone());
+    }
+    (out, printed)
+}
+
+/// A line short enough to be a title or heading, not a sentence.
+fn is_short_line(s: &str) -> bool {
+    let s = s.trim();
+    let n = s.chars().count();
+    (1..=COVER_LINE_CHARS).contains(&n)
+        && !s.ends_with('。')
+        && !FURNITURE.contains(&s)
+        && !PAGE_DATE_RE.is_match(s)
+}
+
+/// The short lines of the first `max` blocks: headings and paragraphs,
+/// and the cells of rows with one filled cell (a sheet's title row).
+fn short_lines(blocks: &[Block], max: usize) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut take = |s: &str| {
+        out.extend(
+            s.lines()
+                .filter(|l| is_short_line(l))
+                .map(|l| l.trim().to_string()),
+        )
+    };
+    for block in blocks.iter().take(max) {
+        match block {
+            Block::Heading(s) | Block::Para(s) => take(s),
+            Block::Row(cells) => {
+                let filled: Vec<&String> = cells.iter().filter(|c| !c.trim().is_empty()).collect();
+                if let [cell] = filled[..] {
+                    take(cell);
+                }
+            }
+            Block::Record { .. } => {}
+        }
+    }
+    out
+}
+
+/// A kind named by a heading of the first pages, when the cover names
+/// none (a report whose first page is a table, its title on page 2).
+fn early_kind(ex: &Extracted) -> Option<&'static str> {
+    let end = ex
+        .places
+        .iter()
+        .find(|m| matches!(&m.place, Place::Page(p) if *p > EARLY_PAGES))
+        .map_or(ex.blocks.len(), |m| m.first_block);
+    let lines = short_lines(&ex.blocks[..end.min(ex.blocks.len())], EARLY_KIND_BLOCKS);
+    doctype::by_title(&lines).map(|(_, k)| k.name.as_str())
+}
+
+/// `Sheet1`, `R8`, `2024`: a sheet name that names nothing.
+static GENERIC_SHEET_RE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(?i:sheet|シート)?\s*[0-9A-Za-z]{0,4}$").expect("sheet name regex")
+});
 
 // ---------------------------------------------------------------- year
 
@@ -325,9 +457,20 @@ fn is_real_title(t: &str) -> bool {
     !t.is_empty() && !FILE_LABEL_RE.is_match(t) && !FIELD_LABEL_RE.is_match(t)
 }
 
-fn title(lines: &[Line], doc_title: Option<&str>) -> Option<String> {
+fn title(
+    lines: &[Line],
+    doc_title: Option<&str>,
+    cover: &[String],
+    printed: Option<usize>,
+) -> Option<String> {
     if let Some(t) = doc_title.filter(|t| is_real_title(t)) {
         return Some(t.to_string());
+    }
+    // The cover's line naming the kind of document, with the year line
+    // above it and a closing word below it (「令和7年度」「市民満足度調査」
+    // 「結果報告書」).
+    if let Some(i) = printed {
+        return Some(printed_title(cover, i));
     }
     if let Some(h) = lines
         .iter()
@@ -342,6 +485,32 @@ fn title(lines: &[Line], doc_title: Option<&str>) -> Option<String> {
         .filter(|l| l.cells.is_none() && is_title_like(&l.text) && is_real_title(&l.text))
         .find(|l| TITLE_WORDS_RE.is_match(&l.text))
         .map(|l| l.text.to_string())
+}
+
+/// A cover line that only dates the title (「令和7年度」「令和8年3月定例会」).
+static YEAR_LINE_RE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(?:(?:令和|平成|昭和)\s*(?:[0-9]+|元)|[0-9]{4})\s*年(?:度)?(?:\s*[0-9]+\s*月)?(?:\s*(?:第\s*[0-9]+\s*回)?\s*(?:定例会|臨時会))?$")
+        .expect("year line regex")
+});
+/// A cover line that ends a title begun above (「結果報告書」「一覧表」).
+static TITLE_TAIL_RE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^[\p{Han}\p{Katakana}\p{Hiragana}ー・]{0,8}(?:報告書|結果|一覧表?|概要|書|表|編|版)(?:[(（【][^)）】]{1,8}[)）】])?$")
+        .expect("title tail regex")
+});
+
+/// The title printed on a cover around line `i`, the one naming the kind.
+fn printed_title(cover: &[String], i: usize) -> String {
+    let mut title = cover[i].clone();
+    if i > 0 && YEAR_LINE_RE.is_match(&cover[i - 1]) && wareki::find_years(&title).is_empty() {
+        title = format!("{}{}", cover[i - 1], title);
+    }
+    if let Some(next) = cover.get(i + 1)
+        && TITLE_TAIL_RE.is_match(next)
+        && doctype::by_title(&[next]).is_none()
+    {
+        title.push_str(next);
+    }
+    title
 }
 
 /// Blocks searched for the wording that gives the document type away: a
@@ -405,9 +574,9 @@ fn is_council_record(lines: &[Line]) -> bool {
     title_lines(lines).any(|t| COUNCIL_RECORD_RE.is_match(t))
 }
 
-/// The kinds of departmental plan, by the wording of their templates; then
-/// council records and budget documents.
-fn plan_type(lines: &[Line]) -> Option<&'static str> {
+/// The kinds of departmental plan and council minutes, by the wording of
+/// their templates.
+fn template_type(lines: &[Line]) -> Option<&'static str> {
     let text: String = lines
         .iter()
         .take(TYPE_BLOCKS)
@@ -421,16 +590,14 @@ fn plan_type(lines: &[Line]) -> Option<&'static str> {
         (&["運営方針"], "運営方針"),
         (&["会議録", "○議長"], "会議録"),
     ];
-    let plan = rules
+    rules
         .iter()
         .find(|(needles, _)| needles.iter().any(|n| text.contains(n)))
-        .map(|(_, t)| *t);
-    if plan.is_some() {
-        return plan;
-    }
-    if is_council_record(lines) {
-        return Some("議決結果");
-    }
+        .map(|(_, t)| *t)
+}
+
+/// A budget document without a printed title naming it.
+fn budget_type(lines: &[Line]) -> Option<&'static str> {
     // A budget document names itself in a heading line (a cover, a page
     // heading 「令和8年度 6月補正予算 主要事業等内訳」), not only in passing.
     // The first such line decides: a budget book's cover comes before the
