@@ -37,6 +37,8 @@ pub(super) struct Pdf {
     pub places: Vec<PlaceMark>,
     pub title: Option<String>,
     pub pages: u32,
+    /// `(physical page, printed page number)`, see `Extracted::page_labels`.
+    pub page_labels: Vec<(u32, String)>,
 }
 
 /// Extracts the PDF at `path`, whose first bytes are `head`.
@@ -91,7 +93,8 @@ pub(super) fn extract(path: &Path, head: &[u8]) -> Result<Pdf, ExtractError> {
 
     let mut sink = BlockSink::default();
     let mut page = 0;
-    for para in repair::paragraphs(&page_texts) {
+    let repaired = repair::repair(&page_texts);
+    for para in repaired.paras {
         if para.page != page {
             page = para.page;
             sink.mark(Place::Page(page));
@@ -104,6 +107,7 @@ pub(super) fn extract(path: &Path, head: &[u8]) -> Result<Pdf, ExtractError> {
         places,
         title,
         pages,
+        page_labels: repaired.page_labels,
     })
 }
 
