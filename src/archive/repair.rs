@@ -535,8 +535,9 @@ fn unrepeat(line: &str) -> String {
 /// vertical text that comes out one character per line.
 fn tidy_lines(lines: Vec<String>) -> Vec<String> {
     let lines = drop_repeated_lines(lines);
-    let lines = drop_furigana(lines);
-    join_vertical(lines)
+    // Vertical text first: its one-kana lines are not furigana.
+    let lines = join_vertical(lines);
+    drop_furigana(lines)
 }
 
 /// Most copies of one line that fake bold draws; more identical lines in a
@@ -566,16 +567,17 @@ const MAX_FURIGANA: usize = 20;
 /// or a name.
 const MAX_RUBY_BASE_WIDTH: f64 = 20.0;
 
-/// Whether `line` is furigana printed above `next`: kana only, no more than
+/// Whether `line` is furigana printed above `next`: kana only (two or
+/// more: a lone kana is a fragment of vertical text), no more than
 /// four for each kanji of `next`, and either several words (ruby over
 /// separate words) or one over a short line with no fewer kana than it has
-/// kanji (「たかまつしやくしょ」 over 「高松市役所」). 「はじめに」 above 「1 計画策定の
+/// kanji (「みほんしやくしょ」 over 「見本市役所」). 「はじめに」 above 「1 計画策定の
 /// 趣旨」 has fewer kana than the kanji below, and stays.
 fn is_furigana(line: &str, next: &str) -> bool {
     use crate::analysis::script::{is_kana, is_kanji};
     let kana = line.chars().filter(|&c| is_kana(c)).count();
     let kanji = next.chars().filter(|&c| is_kanji(c)).count();
-    if kana == 0
+    if kana < 2
         || kana > MAX_FURIGANA
         || kanji == 0
         || kana > 4 * kanji
@@ -610,7 +612,7 @@ const MIN_VERTICAL_RUN: usize = 3;
 
 /// Vertical text (a chart's axis label, names in a table header) comes out
 /// one character per line: three or more such lines of Japanese letters
-/// become one line (「高\n松\n市」 → 「高松市」). Digits never join: a chart's
+/// become one line (「見\n本\n市」 → 「見本市」). Digits never join: a chart's
 /// numbers are not one number.
 fn join_vertical(lines: Vec<String>) -> Vec<String> {
     let single = |l: &str| {
@@ -964,7 +966,7 @@ mod tests {
         assert_eq!(
             texts(&[page]),
             [
-                "図表 1",
+                "図表1",
                 "見本市での居住年数",
                 "53.3",
                 "5",
