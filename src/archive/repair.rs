@@ -261,7 +261,7 @@ fn drop_running_lines(pages: &mut [Vec<String>]) -> Vec<(u32, String)> {
             let number = is_outer && is_page_number(line);
             let repeated = seen.get(&edge_key(line)).copied().unwrap_or(0) as f64 >= threshold;
             drop[i] = number || repeated;
-            if number && !found.last().is_some_and(|f| f.0 == p as u32 + 1) {
+            if number && found.last().is_none_or(|f| f.0 != p as u32 + 1) {
                 let (label, decorated) = page_label(line);
                 if !label.is_empty() {
                     found.push((p as u32 + 1, label, decorated));
@@ -442,7 +442,7 @@ fn is_letter(c: char) -> bool {
 /// Each character of `chars` repeated `k` times in a row.
 fn repeated_chars(chars: &[char], k: usize) -> bool {
     !chars.is_empty()
-        && chars.len() % k == 0
+        && chars.len().is_multiple_of(k)
         && chars.chunks(k).all(|g| g.iter().all(|&c| c == g[0]))
 }
 
@@ -504,7 +504,7 @@ fn letters(s: &str) -> usize {
 fn unrepeat(line: &str) -> String {
     let tokens: Vec<&str> = line.split_whitespace().collect();
     for k in 2..=4 {
-        if tokens.len() >= k && tokens.len() % k == 0 {
+        if tokens.len() >= k && tokens.len().is_multiple_of(k) {
             let unit = &tokens[..tokens.len() / k];
             if letters(&unit.concat()) >= 3 && tokens.chunks(unit.len()).all(|c| c == unit) {
                 return unit.join(" ");
@@ -514,7 +514,7 @@ fn unrepeat(line: &str) -> String {
     if tokens.len() == 1 {
         let chars: Vec<char> = line.chars().collect();
         for k in 2..=4 {
-            if chars.len() % k == 0 {
+            if chars.len().is_multiple_of(k) {
                 let unit = &chars[..chars.len() / k];
                 if chars.chunks(unit.len()).all(|c| c == unit)
                     && unit.iter().any(|&c| crate::analysis::script::is_kanji(c))
@@ -577,8 +577,7 @@ fn is_furigana(line: &str, next: &str) -> bool {
     use crate::analysis::script::{is_kana, is_kanji};
     let kana = line.chars().filter(|&c| is_kana(c)).count();
     let kanji = next.chars().filter(|&c| is_kanji(c)).count();
-    if kana < 2
-        || kana > MAX_FURIGANA
+    if !(2..=MAX_FURIGANA).contains(&kana)
         || kanji == 0
         || kana > 4 * kanji
         || !line.chars().all(|c| is_kana(c) || c == ' ')
