@@ -184,6 +184,22 @@ fn unseen_governments_archive_is_found_on_the_right_page() {
     common::index_into(archive.path(), index.path());
     let handle = IndexHandle::open(index.path(), common::analyzer()).unwrap();
     let engine = Engine::new(handle, Synonyms::builtin());
+    // Printed page numbers beside the physical page: the 2022 report prints
+    // 「- 1 -」 on its fifth page and numbers on from there.
+    let mut labelled = 0;
+    for q in ["目指すべき都市像", "市民満足度", "施策の大綱"] {
+        let mut req = SearchRequest::new(q);
+        req.limit = 50;
+        for hit in engine.search(&req).unwrap().hits {
+            if hit.file.ends_with("takamatsu_2022_manzoku.pdf")
+                && let (Some(page), Some(label)) = (hit.page, &hit.page_label)
+            {
+                assert_eq!(label, &(page - 4).to_string(), "{hit:?}");
+                labelled += 1;
+            }
+        }
+    }
+    assert!(labelled >= 3, "{labelled}");
     let s = score(&real, &engine);
     eprintln!(
         "real: metadata {}/{}; nDCG@10 {:.3}; recall@10 {:.3}; PDF page right {}/{}\n{}",

@@ -167,6 +167,13 @@ pub struct Extracted {
     /// The year the file was made (a PDF's creation date): metadata's year
     /// of last resort.
     pub created_year: Option<i64>,
+    /// The page numbers a PDF prints (「- 1 -」, 「-61-」, a lone 「1」 at the
+    /// head or foot of a page), as `(physical page, printed label)`: the
+    /// physical page is 1-based as in [`Place::Page`], the label is the
+    /// number as printed without its dashes (「1」, 「61」). Sorted by page; a
+    /// page without a printed number has no entry; empty for other formats.
+    /// The numbers themselves are removed from the text as furniture.
+    pub page_labels: Vec<(u32, String)>,
     /// Detected encoding name ("UTF-8", "Shift_JIS", "EUC-JP"; rarely
     /// "UTF-16LE"/"UTF-16BE" for files with a UTF-16 BOM, or "ISO-2022-JP";
     /// "UTF-8+Shift_JIS" or "UTF-8+EUC-JP" for a file whose lines mix the
@@ -269,7 +276,8 @@ fn extract_binary(
             let pdf = pdf::extract(&file.path, head)?;
             (out.blocks, out.places) = (pdf.blocks, pdf.places);
             (out.doc_title, out.pages) = (pdf.title, Some(pdf.pages));
-            out.created_year = crate::meta::created::pdf_creation_year(&file.path);
+            out.created_year = pdf.created_year;
+            out.page_labels = pdf.page_labels;
         }
         Format::Docx => {
             let docx = docx::extract(&bytes)?;

@@ -37,6 +37,10 @@ pub(super) struct Pdf {
     pub places: Vec<PlaceMark>,
     pub title: Option<String>,
     pub pages: u32,
+    /// `(physical page, printed page number)`, see `Extracted::page_labels`.
+    pub page_labels: Vec<(u32, String)>,
+    /// The year of the PDF's `CreationDate`.
+    pub created_year: Option<i64>,
 }
 
 /// Extracts the PDF at `path`, whose first bytes are `head`.
@@ -61,6 +65,7 @@ pub(super) fn extract(path: &Path, head: &[u8]) -> Result<Pdf, ExtractError> {
         return Err(ExtractError::Empty("PDF has no pages".to_owned()));
     }
     let title = field("Title").and_then(real_title);
+    let created_year = crate::meta::created::creation_year(&info_text);
 
     let out = run(
         Command::new("pdftotext")
@@ -91,7 +96,8 @@ pub(super) fn extract(path: &Path, head: &[u8]) -> Result<Pdf, ExtractError> {
 
     let mut sink = BlockSink::default();
     let mut page = 0;
-    for para in repair::paragraphs(&page_texts) {
+    let repaired = repair::repair(&page_texts);
+    for para in repaired.paras {
         if para.page != page {
             page = para.page;
             sink.mark(Place::Page(page));
@@ -104,6 +110,8 @@ pub(super) fn extract(path: &Path, head: &[u8]) -> Result<Pdf, ExtractError> {
         places,
         title,
         pages,
+        page_labels: repaired.page_labels,
+        created_year,
     })
 }
 

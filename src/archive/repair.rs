@@ -19,6 +19,15 @@ pub(super) struct PagePara {
     pub text: String,
 }
 
+/// What repair makes of a PDF's pages.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(super) struct Repaired {
+    pub paras: Vec<PagePara>,
+    /// The printed page numbers removed as furniture: `(physical page,
+    /// label)`, 1-based, sorted by page (see `Extracted::page_labels`).
+    pub page_labels: Vec<(u32, String)>,
+}
+
 /// Headers and footers are looked for in this many lines at each end of a
 /// page.
 const EDGE_LINES: usize = 2;
@@ -34,25 +43,39 @@ const FULL_LINE_SHARE: f64 = 0.9;
 /// text: their lines are never joined on width alone.
 const MIN_COLUMN_WIDTH: f64 = 20.0;
 
-/// Page text → paragraphs, in reading order.
-pub(super) fn paragraphs(pages: &[String]) -> Vec<PagePara> {
-    let mut pages: Vec<Vec<String>> = pages
+/// Page text → paragraphs, in reading order, and the printed page numbers.
+pub(super) fn repair(pages: &[String]) -> Repaired {
+    let raw: Vec<Vec<String>> = pages
         .iter()
-        .map(|p| {
-            p.lines()
-                .map(|l| unspace(l.trim()))
+        .map(|p| p.lines().map(|l| clean_glyphs(l.trim())).collect())
+        .collect();
+    let letter_spaced = is_letter_spaced(&raw);
+    let mut pages: Vec<Vec<String>> = raw
+        .iter()
+        .map(|lines| {
+            let lines: Vec<String> = lines
+                .iter()
+                .map(|l| {
+                    let l = if letter_spaced {
+                        close_second_space(l)
+                    } else {
+                        l.clone()
+                    };
+                    unrepeat(&undouble(&unspace(l.trim())))
+                })
                 .filter(|l| !l.is_empty())
-                .collect()
+                .collect();
+            tidy_lines(lines)
         })
         .collect();
-    drop_running_lines(&mut pages);
+    let page_labels = drop_running_lines(&mut pages);
 
     let mut out: Vec<PagePara> = Vec::new();
     // Whether the last paragraph may go on in the next line.
     let mut open = false;
     for (i, lines) in pages.iter().enumerate() {
         let page = i as u32 + 1;
-        let column = lines.iter().map(|l| width(l)).fold(0.0, f64::max);
+        let column = column_width(lines);
         for line in lines {
             match out.last_mut() {
                 Some(last) if open && continues(&last.text, line) => join(&mut last.text, line),
@@ -61,9 +84,106 @@ pub(super) fn paragraphs(pages: &[String]) -> Vec<PagePara> {
                     text: line.clone(),
                 }),
             }
-            open = column >= MIN_COLUMN_WIDTH && width(line) >= column * FULL_LINE_SHARE
-                || ends_open(line);
+            open = fills_column(line, column) || ends_open(line);
         }
+    }
+    Repaired {
+        paras: out,
+        page_labels,
+    }
+}
+
+/// The width of the page's widest line.
+fn column_width(lines: &[String]) -> f64 {
+    lines.iter().map(|l| width(l)).fold(0.0, f64::max)
+}
+
+/// Whether `line` fills a column of running text `column` wide.
+fn fills_column(line: &str, column: f64) -> bool {
+    column >= MIN_COLUMN_WIDTH && width(line) >= column * FULL_LINE_SHARE
+}
+
+// --------------------------------------------------------------- glyphs
+
+/// Characters some PDF fonts map text to instead of the ideographs they
+/// show: the Kangxi radicals (⽔ for 水) and the vertical presentation forms
+/// (︓ for ：) have NFKC mappings; the CJK radicals supplement mostly does
+/// not, so its look-alikes of whole kanji are mapped here.
+fn compatibility_char(c: char) -> Option<char> {
+    use unicode_normalization::UnicodeNormalization;
+    match c {
+        '\u{2f00}'..='\u{2fdf}' | '\u{fe10}'..='\u{fe1f}' | '\u{fe30}'..='\u{fe4f}' => {
+            let mut n = std::iter::once(c).nfkc();
+            match (n.next(), n.next()) {
+                (Some(m), None) => Some(m),
+                _ => None,
+            }
+        }
+        '\u{2e80}'..='\u{2eff}' => RADICALS.iter().find(|(r, _)| *r == c).map(|&(_, k)| k),
+        _ => None,
+    }
+}
+
+/// CJK radicals supplement → the kanji (or component) each one draws.
+const RADICALS: &[(char, char)] = &[
+    ('⺅', '亻'),
+    ('⺝', '月'),
+    ('⺟', '母'),
+    ('⺠', '民'),
+    ('⺡', '氵'),
+    ('⺘', '扌'),
+    ('⺩', '王'),
+    ('⺼', '月'),
+    ('⺾', '艹'),
+    ('⻄', '西'),
+    ('⻆', '角'),
+    ('⻌', '辶'),
+    ('⻍', '辶'),
+    ('⻎', '辶'),
+    ('⻏', '阝'),
+    ('⻑', '長'),
+    ('⻖', '阝'),
+    ('⻘', '青'),
+    ('⻝', '食'),
+    ('⻣', '骨'),
+    ('⻤', '鬼'),
+    ('⻨', '麦'),
+    ('⻩', '黄'),
+    ('⻫', '斉'),
+    ('⻭', '歯'),
+    ('⻯', '竜'),
+    ('⻲', '亀'),
+];
+
+/// Private-use characters: symbol-font glyphs (bullets, check marks,
+/// arrows) that have no meaning as text.
+fn is_private_use(c: char) -> bool {
+    matches!(c, '\u{e000}'..='\u{f8ff}' | '\u{f0000}'..='\u{10ffff}')
+}
+
+/// Maps compatibility characters to the kanji they show, turns a
+/// private-use glyph opening the line into the bullet 「・」 and drops the
+/// others.
+fn clean_glyphs(line: &str) -> String {
+    let mut out = String::with_capacity(line.len());
+    for c in line.chars() {
+        if is_private_use(c) {
+            if out.trim().is_empty() {
+                out.clear();
+                out.push('・');
+            }
+            continue;
+        }
+        out.push(compatibility_char(c).unwrap_or(c));
+    }
+    if out.starts_with('・') {
+        // 「・ 市民の声」 → 「・市民の声」, as a typed bullet reads.
+        let rest = out['・'.len_utf8()..].trim_start().to_owned();
+        if rest.is_empty() {
+            return String::new();
+        }
+        out.truncate('・'.len_utf8());
+        out.push_str(&rest);
     }
     out
 }
@@ -91,9 +211,29 @@ fn edge_key(line: &str) -> String {
         .collect()
 }
 
+/// The number a page-number line prints, in ASCII digits (「－３－」 → 「3」,
+/// 「3/12」 → 「3」), and whether it is decorated (dashes, brackets, 「p.」,
+/// 「頁」) rather than a bare number.
+fn page_label(line: &str) -> (String, bool) {
+    let digits: String = line
+        .chars()
+        .skip_while(|c| !c.is_ascii_digit() && !('０'..='９').contains(c))
+        .take_while(|c| c.is_ascii_digit() || ('０'..='９').contains(c))
+        .map(|c| char::from_digit(c.to_digit(10).unwrap_or(0), 10).unwrap_or(c))
+        .collect();
+    let bare = line
+        .chars()
+        .all(|c| c.is_ascii_digit() || ('０'..='９').contains(&c));
+    (digits, !bare)
+}
+
 /// Drops page numbers at the top and bottom of pages, and lines at page
-/// edges that repeat on most pages (running headers and footers).
-fn drop_running_lines(pages: &mut [Vec<String>]) {
+/// edges that repeat on most pages (running headers and footers). Returns
+/// the page numbers as `(physical page, label)`: every decorated one
+/// (「- 1 -」), and a bare one (「1」) when a neighbouring labelled page
+/// has the same distance between printed and physical number, so a lone
+/// table value at the foot of a page is not taken for a page number.
+fn drop_running_lines(pages: &mut [Vec<String>]) -> Vec<(u32, String)> {
     let edges = |lines: &[String]| -> Vec<usize> {
         let n = lines.len();
         let mut idx: Vec<usize> = (0..n.min(EDGE_LINES)).collect();
@@ -110,14 +250,23 @@ fn drop_running_lines(pages: &mut [Vec<String>]) {
         }
     }
     let threshold = (pages.len() as f64 * REPEAT_SHARE).max(MIN_REPEAT_PAGES as f64);
-    for lines in pages.iter_mut() {
+    // (physical page, label, decorated)
+    let mut found: Vec<(u32, String, bool)> = Vec::new();
+    for (p, lines) in pages.iter_mut().enumerate() {
         let n = lines.len();
         let mut drop = vec![false; n];
         for i in edges(lines) {
             let line = &lines[i];
             let is_outer = i == 0 || i + 1 == n;
+            let number = is_outer && is_page_number(line);
             let repeated = seen.get(&edge_key(line)).copied().unwrap_or(0) as f64 >= threshold;
-            drop[i] = (is_outer && is_page_number(line)) || repeated;
+            drop[i] = number || repeated;
+            if number && found.last().is_none_or(|f| f.0 != p as u32 + 1) {
+                let (label, decorated) = page_label(line);
+                if !label.is_empty() {
+                    found.push((p as u32 + 1, label, decorated));
+                }
+            }
         }
         let mut k = 0;
         lines.retain(|_| {
@@ -125,6 +274,18 @@ fn drop_running_lines(pages: &mut [Vec<String>]) {
             !drop[k - 1]
         });
     }
+    let offset = |f: &(u32, String, bool)| f.1.parse::<i64>().ok().map(|l| l - f.0 as i64);
+    (0..found.len())
+        .filter(|&i| {
+            found[i].2
+                || [i.checked_sub(1), Some(i + 1)]
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|j| found.get(j))
+                    .any(|f| offset(f).is_some() && offset(f) == offset(&found[i]))
+        })
+        .map(|i| (found[i].0, found[i].1.clone()))
+        .collect()
 }
 
 // ------------------------------------------------------------- spacing
@@ -149,17 +310,26 @@ fn is_spread_char(token: &str) -> bool {
     matches!((chars.next(), chars.next()), (Some(c), None) if !c.is_ascii_alphabetic())
 }
 
+/// A digit, ASCII or full-width.
+fn is_digit(c: char) -> bool {
+    c.is_ascii_digit() || ('０'..='９').contains(&c)
+}
+
 /// Removes layout spaces from one line: runs of three or more single
 /// characters (「議 案 第 ５ 号」 → 「議案第５号」), and a space between Japanese
-/// text and a number or Latin word (「令和 2 年度」 → 「令和2年度」, 「各種 SNS
-/// など」 → 「各種SNSなど」). A space between two Japanese words stays
-/// (「市川 信行」, table cells), and so do spaces between Latin words.
+/// text and a number or Latin word (「令和 2 年度」 → 「令和2年度」, 「第 １０ 号」
+/// → 「第１０号」, 「各種 SNS など」 → 「各種SNSなど」). A space between two
+/// Japanese words stays (「市川 信行」, table cells), and so do spaces between
+/// Latin words and between numbers (「4,168,178 0」), except in a line whose
+/// letters are spread apart, where a number split by the spreading closes
+/// up again (「予 算 額 ３０ ０ 千 円」 → 「予算額３００千円」).
 pub(super) fn unspace(line: &str) -> String {
     let tokens: Vec<&str> = line
         .split(char::is_whitespace)
         .filter(|t| !t.is_empty())
         .collect();
-    let mut out = String::with_capacity(line.len());
+    // Runs of spread characters: (start, length) of those to close up.
+    let mut runs: Vec<(usize, usize)> = Vec::new();
     let mut i = 0;
     while i < tokens.len() {
         let run = tokens[i..].iter().take_while(|t| is_spread_char(t)).count();
@@ -167,26 +337,298 @@ pub(super) fn unspace(line: &str) -> String {
             .iter()
             .filter(|t| t.chars().all(is_cjk))
             .count();
-        let piece = if run >= 3 && cjk >= 2 {
-            let joined = tokens[i..i + run].concat();
+        if run >= 3 && cjk >= 2 {
+            runs.push((i, run));
             i += run;
-            joined
         } else {
             i += 1;
-            tokens[i - 1].to_owned()
+        }
+    }
+    let spread = !runs.is_empty();
+    let number = |c: char| c.is_ascii_alphanumeric() || is_digit(c);
+    let word = |c: char| is_cjk(c) && !is_digit(c);
+    let mut out = String::with_capacity(line.len());
+    let mut i = 0;
+    let mut runs = runs.into_iter().peekable();
+    while i < tokens.len() {
+        let piece = match runs.peek() {
+            Some(&(start, run)) if start == i => {
+                runs.next();
+                i += run;
+                tokens[start..start + run].concat()
+            }
+            _ => {
+                i += 1;
+                tokens[i - 1].to_owned()
+            }
         };
         // A number opening the line is an item number: 「1 政策目標」 stays.
-        let item_number =
-            !out.is_empty() && out.len() <= 3 && out.bytes().all(|b| b.is_ascii_digit());
+        let item_number = !out.is_empty() && out.chars().count() <= 3 && out.chars().all(is_digit);
         if let (Some(prev), Some(next)) = (out.chars().last(), piece.chars().next()) {
             let glued = !item_number
-                && ((is_cjk(prev) && next.is_ascii_alphanumeric())
-                    || (prev.is_ascii_alphanumeric() && is_cjk(next)));
+                && ((word(prev) && number(next))
+                    || (number(prev) && word(next))
+                    || (spread && is_digit(prev) && is_digit(next)));
             if !glued {
                 out.push(' ');
             }
         }
         out.push_str(&piece);
+    }
+    out
+}
+
+/// Lines long enough to tell letter spacing from a table's cells.
+const MIN_SPACED_LINE: usize = 8;
+/// Share of a document's lines with a space after their second character
+/// that marks the letter spacing of some word processors (一太郎).
+const SECOND_SPACE_SHARE: f64 = 0.5;
+const MIN_SECOND_SPACE_LINES: usize = 3;
+
+/// `Some(true)`: the line opens with two Japanese characters, a space and
+/// two more (「本市 においては」); `Some(false)`: it opens with four Japanese
+/// characters and no space; `None`: neither (too short, a number…).
+fn second_space(line: &str) -> Option<bool> {
+    if line.chars().count() < MIN_SPACED_LINE {
+        return None;
+    }
+    let c: Vec<char> = line.chars().take(5).collect();
+    let japanese = |c: char| is_cjk(c) && !is_digit(c);
+    if !(japanese(c[0]) && japanese(c[1])) {
+        return None;
+    }
+    if c[2] == ' ' && japanese(c[3]) && japanese(c[4]) {
+        Some(true)
+    } else if japanese(c[2]) && japanese(c[3]) {
+        Some(false)
+    } else {
+        None
+    }
+}
+
+/// Whether most lines of the document that open with Japanese text have a
+/// stray space after their second character.
+fn is_letter_spaced(pages: &[Vec<String>]) -> bool {
+    let (mut spaced, mut solid) = (0, 0);
+    for line in pages.iter().flatten() {
+        match second_space(line) {
+            Some(true) => spaced += 1,
+            Some(false) => solid += 1,
+            None => {}
+        }
+    }
+    spaced >= MIN_SECOND_SPACE_LINES
+        && spaced as f64 >= (spaced + solid) as f64 * SECOND_SPACE_SHARE
+}
+
+/// Drops the stray space after the second character of a line of a
+/// letter-spaced document.
+fn close_second_space(line: &str) -> String {
+    if second_space(line) != Some(true) {
+        return line.to_owned();
+    }
+    let at: usize = line.chars().take(2).map(char::len_utf8).sum();
+    format!("{}{}", &line[..at], &line[at + 1..])
+}
+
+// -------------------------------------------------------- drawn twice
+
+/// Letters (kanji, kana): what fake bold draws several times.
+fn is_letter(c: char) -> bool {
+    use crate::analysis::script;
+    script::is_kanji(c) || script::is_kana(c)
+}
+
+/// Each character of `chars` repeated `k` times in a row.
+fn repeated_chars(chars: &[char], k: usize) -> bool {
+    !chars.is_empty()
+        && chars.len().is_multiple_of(k)
+        && chars.chunks(k).all(|g| g.iter().all(|&c| c == g[0]))
+}
+
+/// Undoes text drawn two to four times over itself for fake bold, which
+/// comes out with every character repeated (「予予算算書書」 → 「予算書」): the
+/// whole line (spaces aside) when it has at least two repeated letters, or
+/// a run of at least three repeated letters inside it. Real doubles are
+/// single pairs (「人人」, 「々々」) and stay.
+fn undouble(line: &str) -> String {
+    let tokens: Vec<Vec<char>> = line
+        .split_whitespace()
+        .map(|t| t.chars().collect())
+        .collect();
+    for k in 2..=4 {
+        let letters = tokens
+            .iter()
+            .flat_map(|t| t.chunks(k))
+            .filter(|g| is_letter(g[0]) && g[0] != '々')
+            .count();
+        if letters >= 2 && tokens.iter().all(|t| repeated_chars(t, k)) {
+            return tokens
+                .iter()
+                .map(|t| t.iter().step_by(k).collect::<String>())
+                .collect::<Vec<_>>()
+                .join(" ");
+        }
+    }
+    let chars: Vec<char> = line.chars().collect();
+    let mut out = String::with_capacity(line.len());
+    let mut i = 0;
+    'scan: while i < chars.len() {
+        for k in 2..=4 {
+            let pairs = chars[i..]
+                .chunks_exact(k)
+                .take_while(|g| is_letter(g[0]) && g[0] != '々' && g.iter().all(|&c| c == g[0]))
+                .count();
+            if pairs >= 3 {
+                out.extend(chars[i..i + pairs * k].iter().step_by(k));
+                i += pairs * k;
+                continue 'scan;
+            }
+        }
+        out.push(chars[i]);
+        i += 1;
+    }
+    out
+}
+
+/// How many letters (kanji, kana, Latin) `s` holds.
+fn letters(s: &str) -> usize {
+    s.chars()
+        .filter(|&c| is_letter(c) || c.is_alphabetic())
+        .count()
+}
+
+/// A line of fake bold drawn side by side: the same text two to four times
+/// (「予算の概要予算の概要」, 「予算の概要 予算の概要」) with at least three
+/// letters each time, kept once.
+fn unrepeat(line: &str) -> String {
+    let tokens: Vec<&str> = line.split_whitespace().collect();
+    for k in 2..=4 {
+        if tokens.len() >= k && tokens.len().is_multiple_of(k) {
+            let unit = &tokens[..tokens.len() / k];
+            if letters(&unit.concat()) >= 3 && tokens.chunks(unit.len()).all(|c| c == unit) {
+                return unit.join(" ");
+            }
+        }
+    }
+    if tokens.len() == 1 {
+        let chars: Vec<char> = line.chars().collect();
+        for k in 2..=4 {
+            if chars.len().is_multiple_of(k) {
+                let unit = &chars[..chars.len() / k];
+                if chars.chunks(unit.len()).all(|c| c == unit)
+                    && unit.iter().any(|&c| crate::analysis::script::is_kanji(c))
+                    && letters(&unit.iter().collect::<String>()) >= 3
+                {
+                    return unit.iter().collect();
+                }
+            }
+        }
+    }
+    line.to_owned()
+}
+
+// --------------------------------------------------------- line shapes
+
+/// Repairs the lines of one page as a whole: fake bold drawn on
+/// consecutive lines, furigana printed as lines of their own, and
+/// vertical text that comes out one character per line.
+fn tidy_lines(lines: Vec<String>) -> Vec<String> {
+    let lines = drop_repeated_lines(lines);
+    // Vertical text first: its one-kana lines are not furigana.
+    let lines = join_vertical(lines);
+    drop_furigana(lines)
+}
+
+/// Most copies of one line that fake bold draws; more identical lines in a
+/// row are a table column.
+const MAX_BOLD_COPIES: usize = 4;
+
+/// A line repeated two to four times in a row (fake bold) is kept once.
+fn drop_repeated_lines(lines: Vec<String>) -> Vec<String> {
+    let mut out: Vec<String> = Vec::with_capacity(lines.len());
+    let mut i = 0;
+    while i < lines.len() {
+        let same = lines[i..].iter().take_while(|l| **l == lines[i]).count();
+        let keep = if (2..=MAX_BOLD_COPIES).contains(&same) && letters(&lines[i]) >= 3 {
+            1
+        } else {
+            same
+        };
+        out.extend(lines[i..i + keep].iter().cloned());
+        i += same;
+    }
+    out
+}
+
+/// Most kana of a furigana line.
+const MAX_FURIGANA: usize = 20;
+/// Widest line a furigana line read as one word may stand over: a heading
+/// or a name.
+const MAX_RUBY_BASE_WIDTH: f64 = 20.0;
+
+/// Whether `line` is furigana printed above `next`: kana only (two or
+/// more: a lone kana is a fragment of vertical text), no more than
+/// four for each kanji of `next`, and either several words (ruby over
+/// separate words) or one over a short line with no fewer kana than it has
+/// kanji (「みほんしやくしょ」 over 「見本市役所」). 「はじめに」 above 「1 計画策定の
+/// 趣旨」 has fewer kana than the kanji below, and stays.
+fn is_furigana(line: &str, next: &str) -> bool {
+    use crate::analysis::script::{is_kana, is_kanji};
+    let kana = line.chars().filter(|&c| is_kana(c)).count();
+    let kanji = next.chars().filter(|&c| is_kanji(c)).count();
+    if !(2..=MAX_FURIGANA).contains(&kana)
+        || kanji == 0
+        || kana > 4 * kanji
+        || !line.chars().all(|c| is_kana(c) || c == ' ')
+    {
+        return false;
+    }
+    let words = line.split(' ').filter(|w| !w.is_empty()).count();
+    words >= 2 || (kana >= kanji && width(next) <= MAX_RUBY_BASE_WIDTH)
+}
+
+/// Drops furigana lines (see [`is_furigana`]) unless the line before may
+/// go on in them (「…お問い合わせ」 + 「ください」).
+fn drop_furigana(lines: Vec<String>) -> Vec<String> {
+    let column = column_width(&lines);
+    let mut keep = vec![true; lines.len()];
+    for i in 0..lines.len().saturating_sub(1) {
+        let prev_open = i > 0 && (fills_column(&lines[i - 1], column) || ends_open(&lines[i - 1]));
+        if !prev_open && is_furigana(&lines[i], &lines[i + 1]) {
+            keep[i] = false;
+        }
+    }
+    lines
+        .into_iter()
+        .zip(keep)
+        .filter_map(|(l, k)| k.then_some(l))
+        .collect()
+}
+
+/// Fewest one-character lines in a row that are read as vertical text.
+const MIN_VERTICAL_RUN: usize = 3;
+
+/// Vertical text (a chart's axis label, names in a table header) comes out
+/// one character per line: three or more such lines of Japanese letters
+/// become one line (「見\n本\n市」 → 「見本市」). Digits never join: a chart's
+/// numbers are not one number.
+fn join_vertical(lines: Vec<String>) -> Vec<String> {
+    let single = |l: &str| {
+        let mut c = l.chars();
+        matches!((c.next(), c.next()), (Some(c), None) if is_cjk(c) && !is_digit(c))
+    };
+    let mut out: Vec<String> = Vec::with_capacity(lines.len());
+    let mut i = 0;
+    while i < lines.len() {
+        let run = lines[i..].iter().take_while(|l| single(l)).count();
+        if run >= MIN_VERTICAL_RUN {
+            out.push(lines[i..i + run].concat());
+            i += run;
+        } else {
+            out.push(lines[i].clone());
+            i += 1;
+        }
     }
     out
 }
@@ -222,7 +664,7 @@ static ITEM_START: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 /// Whether `next` goes on the paragraph that ends with `prev` (which may
-/// continue, see [`paragraphs`]).
+/// continue, see [`repair`]).
 fn continues(prev: &str, next: &str) -> bool {
     let Some(first) = next.chars().next() else {
         return false;
@@ -268,6 +710,10 @@ fn join(text: &mut String, next: &str) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn paragraphs(pages: &[String]) -> Vec<PagePara> {
+        repair(pages).paras
+    }
 
     fn texts(pages: &[&str]) -> Vec<String> {
         let pages: Vec<String> = pages.iter().map(|p| p.to_string()).collect();
@@ -400,5 +846,149 @@ mod tests {
             (paras[1].page, paras[1].text.as_str()),
             (2, "次の段落です。")
         );
+    }
+
+    #[test]
+    fn letter_spacing_after_the_second_character_is_closed_up() {
+        let page = "見本 町では、住民の皆様とともに、新しいまちづくりを進めています。\n\
+                    本計 画は、令和６年度から令和１０年度までの５年間を期間とします。\n\
+                    計画 の推進にあたっては、毎年度その進み具合を確かめます。\n\
+                    施策 の体系は次のとおりです。";
+        assert_eq!(
+            texts(&[page]),
+            [
+                "見本町では、住民の皆様とともに、新しいまちづくりを進めています。",
+                "本計画は、令和６年度から令和１０年度までの５年間を期間とします。",
+                "計画の推進にあたっては、毎年度その進み具合を確かめます。",
+                "施策の体系は次のとおりです。",
+            ]
+        );
+        // A table whose cells are two-kanji words is not letter spacing.
+        let table = "区分 番号 案件名\n架空市の予算を定める条例の制定について\n\
+                     見本町の計画を定める議案の審議について\n総務委員会に付託された議案の一覧";
+        assert_eq!(texts(&[table])[0], "区分 番号 案件名");
+    }
+
+    #[test]
+    fn numbers_split_by_letter_spreading_close_up_only_in_spread_lines() {
+        assert_eq!(unspace("予 算 額 ３０ ０ 千 円"), "予算額３００千円");
+        assert_eq!(unspace("第 １０ 号 見本町条例"), "第１０号 見本町条例");
+        assert_eq!(unspace("合計 ３０ ０"), "合計３０ ０");
+        assert_eq!(unspace("１２ 3"), "１２ 3");
+    }
+
+    #[test]
+    fn furigana_lines_above_kanji_are_dropped() {
+        let page = "みほん し けいかく\n見本市総合計画\nみほんしやくしょ\n見本市役所\nはじめに\n1 計画策定の趣旨";
+        assert_eq!(
+            texts(&[page]),
+            [
+                "見本市総合計画",
+                "見本市役所",
+                "はじめに",
+                "1 計画策定の趣旨"
+            ]
+        );
+    }
+
+    #[test]
+    fn a_kana_line_that_goes_on_a_sentence_is_not_furigana() {
+        let page =
+            "詳しくは見本町役場の企画課の窓口までお気軽にお問い合わせ\nください\n電話番号案内";
+        assert_eq!(
+            texts(&[page]),
+            [
+                "詳しくは見本町役場の企画課の窓口までお気軽にお問い合わせください",
+                "電話番号案内"
+            ]
+        );
+    }
+
+    #[test]
+    fn characters_drawn_twice_are_kept_once() {
+        assert_eq!(undouble("予予算算"), "予算");
+        assert_eq!(
+            undouble("第第１１章章 予予算算のの概概要要"),
+            "第１章 予算の概要"
+        );
+        assert_eq!(undouble("予予予算算算"), "予算");
+        assert_eq!(
+            undouble("見本市の予予算算書書について"),
+            "見本市の予算書について"
+        );
+        for real in ["佐々木 人人", "人人", "１１２２", "○○××", "架空市の人々々"]
+        {
+            assert_eq!(undouble(real), real);
+        }
+    }
+
+    #[test]
+    fn headings_drawn_side_by_side_are_kept_once() {
+        assert_eq!(unrepeat("予算の概要予算の概要"), "予算の概要");
+        assert_eq!(unrepeat("予算の概要 予算の概要 予算の概要"), "予算の概要");
+        assert_eq!(unrepeat("第１章 総則 第１章 総則"), "第１章 総則");
+        for real in ["賛成 賛成", "ますます", "○ ○ ○ ○", "1,250 1,250"] {
+            assert_eq!(unrepeat(real), real);
+        }
+    }
+
+    #[test]
+    fn lines_drawn_two_to_four_times_are_kept_once() {
+        let page = "計画の概要\n計画の概要\n計画の概要\n本文です。";
+        assert_eq!(texts(&[page]), ["計画の概要", "本文です。"]);
+        let column: Vec<String> = vec!["原案可決".to_owned(); 5];
+        assert_eq!(drop_repeated_lines(column.clone()), column);
+    }
+
+    #[test]
+    fn private_use_glyphs_become_bullets_or_go() {
+        assert_eq!(
+            clean_glyphs("\u{f06c} 市民の声を聞きます"),
+            "・市民の声を聞きます"
+        );
+        assert_eq!(clean_glyphs("市民の\u{e001}声"), "市民の声");
+        assert_eq!(clean_glyphs("\u{f0a7}"), "");
+    }
+
+    #[test]
+    fn compatibility_characters_become_the_kanji_they_show() {
+        assert_eq!(clean_glyphs("⽔位計とは︓"), "水位計とは:");
+        assert_eq!(clean_glyphs("国⼟交通省の⾏政"), "国土交通省の行政");
+        assert_eq!(clean_glyphs("⻑期⻘少年計画"), "長期青少年計画");
+        // After the mapping the line is text like any other.
+        assert_eq!(texts(&["⽔ 位 計 の 説 明"]), ["水位計の説明"]);
+    }
+
+    #[test]
+    fn vertical_text_one_character_per_line_is_joined() {
+        let page = "図表 1\n見\n本\n市\nで\nの\n居\n住\n年\n数\n53.3\n5\n2\n4\n男\n女";
+        assert_eq!(
+            texts(&[page]),
+            [
+                "図表1",
+                "見本市での居住年数",
+                "53.3",
+                "5",
+                "2",
+                "4",
+                "男",
+                "女"
+            ]
+        );
+    }
+
+    #[test]
+    fn printed_page_numbers_become_labels() {
+        let mut pages: Vec<String> = vec!["見本町 総合計画\n目次です。".to_owned()];
+        pages.extend((1..=3).map(|n| format!("- {n} -\n本文の{n}ページ目です。")));
+        pages.extend((4..=5).map(|n| format!("本文の{n}ページ目です。\n{n}")));
+        pages.push("表の最後の行です。\n7".to_owned());
+        let got = repair(&pages);
+        let want: Vec<(u32, String)> = [(2, "1"), (3, "2"), (4, "3"), (5, "4"), (6, "5")]
+            .iter()
+            .map(|&(p, l)| (p, l.to_owned()))
+            .collect();
+        assert_eq!(got.page_labels, want);
+        assert!(got.paras.iter().all(|p| !p.text.contains('-')));
     }
 }

@@ -49,6 +49,9 @@ pub struct Fields {
     /// Where a passage goes on to another page: `at:page` pairs (char
     /// offset into the text), comma-separated; absent on one page.
     pub page_breaks: Field,
+    /// Printed page numbers of the pages a passage spans: `page:label`
+    /// pairs, comma-separated.
+    pub page_labels: Field,
     /// Readings (katakana) of the body's words, for queries typed in kana.
     pub text_rd: Field,
 }
@@ -106,6 +109,7 @@ pub fn build() -> (Schema, Fields) {
         sheet: b.add_text_field("sheet", STORED),
         sheet_row: b.add_u64_field("sheet_row", STORED),
         page_breaks: b.add_text_field("page_breaks", STORED),
+        page_labels: b.add_text_field("page_labels", STORED),
         text_rd: b.add_text_field("text_rd", analyzed(READING, false)),
     };
     (b.build(), fields)
@@ -151,6 +155,7 @@ impl Fields {
             sheet: f("sheet")?,
             sheet_row: f("sheet_row")?,
             page_breaks: f("page_breaks")?,
+            page_labels: f("page_labels")?,
             text_rd: f("text_rd")?,
         })
     }

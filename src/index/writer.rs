@@ -229,6 +229,10 @@ fn passage(
                 let breaks = crate::sections::encode_breaks(&section.page_breaks);
                 own.push((fields.page_breaks, FieldValue::text(&breaks)));
             }
+            if !section.page_labels.is_empty() {
+                let labels = crate::sections::encode_labels(&section.page_labels);
+                own.push((fields.page_labels, FieldValue::text(&labels)));
+            }
         }
         Some(Place::Sheet { name, row }) => {
             own.push((fields.sheet, FieldValue::text(name)));

@@ -3,50 +3,6 @@
 //! in the year they are about (a data catalogue's explanation sheet, a
 //! notice) when their text names no year at all.
 
-use std::io::Read;
-use std::path::Path;
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
-
-/// `pdfinfo` answers in milliseconds; a file that takes longer has no
-/// year worth waiting for.
-const TIMEOUT: Duration = Duration::from_secs(10);
-/// `pdfinfo` prints a few lines; more is not metadata.
-const MAX_INFO: u64 = 64 * 1024;
-
-/// The creation year `pdfinfo` reports for the PDF at `path`; `None` when
-/// it reports none, fails or is missing.
-pub fn pdf_creation_year(path: &Path) -> Option<i64> {
-    let mut child = Command::new("pdfinfo")
-        .args(["-isodates", "-enc", "UTF-8"])
-        .arg(path)
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .ok()?;
-    let started = Instant::now();
-    loop {
-        match child.try_wait() {
-            Ok(Some(_)) => break,
-            Ok(None) if started.elapsed() < TIMEOUT => std::thread::sleep(Duration::from_millis(2)),
-            _ => {
-                let _ = child.kill();
-                let _ = child.wait();
-                return None;
-            }
-        }
-    }
-    let mut out = String::new();
-    child
-        .stdout
-        .take()?
-        .take(MAX_INFO)
-        .read_to_string(&mut out)
-        .ok()?;
-    creation_year(&out)
-}
-
 /// The year of the `CreationDate:` line of `pdfinfo` output, ISO
 /// (`2025-03-11T10:22:33+09`, with `-isodates`) or the default
 /// (`Tue Mar 11 10:22:33 2025 JST`).
@@ -80,10 +36,5 @@ mod tests {
         );
         assert_eq!(creation_year("Pages: 1\n"), None);
         assert_eq!(creation_year("CreationDate:   0000-01-01T00:00:00\n"), None);
-    }
-
-    #[test]
-    fn a_missing_file_has_no_year() {
-        assert_eq!(pdf_creation_year(Path::new("/nonexistent/x.pdf")), None);
     }
 }

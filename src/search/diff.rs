@@ -491,6 +491,7 @@ mod tests {
             page: None,
             sheet: None,
             page_breaks: Vec::new(),
+            page_labels: Vec::new(),
         }
     }
 

@@ -75,6 +75,9 @@ pub struct SectionOut {
     /// Where the text goes on to another page (PDF; char offsets).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub page_breaks: Vec<crate::sections::PageBreak>,
+    /// Page numbers printed on the pages the passage spans.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub page_labels: Vec<crate::sections::PageLabel>,
 }
 
 impl SectionOut {
@@ -88,6 +91,9 @@ impl SectionOut {
             sheet: stored_str(doc, f.sheet),
             page_breaks: stored_str(doc, f.page_breaks)
                 .map(|s| crate::sections::decode_breaks(&s))
+                .unwrap_or_default(),
+            page_labels: stored_str(doc, f.page_labels)
+                .map(|s| crate::sections::decode_labels(&s))
                 .unwrap_or_default(),
         }
     }

@@ -136,6 +136,10 @@ pub struct Hit {
     /// (the passage's first page with `snippets=false` or when only a
     /// title matched); `null` for formats without pages.
     pub page: Option<u32>,
+    /// The page number printed on `page` (「- 1 -」 on physical page 5 →
+    /// `"1"`), where the document prints one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub page_label: Option<String>,
     /// First and last physical page the passage spans (PDF).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub pages: Option<(u32, u32)>,
@@ -891,6 +895,10 @@ impl Engine {
             None => (None, Vec::new(), first_page),
         };
         let last_page = breaks.last().map(|b| b.page).or(first_page);
+        let page_label = page.and_then(|p| {
+            let labels = crate::sections::decode_labels(&stored_str(&doc, f.page_labels)?);
+            labels.into_iter().find(|l| l.page == p).map(|l| l.label)
+        });
         Ok(Hit {
             doc_id: stored_str(&doc, f.doc_id).unwrap_or_default(),
             file: stored_str(&doc, f.file).unwrap_or_default(),
@@ -905,6 +913,7 @@ impl Engine {
             doc_type: stored_str(&doc, f.doc_type),
             format: stored_str(&doc, f.format).unwrap_or_default(),
             page,
+            page_label,
             pages: first_page.zip(last_page),
             sheet: stored_str(&doc, f.sheet),
             score,

@@ -48,6 +48,16 @@ pub struct Section {
     /// Where the text goes on to another page (PDF): char offsets into
     /// `text`, in order; empty when the passage stands on one page.
     pub page_breaks: Vec<PageBreak>,
+    /// The page numbers printed on the pages the passage spans (「- 1 -」 on
+    /// physical page 5 → `(5, "1")`), where the document prints them.
+    pub page_labels: Vec<PageLabel>,
+}
+
+/// A page number as printed on physical page `page`.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
+pub struct PageLabel {
+    pub page: u32,
+    pub label: String,
 }
 
 /// From char `at` of a passage's text on, the text is on `page`.
@@ -64,6 +74,30 @@ pub fn encode_breaks(breaks: &[PageBreak]) -> String {
         .map(|b| format!("{}:{}", b.at, b.page))
         .collect();
     pairs.join(",")
+}
+
+/// Printed page numbers as stored: `page:label` pairs, comma-separated
+/// (a label holding either separator is left out).
+pub fn encode_labels(labels: &[PageLabel]) -> String {
+    let pairs: Vec<String> = labels
+        .iter()
+        .filter(|l| !l.label.contains([',', ':']))
+        .map(|l| format!("{}:{}", l.page, l.label))
+        .collect();
+    pairs.join(",")
+}
+
+/// The stored printed page numbers back.
+pub fn decode_labels(s: &str) -> Vec<PageLabel> {
+    s.split(',')
+        .filter_map(|pair| {
+            let (page, label) = pair.split_once(':')?;
+            Some(PageLabel {
+                page: page.parse().ok()?,
+                label: label.to_string(),
+            })
+        })
+        .collect()
 }
 
 /// The stored form back; malformed pairs are skipped.
@@ -105,6 +139,7 @@ pub fn split_extracted(extracted: &Extracted) -> Vec<Section> {
                 Some(Place::Page(p)) => p,
                 _ => return s,
             };
+            let first = page;
             for (offset, block) in starts {
                 if let Some(&Place::Page(p)) = extracted.place_of(block)
                     && p != page
@@ -116,6 +151,16 @@ pub fn split_extracted(extracted: &Extracted) -> Vec<Section> {
                     });
                 }
             }
+            let last = s.page_breaks.iter().map(|b| b.page).max().unwrap_or(first);
+            s.page_labels = extracted
+                .page_labels
+                .iter()
+                .filter(|(p, _)| (first..=last).contains(p))
+                .map(|(p, label)| PageLabel {
+                    page: *p,
+                    label: label.clone(),
+                })
+                .collect();
             s
         })
         .collect()
@@ -224,6 +269,7 @@ impl Draft {
                 text,
                 place: None,
                 page_breaks: Vec::new(),
+                page_labels: Vec::new(),
             },
             at,
             starts,

@@ -640,7 +640,7 @@ fn a_passage_knows_where_its_text_goes_on_to_another_page() {
         declared: Default::default(),
         pages: Some(5),
         encoding: "UTF-8",
-        content_hash: String::new(),
+        ..Default::default()
     };
     let sections = super::split_extracted(&extracted);
     assert_eq!(sections.len(), 1, "{sections:?}");

@@ -74,6 +74,7 @@ pub fn doc(
                 text: normalize(x),
                 place: None,
                 page_breaks: Vec::new(),
+                page_labels: Vec::new(),
             })
             .collect(),
         format: plansearch::archive::Format::Text,

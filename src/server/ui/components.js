@@ -204,7 +204,12 @@ export function chip(text, kind, title) {
 
 /** Where a passage is in its original: 「p. 12」 for a PDF page, the sheet of a workbook. */
 export function placeLabel(hit) {
-  if (present(hit.page)) return `p. ${hit.page}`;
+  // The physical page (what the original opens at), and the number the
+  // page prints when it differs (「p. 5（印刷 1）」).
+  if (present(hit.page)) {
+    const printed = present(hit.page_label) && String(hit.page_label) !== String(hit.page) ? `（印刷 ${hit.page_label}）` : '';
+    return `p. ${hit.page}${printed}`;
+  }
   if (present(hit.sheet)) return `シート「${hit.sheet}」`;
   return '';
 }

@@ -145,6 +145,12 @@ export function DocumentView() {
             present(value) ? sourceBadge(sources[field]) : null));
       }));
 
+    // 「p. 5（印刷 1）」: the physical page, and the number printed on it.
+    const pageText = (sec, page) => {
+      const labels = Array.isArray(sec.page_labels) ? sec.page_labels : [];
+      const printed = labels.find((l) => l && l.page === page);
+      return printed && String(printed.label) !== String(page) ? `p. ${page}（印刷 ${printed.label}）` : `p. ${page}`;
+    };
     let totalMarks = 0;
     const tocItems = [];
     let lastPage = null;
@@ -154,7 +160,7 @@ export function DocumentView() {
       const breaks = Array.isArray(sec.page_breaks) ? sec.page_breaks : [];
       if (present(sec.page) && sec.page !== lastPage) {
         pageMark = h('p', { class: 'page-mark', 'data-testid': 'page-mark' },
-          h('a', { href: originalUrl(doc.doc_id || '', sec.page), target: '_blank', rel: 'noopener' }, `p. ${sec.page}`));
+          h('a', { href: originalUrl(doc.doc_id || '', sec.page), target: '_blank', rel: 'noopener' }, pageText(sec, sec.page)));
       } else if (present(sec.sheet) && sec.sheet !== lastPage) {
         lastPage = sec.sheet;
         pageMark = h('p', { class: 'page-mark', 'data-testid': 'page-mark' }, `シート「${sec.sheet}」`);
@@ -166,7 +172,7 @@ export function DocumentView() {
       const secTitle = present(sec.title) ? String(sec.title) : `セクション ${i + 1}`;
       const m = marksOf(sec, i);
       const frag = markedText(sec.text, m.text, sec.page_breaks, (page) =>
-        h('a', { class: 'page-break', 'data-testid': 'page-break', href: originalUrl(doc.doc_id || '', page), target: '_blank', rel: 'noopener', title: `ここから ${page} ページ` }, `p. ${page}`));
+        h('a', { class: 'page-break', 'data-testid': 'page-break', href: originalUrl(doc.doc_id || '', page), target: '_blank', rel: 'noopener', title: `ここから ${page} ページ` }, pageText(sec, page)));
       const count = frag.querySelectorAll('mark').length;
       totalMarks += count;
       const { button, panel } = similarToggle(sec.section_id, '類似の取り組み(他市)');
