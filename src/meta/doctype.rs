@@ -40,6 +40,17 @@ impl Kind {
 
 static KINDS: LazyLock<Vec<Kind>> = LazyLock::new(|| parse(DATA));
 
+/// Longest line (characters, spaces removed) read as a title.
+const MAX_TITLE_CHARS: usize = 40;
+
+/// A numbered item: 「第5号」, 「議案第3号」, 「報告第1号」, 「(1)」, 「1.」.
+static ITEM: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"^(?:(?:議案|報告|請願|陳情|発議)?第[0-9０-９]+号|[(（][0-9０-９]+[)）]|[0-9０-９]+[.．])",
+    )
+    .expect("valid")
+});
+
 /// Every kind, in priority order.
 pub fn kinds() -> &'static [Kind] {
     &KINDS
@@ -103,6 +114,11 @@ pub fn by_title<S: AsRef<str>>(lines: &[S]) -> Option<(usize, &'static Kind)> {
     let squeezed: Vec<String> = lines.iter().map(|l| squeeze(l.as_ref())).collect();
     let block = squeezed.join("\n");
     squeezed.iter().enumerate().find_map(|(i, line)| {
+        // A title is short, and not an item of a list (議案 「第5号 …補正予算」
+        // on a vote table's first page names a bill, not the document).
+        if line.chars().count() > MAX_TITLE_CHARS || ITEM.is_match(line) {
+            return None;
+        }
         kinds()
             .iter()
             .find(|k| k.names(line, &block))
@@ -274,6 +290,22 @@ mod tests {
         );
         assert_eq!(title(&["県民アンケート調査結果"]), Some("県民アンケート"));
         assert_eq!(title(&["令和9年度", "架空市"]), None);
+    }
+
+    #[test]
+    fn a_listed_bill_is_not_the_title() {
+        // A vote table's first page lists bills before its own title.
+        let lines = [
+            "第5号 令和9年度架空市国民健康保険費特別会計補正予算(第3号) R9.2.26",
+            "令和9年3月定例会",
+            "議決結果一覧表【議案】",
+        ];
+        assert_eq!(title(&lines), Some("議決結果"));
+        assert_eq!(title(&["議案第2号 令和9年度架空市一般会計補正予算"]), None);
+        assert_eq!(
+            title(&["令和9年度 架空市 6月補正予算の概要"]),
+            Some("補正予算")
+        );
     }
 
     #[test]
