@@ -28,7 +28,7 @@ struct Cli {
 enum Command {
     /// Index an archive folder (text, Markdown, HTML, PDF, Word, Excel, CSV); re-runs update only what changed.
     Index {
-        /// The archive folder (a manifest.csv at its root is used when present).
+        /// The archive folder (manifest.csv files at its root and in its folders are used when present).
         archive: PathBuf,
         #[command(flatten)]
         common: Common,
