@@ -408,12 +408,12 @@ impl Engine {
         &self,
         searcher: &Searcher,
         plan: &Plan,
-        filters: &Filters,
+        req: &SearchRequest,
         strict: &dyn Query,
         listed: &[DocAddress],
         highlighter: Option<&Highlighter>,
-        include_text: bool,
     ) -> Result<Option<Partial>> {
+        let (filters, include_text) = (&req.filters, req.include_text);
         // Fewer than a page: the strict matches are set aside by address
         // (a MustNot over phrase queries trips tantivy's phrase scorer).
         let mut strict_docs = searcher.search(strict, &tantivy::collector::DocSetCollector)?;
@@ -670,15 +670,7 @@ impl Engine {
             listed_some = addrs;
         }
         let partial = if total < BACKFILL_BELOW && req.offset == 0 && req.partial {
-            self.partial(
-                searcher,
-                plan,
-                &req.filters,
-                strict.as_ref(),
-                &listed_some,
-                marks,
-                req.include_text,
-            )?
+            self.partial(searcher, plan, req, strict.as_ref(), &listed_some, marks)?
         } else {
             None
         };

@@ -168,7 +168,7 @@ pub fn split_extracted(extracted: &Extracted) -> Vec<Section> {
 
 /// Sections, the index of the block each starts at, and where each of
 /// its lines starts in its text (char offset, block).
-fn split_at(blocks: &[Block]) -> Vec<(Section, usize, Vec<(usize, usize)>)> {
+fn split_at(blocks: &[Block]) -> Vec<Drafted> {
     let items = classify::items(blocks);
     let mut drafts = Vec::new();
     segment(&items, None, &mut drafts);
@@ -178,6 +178,10 @@ fn split_at(blocks: &[Block]) -> Vec<(Section, usize, Vec<(usize, usize)>)> {
     merge_crumbs(&mut drafts);
     drafts.into_iter().filter_map(Draft::finish).collect()
 }
+
+/// A finished section, the block it starts at, and where each of its
+/// lines starts in its text (char offset, block).
+type Drafted = (Section, usize, Vec<(usize, usize)>);
 
 /// A section being built.
 #[derive(Debug)]
@@ -251,7 +255,7 @@ impl Draft {
         window::size(&self.before) + window::size(&self.units)
     }
 
-    fn finish(mut self) -> Option<(Section, usize, Vec<(usize, usize)>)> {
+    fn finish(mut self) -> Option<Drafted> {
         let at = self.before.first().map_or(self.at, |u| u.at.min(self.at));
         self.before.append(&mut self.units);
         let (mut text, starts) = window::render(&self.before);
