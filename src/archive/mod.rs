@@ -34,6 +34,8 @@ mod title;
 mod unzip;
 mod walk;
 
+pub(crate) use walk::{is_hidden, leaves_archive};
+
 pub use error::ExtractError;
 
 /// Source format, from the file extension.

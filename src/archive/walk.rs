@@ -33,12 +33,7 @@ pub(super) fn walk(root: &Path) -> crate::Result<Walk> {
                 continue;
             }
         };
-        if entry.path_is_symlink()
-            && !entry
-                .path()
-                .canonicalize()
-                .is_ok_and(|real| real.starts_with(&real_root))
-        {
+        if leaves_archive(&entry, &real_root) {
             if entry.file_type().is_dir() {
                 entries.skip_current_dir();
             }
@@ -120,8 +115,18 @@ fn check_root(root: &Path) -> crate::Result<()> {
     }
 }
 
-fn is_hidden(name: &std::ffi::OsStr) -> bool {
+pub(crate) fn is_hidden(name: &std::ffi::OsStr) -> bool {
     name.as_encoded_bytes().starts_with(b".")
+}
+
+/// Whether `entry` is a link leading outside the archive whose canonical
+/// root is `real_root` (such links are never followed).
+pub(crate) fn leaves_archive(entry: &walkdir::DirEntry, real_root: &Path) -> bool {
+    entry.path_is_symlink()
+        && !entry
+            .path()
+            .canonicalize()
+            .is_ok_and(|real| real.starts_with(real_root))
 }
 
 /// The format of a supported file, or why it is not indexed.

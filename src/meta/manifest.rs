@@ -87,15 +87,10 @@ fn folder_manifests(root: &Path) -> Vec<(String, std::path::PathBuf)> {
         .follow_links(true)
         .min_depth(1)
         .into_iter()
-        .filter_entry(|e| !e.file_name().as_encoded_bytes().starts_with(b"."));
+        .filter_entry(|e| !crate::archive::is_hidden(e.file_name()));
     while let Some(entry) = entries.next() {
         let Ok(entry) = entry else { continue };
-        if entry.path_is_symlink()
-            && !entry
-                .path()
-                .canonicalize()
-                .is_ok_and(|real| real.starts_with(&real_root))
-        {
+        if crate::archive::leaves_archive(&entry, &real_root) {
             if entry.file_type().is_dir() {
                 entries.skip_current_dir();
             }

@@ -285,6 +285,31 @@ fn match_page(
         .and_then(|(p, _)| *p)
 }
 
+/// The strict matches by address, collected once on first use (both the
+/// some-chunks list and the partial levels set them aside), only when
+/// they are fewer than a page.
+struct StrictSet<'q> {
+    query: &'q dyn Query,
+    docs: std::cell::OnceCell<std::collections::HashSet<DocAddress>>,
+}
+
+impl<'q> StrictSet<'q> {
+    fn new(query: &'q dyn Query) -> Self {
+        StrictSet {
+            query,
+            docs: std::cell::OnceCell::new(),
+        }
+    }
+
+    fn docs(&self, searcher: &Searcher) -> Result<&std::collections::HashSet<DocAddress>> {
+        if let Some(docs) = self.docs.get() {
+            return Ok(docs);
+        }
+        let docs = searcher.search(self.query, &tantivy::collector::DocSetCollector)?;
+        Ok(self.docs.get_or_init(|| docs))
+    }
+}
+
 fn doc_matches<'a>(
     searcher: &Searcher,
     query: &dyn Query,
@@ -409,14 +434,14 @@ impl Engine {
         searcher: &Searcher,
         plan: &Plan,
         req: &SearchRequest,
-        strict: &dyn Query,
+        strict: &StrictSet,
         listed: &[DocAddress],
         highlighter: Option<&Highlighter>,
     ) -> Result<Option<Partial>> {
         let (filters, include_text) = (&req.filters, req.include_text);
         // Fewer than a page: the strict matches are set aside by address
         // (a MustNot over phrase queries trips tantivy's phrase scorer).
-        let mut strict_docs = searcher.search(strict, &tantivy::collector::DocSetCollector)?;
+        let mut strict_docs = strict.docs(searcher)?.clone();
         // Passages already listed after the strict ones are not repeated.
         strict_docs.extend(listed.iter().copied());
         // The first level with matches names the section; when it has fewer
@@ -519,7 +544,7 @@ impl Engine {
         searcher: &Searcher,
         plan: &Plan,
         req: &SearchRequest,
-        strict: &dyn Query,
+        strict: &StrictSet,
         skip: usize,
         want: usize,
         highlighter: Option<&Highlighter>,
@@ -533,7 +558,7 @@ impl Engine {
         };
         let some = req.filters.apply(self.fields(), some);
         // Fewer strict matches than the page's end: a bounded set.
-        let strict_docs = searcher.search(strict, &tantivy::collector::DocSetCollector)?;
+        let strict_docs = strict.docs(searcher)?;
         // Candidates by score, then reordered by how many chunks each holds
         // (a bounded window: enough to fill the page after reordering).
         let window = strict_docs.len() + skip + want + SOME_REORDER;
@@ -649,6 +674,7 @@ impl Engine {
         let mut hits = hits;
         let mut some_total = 0;
         let mut listed_some = Vec::new();
+        let strict_set = StrictSet::new(strict.as_ref());
         if total < req.offset + req.limit && req.partial {
             let skip = req.offset.saturating_sub(total);
             let want = req.limit - hits.len();
@@ -657,7 +683,7 @@ impl Engine {
             let parts = self.phrase_parts_plan(searcher, plan, req, total);
             let some_plan = parts.as_ref().map_or(plan, |(p, _)| p);
             let (mut some, n, addrs) =
-                self.some_chunks(searcher, some_plan, req, strict.as_ref(), skip, want, marks)?;
+                self.some_chunks(searcher, some_plan, req, &strict_set, skip, want, marks)?;
             if let Some((_, phrase)) = &parts {
                 for hit in &mut some {
                     if hit.missing.as_ref().is_some_and(|m| m.is_empty()) {
@@ -670,7 +696,7 @@ impl Engine {
             listed_some = addrs;
         }
         let partial = if total < BACKFILL_BELOW && req.offset == 0 && req.partial {
-            self.partial(searcher, plan, req, strict.as_ref(), &listed_some, marks)?
+            self.partial(searcher, plan, req, &strict_set, &listed_some, marks)?
         } else {
             None
         };

@@ -34,6 +34,11 @@ const SEARCHED_KINDS = [
   ['synonym', '同義語'],
 ];
 
+/** The chunks a hit listed after the strict ones lacks; null for a strict hit. */
+function missingOf(hit) {
+  return Array.isArray(hit.missing) && hit.missing.length ? hit.missing : null;
+}
+
 export function SearchView() {
   const req = requester();
   let facetCtrl = null;
@@ -377,7 +382,7 @@ export function SearchView() {
 
   function hitCard(hit) {
     const { button, panel } = similarToggle(hit.section_id, '他市の類似の取り組み');
-    const missing = Array.isArray(hit.missing) && hit.missing.length ? hit.missing : null;
+    const missing = missingOf(hit);
     return h('li', { class: 'hit', 'data-testid': missing ? 'some-hit' : 'hit' },
       h('article', { class: 'hit__body' },
         h('h3', { class: 'hit__title' },
@@ -461,8 +466,8 @@ export function SearchView() {
         h('a', { href: searchUrl({ ...st, q: String(data.did_you_mean), page: 1 }) }, String(data.did_you_mean))));
     }
     // Hits after the strict ones hold only some of the chunks (`missing`).
-    const strictHits = hits.filter((x) => !(Array.isArray(x.missing) && x.missing.length));
-    const someHits = hits.filter((x) => Array.isArray(x.missing) && x.missing.length);
+    const strictHits = hits.filter((x) => !missingOf(x));
+    const someHits = hits.filter((x) => missingOf(x));
     const someTotal = Number(data.some_total) || 0;
     if (!hits.length) {
       if (total > 0) {
