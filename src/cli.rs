@@ -481,15 +481,25 @@ fn print_results(resp: &crate::search::SearchResponse) {
         resp.total, resp.took_ms
     );
     let strict = resp.hits.iter().take_while(|h| h.missing.is_none()).count();
+    let some = strict
+        + resp.hits[strict..]
+            .iter()
+            .take_while(|h| h.loose.is_none())
+            .count();
     print_hits(&resp.hits[..strict]);
-    if strict < resp.hits.len() {
+    if strict < some {
         println!(
             "\n{} passages with some of the words as written, not counted above:",
             resp.some_total
         );
-        print_hits(&resp.hits[strict..]);
+        print_hits(&resp.hits[strict..some]);
     }
-    if let Some(p) = &resp.partial {
+    if some < resp.hits.len() {
+        let mode = resp.hits[some].loose.unwrap_or("any");
+        println!("\nThe nearest passages ({mode}), not counted above:");
+        print_hits(&resp.hits[some..]);
+    }
+    if let Some(p) = resp.partial.as_ref().filter(|p| !p.hits.is_empty()) {
         println!(
             "\n{} more passages with only part of the query ({}), not counted above:",
             p.total, p.mode

@@ -95,6 +95,34 @@ fn an_unspaced_query_counts_where_it_is_written_and_lists_its_scattered_words_ap
 }
 
 #[test]
+fn chunks_written_nowhere_as_typed_list_the_nearest_passages_uncounted() {
+    let e = sample();
+    // Neither 「待機児童解消」 nor 「保育所整備計画」 is written anywhere, so
+    // nothing is counted and no passage holds a chunk as typed; the first
+    // page still lists the nearest passages (their words apart), flagged.
+    let r = search(&e, "待機児童解消 保育所整備計画");
+    assert_eq!((r.total, r.some_total), (0, 0));
+    assert!(!r.hits.is_empty(), "the nearest passages are listed");
+    for h in &r.hits {
+        assert!(h.loose.is_some(), "{h:?}");
+        assert_eq!(h.missing.as_ref().map(Vec::len), Some(2), "{h:?}");
+    }
+    // They are not repeated in the partial section, which still counts them.
+    let p = r.partial.expect("the looser level is named");
+    assert!(p.total >= r.hits.len());
+    assert!(
+        p.hits
+            .iter()
+            .all(|x| r.hits.iter().all(|h| h.section_id != x.section_id))
+    );
+    // Never on a later page, and never for one compound alone.
+    let mut req = SearchRequest::new("待機児童解消 保育所整備計画");
+    req.offset = 10;
+    assert!(e.search(&req).unwrap().hits.is_empty());
+    assert!(search(&e, "待機児童解消").hits.is_empty());
+}
+
+#[test]
 fn phrase_exclusion_and_or() {
     let e = sample();
     assert_eq!(search(&e, "\"待機児童の解消\"").strict_total, 1);
@@ -281,8 +309,19 @@ fn few_strict_matches_are_followed_by_looser_ones() {
     assert!(r.hits[0].missing.is_none());
     // After the strict hit: passages with one of the two words, never the
     // strict one again, each saying which word it lacks.
-    assert_eq!(r.hits.len(), 1 + r.some_total.min(9));
-    for h in &r.hits[1..] {
+    let (listed, loose): (Vec<_>, Vec<_>) = r.hits.iter().partition(|h| h.loose.is_none());
+    assert_eq!(listed.len(), 1 + r.some_total.min(9));
+    // A page they leave short goes on with looser matches, flagged, after
+    // them and never repeating one.
+    assert!(r.hits[listed.len()..].iter().all(|h| h.loose.is_some()));
+    for h in &loose {
+        assert!(
+            h.missing.is_some(),
+            "a loose hit names what it lacks as written"
+        );
+        assert!(listed.iter().all(|l| l.section_id != h.section_id));
+    }
+    for h in &listed[1..] {
         assert_ne!(h.section_id, r.hits[0].section_id);
         let missing = h.missing.as_ref().expect("some-chunks hit");
         assert!(

@@ -456,6 +456,36 @@ impl Compiler<'_> {
         (!clauses.is_empty()).then(|| should(clauses))
     }
 
+    /// Each word of the plan's chunks alone, anywhere (what `Mode::Any`
+    /// ORs): a looser match holding more of them ranks first.
+    pub fn any_words(&self, plan: &Plan) -> Vec<Box<dyn Query>> {
+        let mut seen = std::collections::HashSet::new();
+        plan.chunks()
+            .flat_map(|c| self.atom_words(&c.typed))
+            .flat_map(|(_, g)| g.into_iter().filter(|w| !w.variant))
+            .filter(|w| seen.insert(w.term.clone()))
+            .map(|w| self.loose_word(&w))
+            .collect()
+    }
+
+    /// A group whose every word stands in the document title (the title
+    /// of a 市民満足度調査 report holds 市民満足度調査 for each of its
+    /// passages): ranks the passages listed after the strict matches.
+    pub fn doc_title(&self, group: &[Chunk]) -> Option<Box<dyn Query>> {
+        let alternatives: Vec<Box<dyn Query>> = group
+            .iter()
+            .filter_map(|chunk| {
+                let words = self.atom_words(&chunk.typed);
+                let terms: Vec<Box<dyn Query>> = words
+                    .iter()
+                    .map(|(_, g)| term_query(self.fields.title, &g[0].term))
+                    .collect();
+                (!terms.is_empty()).then(|| must(terms))
+            })
+            .collect();
+        (!alternatives.is_empty()).then(|| should(alternatives))
+    }
+
     /// A character sequence: its bigrams as a phrase.
     fn bigram_phrase(&self, field: Field, text: &str) -> Option<Box<dyn Query>> {
         let grams: Vec<String> = bigrams(text).into_iter().map(|g| g.0).collect();

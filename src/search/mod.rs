@@ -163,6 +163,11 @@ pub struct Hit {
     /// passage does not hold (it holds the others as written).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub missing: Option<Vec<String>>,
+    /// Set on the hits listed after the strict and some-chunks ones when
+    /// those do not fill the first page: the looser level that found it
+    /// (`words`: a chunk's words apart; `bigram`; `any`), as in `partial`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub loose: Option<&'static str>,
 }
 
 /// A page of results. `total` and `facets` count strict matches: passages
@@ -212,7 +217,30 @@ pub struct Partial {
     /// `"words"` (every word of each term, not together), `"bigram"` (most
     /// characters of each term) or `"any"` (any term).
     pub mode: &'static str,
+    /// Those not already listed at the end of the first page's `hits`
+    /// (where they continue a short list, each with `loose` set).
     pub hits: Vec<Hit>,
+}
+
+/// Where a passage listed after the strict matches holds one chunk; the
+/// value is its weight in the some-chunks order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Held {
+    No = 0,
+    /// Only the document's title holds it.
+    DocTitle = 1,
+    /// The passage holds it as written.
+    Passage = 2,
+}
+
+/// The typed chunks a passage does not hold as written.
+fn missing_chunks(plan: &Plan, held: &[Held]) -> Vec<String> {
+    plan.groups
+        .iter()
+        .zip(held)
+        .filter(|(_, h)| **h != Held::Passage)
+        .filter_map(|(g, _)| g.first().map(|c| c.typed.clone()))
+        .collect()
 }
 
 /// Candidates beyond the page that the some-chunks list reorders by how
@@ -447,7 +475,7 @@ impl Engine {
         // The first level with matches names the section; when it has fewer
         // than a page, the next levels fill it (each passage once, in level
         // order: a looser match never ranks above a closer one).
-        let mut found: Vec<(f32, DocAddress)> = Vec::new();
+        let mut found: Vec<(f32, DocAddress, Mode)> = Vec::new();
         let mut first: Option<(Mode, usize)> = None;
         for mode in self.loose_modes(plan) {
             budget::check()?;
@@ -458,17 +486,24 @@ impl Engine {
                 continue;
             };
             let loose = filters.apply(self.fields(), loose);
-            let want = PARTIAL_LIMIT + strict_docs.len() + found.len();
+            // Any word: candidates beyond the page, reordered by how many
+            // of the words each holds (a score sum lets one frequent word
+            // outrank a passage holding them all).
+            let extra = if mode == Mode::Any { SOME_REORDER } else { 0 };
+            let want = PARTIAL_LIMIT + strict_docs.len() + found.len() + extra;
             let (top, loose_total) = searcher.search(
                 loose.as_ref(),
                 &(TopDocs::with_limit(want).order_by_score(), Count),
             )?;
-            let new: Vec<(f32, DocAddress)> = top
+            let mut new: Vec<(f32, DocAddress)> = top
                 .into_iter()
                 .filter(|(_, addr)| !strict_docs.contains(addr))
-                .filter(|(_, addr)| !found.iter().any(|(_, a)| a == addr))
-                .take(PARTIAL_LIMIT - found.len())
+                .filter(|(_, addr)| !found.iter().any(|(_, a, _)| a == addr))
                 .collect();
+            if mode == Mode::Any {
+                self.order_by_words(searcher, plan, filters, &mut new)?;
+            }
+            new.truncate(PARTIAL_LIMIT - found.len());
             if new.is_empty() {
                 continue;
             }
@@ -482,13 +517,20 @@ impl Engine {
                 }
                 Some((m, total)) => first = Some((m, total + new.len())),
             }
-            found.extend(new);
+            found.extend(new.into_iter().map(|(score, addr)| (score, addr, mode)));
         }
         if let Some((mode, total)) = first {
+            let addrs: Vec<DocAddress> = found.iter().map(|(_, a, _)| *a).collect();
+            let held = self.held_chunks(searcher, plan, req, &addrs)?;
             let hits = found
                 .into_iter()
-                .map(|(score, addr)| {
-                    self.hit_with(searcher, addr, score, highlighter, include_text)
+                .zip(held)
+                .map(|((score, addr, level), held)| {
+                    let mut hit =
+                        self.hit_with(searcher, addr, score, highlighter, include_text)?;
+                    hit.missing = Some(missing_chunks(plan, &held));
+                    hit.loose = level.label();
+                    Ok(hit)
                 })
                 .collect::<Result<Vec<_>>>()?;
             return Ok(Some(Partial {
@@ -571,21 +613,13 @@ impl Engine {
             .into_iter()
             .filter(|(_, addr)| !strict_docs.contains(addr))
             .collect();
-        let mut held = vec![Vec::<bool>::new(); candidates.len()];
-        for group in &plan.groups {
-            let q = compiler
-                .group(group, Mode::Strict, &|_| true)
-                .map(|q| req.filters.apply(self.fields(), q));
-            let matches = match q {
-                Some(q) => doc_matches(searcher, q.as_ref(), candidates.iter().map(|(_, a)| a))?,
-                None => vec![false; candidates.len()],
-            };
-            for (h, m) in held.iter_mut().zip(matches) {
-                h.push(m);
-            }
-        }
+        let addrs: Vec<DocAddress> = candidates.iter().map(|(_, a)| *a).collect();
+        let held = self.held_chunks(searcher, plan, req, &addrs)?;
+        // Most chunks in the passage first; a chunk only its document's
+        // title holds (回収率 in the 市民満足度調査 report) counts half.
+        let weight = |h: &[Held]| h.iter().map(|h| *h as u32).sum::<u32>();
         let mut order: Vec<usize> = (0..candidates.len()).collect();
-        order.sort_by_key(|&i| std::cmp::Reverse(held[i].iter().filter(|&&m| m).count()));
+        order.sort_by_key(|&i| std::cmp::Reverse(weight(&held[i])));
         let listed: Vec<usize> = order.into_iter().skip(skip).take(want).collect();
         let addrs = listed.iter().map(|&i| candidates[i].1).collect();
         let hits = listed
@@ -594,18 +628,69 @@ impl Engine {
                 let (score, addr) = candidates[i];
                 let mut hit =
                     self.hit_with(searcher, addr, score, highlighter, req.include_text)?;
-                let missing = plan
-                    .groups
-                    .iter()
-                    .zip(&held[i])
-                    .filter(|(_, m)| !**m)
-                    .filter_map(|(g, _)| g.first().map(|c| c.typed.clone()))
-                    .collect();
-                hit.missing = Some(missing);
+                hit.missing = Some(missing_chunks(plan, &held[i]));
                 Ok(hit)
             })
             .collect::<Result<Vec<_>>>()?;
         Ok((hits, count.saturating_sub(strict_docs.len()), addrs))
+    }
+
+    /// Reorders looser matches by how many of the plan's words each holds,
+    /// best score first among equals.
+    fn order_by_words(
+        &self,
+        searcher: &Searcher,
+        plan: &Plan,
+        filters: &Filters,
+        found: &mut Vec<(f32, DocAddress)>,
+    ) -> Result<()> {
+        let mut held = vec![0usize; found.len()];
+        for word in self.compiler().any_words(plan) {
+            let q = filters.apply(self.fields(), word);
+            let matches = doc_matches(searcher, q.as_ref(), found.iter().map(|(_, a)| a))?;
+            for (h, m) in held.iter_mut().zip(matches) {
+                *h += usize::from(m);
+            }
+        }
+        let mut order: Vec<usize> = (0..found.len()).collect();
+        order.sort_by_key(|&i| std::cmp::Reverse(held[i]));
+        *found = order.into_iter().map(|i| found[i]).collect();
+        Ok(())
+    }
+
+    /// Per passage, per group of the plan: whether the passage holds the
+    /// group as written, or only its document's title does.
+    fn held_chunks(
+        &self,
+        searcher: &Searcher,
+        plan: &Plan,
+        req: &SearchRequest,
+        addrs: &[DocAddress],
+    ) -> Result<Vec<Vec<Held>>> {
+        let compiler = self.compiler();
+        let mut held = vec![Vec::<Held>::new(); addrs.len()];
+        for group in &plan.groups {
+            let in_passage = match compiler.group(group, Mode::Strict, &|_| true) {
+                Some(q) => doc_matches(
+                    searcher,
+                    req.filters.apply(self.fields(), q).as_ref(),
+                    addrs.iter(),
+                )?,
+                None => vec![false; addrs.len()],
+            };
+            let in_title = match compiler.doc_title(group) {
+                Some(q) => doc_matches(searcher, q.as_ref(), addrs.iter())?,
+                None => vec![false; addrs.len()],
+            };
+            for ((h, p), t) in held.iter_mut().zip(in_passage).zip(in_title) {
+                h.push(match (p, t) {
+                    (true, _) => Held::Passage,
+                    (false, true) => Held::DocTitle,
+                    (false, false) => Held::No,
+                });
+            }
+        }
+        Ok(held)
     }
 
     /// The highlighter of a plan: the words of what was typed, and the
@@ -695,11 +780,21 @@ impl Engine {
             some_total = n;
             listed_some = addrs;
         }
-        let partial = if total < BACKFILL_BELOW && req.offset == 0 && req.partial {
+        let mut partial = if total < BACKFILL_BELOW && req.offset == 0 && req.partial {
             self.partial(searcher, plan, req, &strict_set, &listed_some, marks)?
         } else {
             None
         };
+        // A first page the strict and some-chunks hits leave short goes on
+        // with the closest looser matches (never counted): a query of
+        // several chunks none of which is written as typed (議案第9号 for
+        // 第９号) still lists what comes nearest, as the engines staff know
+        // would. A single compound never lists its scattered parts as hits:
+        // they stay apart in `partial`.
+        if let Some(p) = partial.as_mut().filter(|_| plan.groups.len() > 1) {
+            let room = req.limit.saturating_sub(hits.len()).min(p.hits.len());
+            hits.extend(p.hits.drain(..room));
+        }
         // What the UI marks in a document: the words typed and whole synonyms.
         let mut query_terms: Vec<String> = highlighter
             .terms
@@ -940,6 +1035,7 @@ impl Engine {
             via,
             text: include_text.then(text),
             missing: None,
+            loose: None,
         })
     }
 }

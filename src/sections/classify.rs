@@ -181,7 +181,10 @@ fn heading(text: &str, explicit: bool) -> Option<(Style, String)> {
         return None;
     }
     if let Some(found) = enumerated(text) {
-        return Some(found);
+        // 「1 防災・減災対策の充実411」: a ranked chart's row, not a heading.
+        let chart_row =
+            !matches!(found.0, Style::Bracket | Style::Chapter) && is_chart_label(&found.1);
+        return (!chart_row).then_some(found);
     }
     // Not `(拍手)` or `(「…」と呼ぶ者あり)`: asides in minutes.
     let aside = text.starts_with('(') && text.ends_with(')');
@@ -189,8 +192,64 @@ fn heading(text: &str, explicit: bool) -> Option<(Style, String)> {
         && !aside
         && !KEY_VALUE.is_match(text)
         && !text.ends_with(['、', ','])
-        && text.chars().any(char::is_alphabetic);
+        && !is_chart_label(text)
+        && !is_cell_run(text)
+        && text
+            .chars()
+            .filter(|c| c.is_alphabetic() && !VOTE_MARKS.contains(c))
+            .count()
+            >= 2;
     plain.then(|| (Style::Plain, text.to_string()))
+}
+
+/// Marks of vote and check tables (賛成 〇, 反対 ×): letters to Unicode,
+/// not words.
+const VOTE_MARKS: [char; 4] = ['〇', '○', '◯', '×'];
+
+/// A chart's label with its value glued on (「子どもの成長への支援112」,
+/// 「わからない2」), as pdftotext prints bar charts: three digits or more
+/// straight after a word, or any number straight after kana ending a verb
+/// or adjective (基本目標1 and 施策12 are names, and so are 図表18 and
+/// ビジョン2030).
+static CHART_VALUE: LazyLock<Regex> =
+    LazyLock::new(|| re(r"(?:^|[^0-9.,])([^\s0-9.,(（/／~〜-]+?)([0-9]+)(?:\.[0-9]+)?%?$"));
+static NUMBERED_NAME: LazyLock<Regex> = LazyLock::new(|| {
+    re(r"(?i)(?:図|表|資料|別紙|別表|別記|様式|参考|その|no\.?|step|phase|part|ver\.?|第)$")
+});
+
+/// A number glued to the word before it and ending a cell.
+static GLUED_VALUE: LazyLock<Regex> = LazyLock::new(|| re(r"[^\s0-9.,][0-9]+(?:\s|$)"));
+
+/// A line ending in two numbers or more: a table's row of values.
+static TRAILING_VALUES: LazyLock<Regex> =
+    LazyLock::new(|| re(r"[0-9][0-9,.]*%?(?:\s+[0-9][0-9,.]*%?)+$"));
+
+fn is_chart_label(text: &str) -> bool {
+    // Two labels with their values on one line (「高等教育3 その他15」), or
+    // a label and its row of values (「意識している523 667 316」).
+    if GLUED_VALUE.find_iter(text).count() >= 2 || TRAILING_VALUES.is_match(text) {
+        return true;
+    }
+    let Some(c) = CHART_VALUE.captures(text) else {
+        return false;
+    };
+    let (word, digits) = (&c[1], &c[2]);
+    let after_kana = word
+        .chars()
+        .last()
+        .is_some_and(|ch| ('ぁ'..='ゖ').contains(&ch));
+    // ビジョン2030: a target year names a plan.
+    let year = digits.len() == 4 && (digits.starts_with("19") || digits.starts_with("20"));
+    !NUMBERED_NAME.is_match(word)
+        && !year
+        && (digits.len() >= 3 || after_kana || text.ends_with('%'))
+}
+
+/// A row of table cells printed as one line (「× 議長 × × 〇」,
+/// 「1 1 1 0」): mostly one-character cells.
+fn is_cell_run(text: &str) -> bool {
+    let cells: Vec<&str> = text.split_whitespace().collect();
+    cells.len() >= 3 && cells.iter().filter(|c| chars(c) == 1).count() * 2 > cells.len()
 }
 
 /// A heading continued on the next line: a department in parentheses
@@ -460,6 +519,28 @@ mod tests {
         assert_eq!(style("・箇条書きの項目"), None);
         assert_eq!(style("電話番号:000-0000"), None);
         assert_eq!(style("4.4%"), None);
+    }
+
+    #[test]
+    fn chart_labels_and_vote_rows_are_not_headings() {
+        let style = |t: &str| heading(t, false).map(|(s, _)| s);
+        // A bar chart's label with its value glued on, as pdftotext prints it.
+        assert_eq!(style("架空の港の活性化112"), None);
+        assert_eq!(style("1 架空の港の活性化411"), None);
+        assert_eq!(style("どちらともいえない15"), None);
+        assert_eq!(style("わからない2"), None);
+        assert_eq!(style("高等教育3 16.その他15"), None);
+        assert_eq!(style("普段から考えている523 667 316 44"), None);
+        // A vote table's row and its marks.
+        assert_eq!(style("〇"), None);
+        assert_eq!(style("× 委員長 × × 〇 × 〇"), None);
+        assert_eq!(style("1 1 1 1 0"), None);
+        // Numbered names stay headings.
+        assert_eq!(style("基本目標1"), Some(Style::Plain));
+        assert_eq!(style("施策12"), Some(Style::Plain));
+        assert_eq!(style("図表18"), Some(Style::Plain));
+        assert_eq!(style("かせい未来ビジョン2030"), Some(Style::Plain));
+        assert_eq!(style("1 基本目標1"), Some(Style::SpaceNumber));
     }
 
     #[test]

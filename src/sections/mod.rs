@@ -133,37 +133,113 @@ pub fn split(blocks: &[Block]) -> Vec<Section> {
 pub fn split_extracted(extracted: &Extracted) -> Vec<Section> {
     split_at(&extracted.blocks)
         .into_iter()
-        .map(|(mut s, at, starts)| {
-            s.place = extracted.place_of(at).cloned();
-            let mut page = match s.place {
-                Some(Place::Page(p)) => p,
-                _ => return s,
-            };
-            let first = page;
-            for (offset, block) in starts {
-                if let Some(&Place::Page(p)) = extracted.place_of(block)
-                    && p != page
-                {
-                    page = p;
-                    s.page_breaks.push(PageBreak {
-                        at: offset as u32,
-                        page: p,
-                    });
-                }
-            }
-            let last = s.page_breaks.iter().map(|b| b.page).max().unwrap_or(first);
-            s.page_labels = extracted
+        .flat_map(|(s, at, starts)| cut_at_pages(paged(extracted, s, at, starts)))
+        .collect()
+}
+
+/// Fewest chars on each side of a page break for a passage to be cut
+/// there. A report's chart and table pages run on for pages under one
+/// heading; a hit should point at the page its words are on, and a short
+/// passage that merely crosses a page stays whole.
+const PAGE_PART_MIN: usize = 400;
+
+/// A passage that runs over pages, cut where a page starts (each part
+/// keeps the title, numbered `(2)`, `(3)`… after the first) so that no
+/// part is shorter than [`PAGE_PART_MIN`].
+fn cut_at_pages(s: Section) -> Vec<Section> {
+    let len = s.text.chars().count();
+    let mut cuts: Vec<&PageBreak> = Vec::new();
+    let mut from = 0;
+    for b in &s.page_breaks {
+        let at = b.at as usize;
+        if at >= from + PAGE_PART_MIN && len >= at + PAGE_PART_MIN {
+            cuts.push(b);
+            from = at;
+        }
+    }
+    if cuts.is_empty() {
+        return vec![s];
+    }
+    let byte_of = |at: usize| {
+        s.text
+            .char_indices()
+            .nth(at)
+            .map_or(s.text.len(), |(i, _)| i)
+    };
+    let mut parts = Vec::with_capacity(cuts.len() + 1);
+    let mut start = 0usize;
+    let mut page = match s.place {
+        Some(Place::Page(p)) => p,
+        _ => return vec![s],
+    };
+    let ends = cuts
+        .iter()
+        .map(|b| (b.at as usize, b.page))
+        .chain([(len, 0)]);
+    for (n, (end, next_page)) in ends.enumerate() {
+        let text = s.text[byte_of(start)..byte_of(end)].trim_end().to_string();
+        let breaks: Vec<PageBreak> = s
+            .page_breaks
+            .iter()
+            .filter(|b| (start + 1..end).contains(&(b.at as usize)))
+            .map(|b| PageBreak {
+                at: b.at - start as u32,
+                page: b.page,
+            })
+            .collect();
+        let last = breaks.last().map_or(page, |b| b.page);
+        parts.push(Section {
+            title: if n == 0 {
+                s.title.clone()
+            } else {
+                format!("{} ({})", s.title, n + 1)
+            },
+            text,
+            place: Some(Place::Page(page)),
+            page_labels: s
                 .page_labels
                 .iter()
-                .filter(|(p, _)| (first..=last).contains(p))
-                .map(|(p, label)| PageLabel {
-                    page: *p,
-                    label: label.clone(),
-                })
-                .collect();
-            s
+                .filter(|l| (page..=last).contains(&l.page))
+                .cloned()
+                .collect(),
+            page_breaks: breaks,
+        });
+        start = end;
+        page = next_page;
+    }
+    parts
+}
+
+/// A section with its place and the pages its text goes on to.
+fn paged(extracted: &Extracted, mut s: Section, at: usize, starts: Vec<(usize, usize)>) -> Section {
+    s.place = extracted.place_of(at).cloned();
+    let mut page = match s.place {
+        Some(Place::Page(p)) => p,
+        _ => return s,
+    };
+    let first = page;
+    for (offset, block) in starts {
+        if let Some(&Place::Page(p)) = extracted.place_of(block)
+            && p != page
+        {
+            page = p;
+            s.page_breaks.push(PageBreak {
+                at: offset as u32,
+                page: p,
+            });
+        }
+    }
+    let last = s.page_breaks.iter().map(|b| b.page).max().unwrap_or(first);
+    s.page_labels = extracted
+        .page_labels
+        .iter()
+        .filter(|(p, _)| (first..=last).contains(p))
+        .map(|(p, label)| PageLabel {
+            page: *p,
+            label: label.clone(),
         })
-        .collect()
+        .collect();
+    s
 }
 
 /// Sections, the index of the block each starts at, and where each of
@@ -458,6 +534,12 @@ fn merge_crumbs(drafts: &mut Vec<Draft>) {
         // Drafts left if this one is merged: the ones kept and those after it.
         let others = kept.len() + (total - k - 1);
         if stands || others == 0 {
+            // Crumbs that would push the draft past the cap stand apart.
+            if carry_size + d.text_size() > CAP && !carry.is_empty() {
+                let units = std::mem::take(&mut carry);
+                kept.extend(window::windows(units).into_iter().map(Draft::untitled));
+                carry_size = 0;
+            }
             if !carry.is_empty() {
                 carry.append(&mut d.before);
                 d.before = std::mem::take(&mut carry);
@@ -473,9 +555,18 @@ fn merge_crumbs(drafts: &mut Vec<Draft>) {
                 kept.extend(window::windows(units).into_iter().map(Draft::untitled));
                 carry_size = 0;
             }
-        } else if let Some(prev) = kept.last_mut() {
-            prev.units.append(&mut carry);
-            prev.units.extend(d.into_units());
+        } else {
+            carry.extend(d.into_units());
+            match kept.last_mut() {
+                Some(prev) if prev.text_size() + window::size(&carry) <= CAP => {
+                    prev.units.append(&mut carry)
+                }
+                _ => kept.extend(
+                    window::windows(std::mem::take(&mut carry))
+                        .into_iter()
+                        .map(Draft::untitled),
+                ),
+            }
         }
     }
     *drafts = kept;

@@ -466,7 +466,7 @@ fn a_hundred_thousand_crumbs_merge_in_linear_time_into_bounded_sections() {
     // and the carried crumbs copied at every step, made this quadratic
     // (minutes for a 25 MB page), and all of it ended up in one section.
     const N: usize = 100_000;
-    let blocks: Vec<Block> = (0..N).map(|i| p(&format!("段落{i}"))).collect();
+    let blocks: Vec<Block> = (0..N).map(|i| p(&format!("段落{i}項"))).collect();
     let started = std::time::Instant::now();
     let sections = split(&blocks);
     let took = started.elapsed();
@@ -479,7 +479,7 @@ fn a_hundred_thousand_crumbs_merge_in_linear_time_into_bounded_sections() {
         .iter()
         .flat_map(|s| std::iter::once(s.title.as_str()).chain(s.text.lines()));
     for i in 0..N {
-        let want = format!("段落{i}");
+        let want = format!("段落{i}項");
         assert!(lines.any(|l| l == want), "lost {want}");
     }
 }
@@ -673,6 +673,61 @@ fn a_passage_knows_where_its_text_goes_on_to_another_page() {
     // Stored and read back unchanged.
     let stored = super::encode_breaks(&s.page_breaks);
     assert_eq!(super::decode_breaks(&stored), s.page_breaks);
+}
+
+#[test]
+fn a_passage_running_over_pages_is_cut_where_a_page_starts() {
+    use crate::archive::{Extracted, Place, PlaceMark};
+    // A chart-heavy report: one heading, then pages of text each long
+    // enough to stand alone, and a short last page.
+    let line = |n: usize, what: &str| p(&format!("{what}の数値は前年度を上回りました。").repeat(n));
+    let blocks = vec![
+        h("満足度の推移"),
+        line(25, "港の清掃"),
+        line(25, "公園の管理"),
+        line(25, "図書館の利用"),
+        p("以上です。"),
+    ];
+    let extracted = Extracted {
+        blocks,
+        places: [(0, 7), (2, 8), (3, 9), (4, 10)]
+            .into_iter()
+            .map(|(first_block, page)| PlaceMark {
+                first_block,
+                place: Place::Page(page),
+            })
+            .collect(),
+        pages: Some(10),
+        encoding: "UTF-8",
+        ..Default::default()
+    };
+    let sections = super::split_extracted(&extracted);
+    assert_eq!(
+        titles(&sections),
+        ["満足度の推移", "満足度の推移 (2)", "満足度の推移 (3)"]
+    );
+    let pages: Vec<_> = sections.iter().map(|s| s.place.clone()).collect();
+    assert_eq!(
+        pages,
+        [
+            Some(Place::Page(7)),
+            Some(Place::Page(8)),
+            Some(Place::Page(9))
+        ]
+    );
+    assert!(sections[1].text.starts_with("公園の管理") && !sections[1].text.contains("港の清掃"));
+    // The short last page stays with the page before it, its break kept.
+    assert!(sections[2].text.ends_with("以上です。"));
+    assert_eq!(sections[2].page_breaks.len(), 1);
+    assert_eq!(sections[2].page_breaks[0].page, 10);
+    let chars: Vec<char> = sections[2].text.chars().collect();
+    let rest: String = chars[sections[2].page_breaks[0].at as usize..]
+        .iter()
+        .collect();
+    assert_eq!(rest, "以上です。");
+    // No text lost or doubled.
+    let joined: String = sections.iter().map(|s| s.text.replace('\n', "")).collect();
+    assert_eq!(joined.matches("前年度").count(), 75);
 }
 
 #[test]

@@ -64,7 +64,12 @@ impl Unit {
 }
 
 pub(super) fn size(units: &[Unit]) -> usize {
-    units.iter().map(Unit::len).sum()
+    // Each unit after the first starts a line: its '\n' counts too.
+    units
+        .iter()
+        .map(|u| u.len() + 1)
+        .sum::<usize>()
+        .saturating_sub(1)
 }
 
 /// Joins units into readable text.
@@ -178,7 +183,7 @@ pub(super) fn windows(units: Vec<Unit>) -> Vec<Vec<Unit>> {
     let mut cur: Vec<Unit> = Vec::new();
     let mut len = 0;
     for u in explode(units) {
-        let l = u.len();
+        let l = u.len() + 1;
         let full = (len + l > WIN_MAX && len >= WIN_MIN) || len + l > LONG_PARA;
         if !cur.is_empty() && (full || (len >= WIN_MIN && u.opens_topic())) {
             out.push(std::mem::take(&mut cur));

@@ -383,14 +383,14 @@ export function SearchView() {
   function hitCard(hit) {
     const { button, panel } = similarToggle(hit.section_id, '他市の類似の取り組み');
     const missing = missingOf(hit);
-    return h('li', { class: 'hit', 'data-testid': missing ? 'some-hit' : 'hit' },
+    return h('li', { class: 'hit', 'data-testid': hit.loose ? 'loose-hit' : missing ? 'some-hit' : 'hit' },
       h('article', { class: 'hit__body' },
         h('h3', { class: 'hit__title' },
           h('a', { href: docUrl(hit.doc_id, st.q, hit.section_id), 'data-testid': 'hit-title' }, hitTitleText(hit))),
         hitChips(hit),
         viaNote(hit),
         snippetEl(hit),
-        missing ? h('p', { class: 'hit__missing', 'data-testid': 'missing' }, '含まない語：',
+        missing ? h('p', { class: 'hit__missing', 'data-testid': 'missing' }, hit.loose ? '書かれたとおりには含まない語：' : '含まない語：',
           missing.map((w, i) => [i ? '、' : '', h('s', null, String(w))])) : null,
         hit.via_reading ? h('p', { class: 'muted hit__via-reading', 'data-testid': 'via-reading' }, '読みが一致（表記は異なります）') : null,
         h('div', { class: 'hit__foot' },
@@ -465,9 +465,11 @@ export function SearchView() {
       kids.push(h('p', { class: 'notice notice--plain', 'data-testid': 'did-you-mean' }, 'もしかして：',
         h('a', { href: searchUrl({ ...st, q: String(data.did_you_mean), page: 1 }) }, String(data.did_you_mean))));
     }
-    // Hits after the strict ones hold only some of the chunks (`missing`).
-    const strictHits = hits.filter((x) => !missingOf(x));
-    const someHits = hits.filter((x) => missingOf(x));
+    // Hits after the strict ones hold only some of the chunks (`missing`);
+    // a short first page goes on with looser matches (`loose`).
+    const strictHits = hits.filter((x) => !missingOf(x) && !x.loose);
+    const someHits = hits.filter((x) => missingOf(x) && !x.loose);
+    const looseHits = hits.filter((x) => x.loose);
     const someTotal = Number(data.some_total) || 0;
     if (!hits.length) {
       if (total > 0) {
@@ -486,6 +488,13 @@ export function SearchView() {
           total ? `すべての語を含む結果は以上の${fmt(total)}件です。` : 'すべての語を含む結果はありません。',
           `一部の語を含む結果（${fmt(someTotal)}件、件数には含めていません）`));
         kids.push(h('ol', { class: 'hits hits--some', start: String(Math.max(1, start + strictHits.length - total + 1)), 'aria-label': '一部の語を含む結果' }, someHits.map(hitCard)));
+      }
+      if (looseHits.length) {
+        const how = PARTIAL_MODES[looseHits[0].loose] || '一部の語に一致する結果';
+        kids.push(h('h3', { class: 'some-head', 'data-testid': 'loose-head' },
+          total || someHits.length ? '' : 'すべての語を含む結果はありません。',
+          `近い結果：${how}（件数には含めていません）`));
+        kids.push(h('ol', { class: 'hits hits--some hits--loose', 'aria-label': '近い結果' }, looseHits.map(hitCard)));
       }
       kids.push(pagination(total + someTotal));
       kids.push(figuresPanel(null, { q: st.q, ...filterParams(st), ...expansionParams(st) }));
