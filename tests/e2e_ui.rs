@@ -476,11 +476,34 @@ fn step_partial(c: &Ctx) {
     let some_shown = c.count("[data-testid=some-hit]");
     assert!(some_shown > 0 && some_shown as u64 <= some);
     assert_eq!(
-        c.count("[data-testid=missing]"),
+        c.count("[data-testid=some-hit] [data-testid=missing]"),
         some_shown,
         "each says what it lacks"
     );
     c.shot("09-some-words");
+
+    // Two chunks written nowhere as typed (their words are, apart): 0件,
+    // and the nearest passages follow under their own head, flagged.
+    let q = "待機児童解消 保育受け皿確保";
+    let api = c.api(&format!("/api/search?q={}", common::enc(q)));
+    let loose = api["hits"]
+        .as_array()
+        .expect("hits")
+        .iter()
+        .filter(|h| h["loose"].is_string())
+        .count();
+    assert!(api["total"] == 0 && loose > 0, "{api}");
+    c.d.goto(&c.url(&format!("/?q={}", common::enc(q))));
+    assert_eq!(c.wait_results("chunks written nowhere as typed", |_| true), 0);
+    let head = c.d.wait_el("[data-testid=loose-head]").text();
+    assert!(head.contains("近い結果"), "{head}");
+    assert_eq!(c.count("[data-testid=loose-hit]"), loose);
+    assert_eq!(
+        c.count("[data-testid=loose-hit] [data-testid=missing]"),
+        loose,
+        "each says what it does not hold as typed"
+    );
+    c.shot("09-nearest");
 
     // No passage has both: 0件, and the passages with one of them follow.
     let q = "待機児童 防災";
@@ -515,7 +538,7 @@ fn step_partial(c: &Ctx) {
     c.d.wait_js(
         "the partial section opens",
         "const d = document.querySelector('[data-testid=partial]');
-         return d && d.open && d.querySelectorAll('[data-testid=hit]').length > 0;",
+         return d && d.open && d.querySelectorAll('[data-testid=loose-hit]').length > 0;",
         json!([]),
     );
     c.shot("10-partial-open");
