@@ -215,6 +215,13 @@ impl Planner<'_> {
         {
             forms.push(&skeleton, FormKind::Variant);
         }
+        if self.options.readings && !quoted {
+            // Other notations of the word or of variants inside the
+            // compound (漏えい = 漏洩, 三人 = 3人), each matched as a whole.
+            for spelling in crate::analysis::notation::spellings(self.analyzer, typed) {
+                forms.push(&spelling, FormKind::Variant);
+            }
+        }
         let reading = self.reading_pieces(typed);
         if let Some(pieces) = &reading {
             for form in self.reading_forms(pieces, typed) {
