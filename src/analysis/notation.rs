@@ -233,7 +233,7 @@ fn resource_spans(
 const KANJI_DIGITS: &str = "〇一二三四五六七八九";
 
 fn is_numeral_char(c: char) -> bool {
-    c.is_ascii_digit() || KANJI_DIGITS.contains(c) || "十百千万".contains(c)
+    c.is_ascii_digit() || KANJI_DIGITS.contains(c) || "十百千万億".contains(c)
 }
 
 /// Numbers that are numbers: a run of words IPADIC tags 名詞,数 followed by
@@ -267,7 +267,7 @@ fn numeral_spans(analyzer: &Analyzer, text: &str, words: &[TaggedWord]) -> Vec<S
                 && let Some(value) = parse_number(&surface[..prefix])
             {
                 let typed = &surface[..prefix];
-                let mut alts = vec![value.to_string(), kanji_number(value)];
+                let mut alts = vec![digit_number(value), kanji_number(value)];
                 if !alts.iter().any(|a| a == typed) {
                     alts.push(typed.to_string());
                 }
@@ -296,30 +296,30 @@ fn numeral_spans(analyzer: &Analyzer, text: &str, words: &[TaggedWord]) -> Vec<S
             continue;
         }
         let typed = &text[start..end];
-        // A number and its counter that IPADIC also lists as one word of
-        // another kind (十分 = enough, 一番 = best) read as that word; after
-        // 第 it is a number (第九条, though 九条 is a place name).
-        if !ordinal
-            && let Some(w) = after
-            && !typed.chars().all(|c| c.is_ascii_digit())
-            && analyzer
-                .entries_of(&text[start..w.end])
-                .iter()
-                .any(|pos| pos[1] != "数")
-        {
-            continue;
-        }
         let Some(value) = parse_number(typed) else {
             continue;
         };
+        // A number and its counter that IPADIC also lists as an adverb or
+        // an adjective (十分 = enough, 一番 = best) read as that word, whichever
+        // spelling is typed; after 第 it is a number. One written before
+        // kana is part of a longer word (一人ひとり, 一つひとつ).
+        if let Some(w) = after {
+            let counter = &text[w.start..w.end];
+            let lexical = analyzer
+                .entries_of(&format!("{}{counter}", kanji_number(value)))
+                .iter()
+                .any(|pos| pos[0] == "副詞" || pos[1] == "形容動詞語幹");
+            let before_kana = text[w.end..].starts_with(is_hiragana);
+            if !ordinal && (lexical || before_kana) {
+                continue;
+            }
+        }
         // Years have their own normal form (令和元年度 = 2019年度).
         let year = after.is_some_and(|w| text[w.start..].starts_with('年')) && value >= 100;
         if year {
             continue;
         }
-        let digits = value.to_string();
-        let kanji = kanji_number(value);
-        let mut alts = vec![digits, kanji];
+        let mut alts = vec![digit_number(value), kanji_number(value)];
         if !alts.iter().any(|a| a == typed) {
             alts.push(typed.to_string());
         }
@@ -336,6 +336,14 @@ pub fn parse_number(s: &str) -> Option<u64> {
     if s.is_empty() || s.chars().count() > 12 {
         return None;
     }
+    // Large units over digits or kanji (10万, 3億5000万, 十万).
+    for (unit, value) in [('億', 100_000_000u64), ('万', 10_000)] {
+        if let Some((high, low)) = s.split_once(unit) {
+            let high = parse_number(high)?;
+            let low = if low.is_empty() { 0 } else { parse_number(low)? };
+            return (high > 0 && low < value).then_some(high * value + low);
+        }
+    }
     if s.chars().all(|c| c.is_ascii_digit()) {
         return s.parse().ok();
     }
@@ -346,7 +354,6 @@ pub fn parse_number(s: &str) -> Option<u64> {
         }
         return None;
     }
-    let mut total = 0u64;
     let mut section = 0u64;
     let mut current: Option<u64> = None;
     for c in s.chars() {
@@ -361,14 +368,6 @@ pub fn parse_number(s: &str) -> Option<u64> {
             '十' => 10,
             '百' => 100,
             '千' => 1000,
-            '万' => {
-                total += (section + current.take().unwrap_or(0)) * 10_000;
-                if total == 0 {
-                    return None;
-                }
-                section = 0;
-                continue;
-            }
             _ => return None,
         };
         let n = current.take().unwrap_or(1);
@@ -377,7 +376,24 @@ pub fn parse_number(s: &str) -> Option<u64> {
         }
         section += n * place;
     }
-    Some(total + section + current.unwrap_or(0))
+    Some(section + current.unwrap_or(0))
+}
+
+/// A number in digits as minutes write it: large units kept (100000 →
+/// 10万, 3億5000万), smaller numbers in digits (179).
+pub fn digit_number(n: u64) -> String {
+    let mut out = String::new();
+    let (oku, man, rest) = (n / 100_000_000, n / 10_000 % 10_000, n % 10_000);
+    if oku > 0 {
+        out.push_str(&format!("{oku}億"));
+    }
+    if man > 0 {
+        out.push_str(&format!("{man}万"));
+    }
+    if rest > 0 || out.is_empty() {
+        out.push_str(&rest.to_string());
+    }
+    out
 }
 
 /// A number in kanji with place value (179 → 百七十九, 14 → 十四).
@@ -387,7 +403,11 @@ pub fn kanji_number(n: u64) -> String {
     }
     let digit = |d: u64| KANJI_DIGITS.chars().nth(d as usize).unwrap_or('〇');
     let mut out = String::new();
-    let (man, rest) = (n / 10_000, n % 10_000);
+    let (oku, man, rest) = (n / 100_000_000, n / 10_000 % 10_000, n % 10_000);
+    if oku > 0 {
+        out.push_str(&kanji_number(oku));
+        out.push('億');
+    }
     if man > 0 {
         out.push_str(&kanji_number(man));
         out.push('万');
@@ -427,6 +447,11 @@ mod tests {
         }
         assert_eq!(kanji_number(179), "百七十九");
         assert_eq!(kanji_number(14), "十四");
+        assert_eq!(parse_number("10万"), Some(100_000));
+        assert_eq!(parse_number("十万"), Some(100_000));
+        assert_eq!(digit_number(100_000), "10万");
+        assert_eq!(digit_number(179), "179");
+        assert_eq!(kanji_number(350_000_000), "三億五千万");
     }
 
     fn analyzer() -> Analyzer {
@@ -446,6 +471,8 @@ mod tests {
             ("百七十九件", "179件"),
             ("8つ", "八つ"),
             ("二十五人", "25人"),
+            ("十万円", "10万円"),
+            ("10万円", "十万円"),
         ] {
             assert!(s(typed).contains(&other.to_string()), "{typed}: {:?}", s(typed));
         }
