@@ -250,8 +250,7 @@ fn numeral_spans(analyzer: &Analyzer, text: &str, words: &[TaggedWord]) -> Vec<S
                 && text[w.start..w.end].chars().all(is_numeral_char)
         };
         if !is_num(&words[i]) {
-            // A word opening with a numeral after 第 (第/九条) or ending in
-            // the counter つ (八つ): its numeral.
+            // A word opening with a numeral after 第 (第/九条): its numeral.
             let w = &words[i];
             let surface = &text[w.start..w.end];
             let prefix = surface
@@ -263,7 +262,7 @@ fn numeral_spans(analyzer: &Analyzer, text: &str, words: &[TaggedWord]) -> Vec<S
                 i > 0 && words[i - 1].end == w.start && &text[words[i - 1].start..w.start] == "第";
             if prefix > 0
                 && prefix < surface.len()
-                && (after_dai || &surface[prefix..] == "つ")
+                && after_dai
                 && let Some(value) = parse_number(&surface[..prefix])
             {
                 let typed = &surface[..prefix];
@@ -288,7 +287,9 @@ fn numeral_spans(analyzer: &Analyzer, text: &str, words: &[TaggedWord]) -> Vec<S
         let (start, end) = (words[first].start, words[i].end);
         i += 1;
         let after = words.get(i).filter(|w| w.start == end);
-        let counter = after.is_some_and(|w| w.pos[2] == "助数詞" || &text[w.start..w.end] == "つ");
+        // (つ is no counter to IPADIC: 8つ is 8 and an auxiliary, a query
+        // that would find every 8; 八つ stays as written.)
+        let counter = after.is_some_and(|w| w.pos[2] == "助数詞");
         let ordinal = first > 0
             && words[first - 1].end == start
             && &text[words[first - 1].start..start] == "第";
@@ -469,7 +470,6 @@ mod tests {
             ("第9条", "第九条"),
             ("十四件", "14件"),
             ("百七十九件", "179件"),
-            ("8つ", "八つ"),
             ("二十五人", "25人"),
             ("十万円", "10万円"),
             ("10万円", "十万円"),
@@ -487,6 +487,8 @@ mod tests {
         // Digits in a row are no place-value number.
         assert!(!s("二十五人").contains(&"二五人".to_string()));
         assert!(!s("25人").contains(&"二五人".to_string()));
+        // 8つ is 8 and an auxiliary to IPADIC: no counter, no other spelling.
+        assert!(s("8つ").is_empty(), "{:?}", s("8つ"));
         // A bare number without a counter stays as typed.
         assert!(s("14").is_empty(), "{:?}", s("14"));
     }
