@@ -690,7 +690,11 @@ impl Analyzer {
                 TaggedWord {
                     start: t.byte_start,
                     end: t.byte_end,
-                    pos: [f.pos[0].to_string(), f.pos[1].to_string(), f.pos[2].to_string()],
+                    pos: [
+                        f.pos[0].to_string(),
+                        f.pos[1].to_string(),
+                        f.pos[2].to_string(),
+                    ],
                 }
             })
             .collect()
@@ -861,7 +865,10 @@ pub fn is_latin_joiner(s: &str) -> bool {
     let mut chars = s.chars();
     matches!(
         (chars.next(), chars.next()),
-        (Some('-' | '.' | '・' | '\u{2010}'..='\u{2015}' | '\u{2212}' | 'ー'), None)
+        (
+            Some('-' | '.' | '・' | '\u{2010}'..='\u{2015}' | '\u{2212}' | 'ー'),
+            None
+        )
     )
 }
 

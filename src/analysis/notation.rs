@@ -280,8 +280,7 @@ fn numeral_spans(analyzer: &Analyzer, text: &str, words: &[TaggedWord]) -> Vec<S
             continue;
         }
         let first = i;
-        while i + 1 < words.len() && is_num(&words[i + 1]) && words[i + 1].start == words[i].end
-        {
+        while i + 1 < words.len() && is_num(&words[i + 1]) && words[i + 1].start == words[i].end {
             i += 1;
         }
         let (start, end) = (words[first].start, words[i].end);
@@ -341,7 +340,11 @@ pub fn parse_number(s: &str) -> Option<u64> {
     for (unit, value) in [('億', 100_000_000u64), ('万', 10_000)] {
         if let Some((high, low)) = s.split_once(unit) {
             let high = parse_number(high)?;
-            let low = if low.is_empty() { 0 } else { parse_number(low)? };
+            let low = if low.is_empty() {
+                0
+            } else {
+                parse_number(low)?
+            };
             return (high > 0 && low < value).then_some(high * value + low);
         }
     }
@@ -351,7 +354,9 @@ pub fn parse_number(s: &str) -> Option<u64> {
     let digit = |c: char| KANJI_DIGITS.chars().position(|d| d == c).map(|d| d as u64);
     if s.chars().all(|c| digit(c).is_some()) {
         if s.chars().count() == 1 || s.contains('〇') {
-            return s.chars().try_fold(0u64, |acc, c| Some(acc * 10 + digit(c)?));
+            return s
+                .chars()
+                .try_fold(0u64, |acc, c| Some(acc * 10 + digit(c)?));
         }
         return None;
     }
@@ -372,7 +377,7 @@ pub fn parse_number(s: &str) -> Option<u64> {
             _ => return None,
         };
         let n = current.take().unwrap_or(1);
-        if n == 0 || section % (place * 10) != 0 {
+        if n == 0 || !section.is_multiple_of(place * 10) {
             return None; // 十百: places out of order
         }
         section += n * place;
@@ -443,7 +448,9 @@ mod tests {
         // Digits in a row without a place are no number.
         assert_eq!(parse_number("二五"), None);
         assert_eq!(parse_number("十百"), None);
-        for n in [1, 9, 10, 11, 14, 20, 25, 100, 101, 179, 1000, 2019, 10_000, 123_456] {
+        for n in [
+            1, 9, 10, 11, 14, 20, 25, 100, 101, 179, 1000, 2019, 10_000, 123_456,
+        ] {
             assert_eq!(parse_number(&kanji_number(n)), Some(n), "{n}");
         }
         assert_eq!(kanji_number(179), "百七十九");
@@ -474,10 +481,24 @@ mod tests {
             ("十万円", "10万円"),
             ("10万円", "十万円"),
         ] {
-            assert!(s(typed).contains(&other.to_string()), "{typed}: {:?}", s(typed));
+            assert!(
+                s(typed).contains(&other.to_string()),
+                "{typed}: {:?}",
+                s(typed)
+            );
         }
         // Words holding a numeral character are words.
-        for word in ["一般", "一部", "一体", "万全", "十分", "四国", "九州", "一人ひとり", "統一"] {
+        for word in [
+            "一般",
+            "一部",
+            "一体",
+            "万全",
+            "十分",
+            "四国",
+            "九州",
+            "一人ひとり",
+            "統一",
+        ] {
             let got = s(word);
             assert!(
                 !got.iter().any(|f| f.chars().any(|c| c.is_ascii_digit())),
@@ -504,7 +525,11 @@ mod tests {
             ("障害者雇用", "障がい者雇用"),
             ("精神障がい者保健福祉手帳", "精神障害者保健福祉手帳"),
         ] {
-            assert!(s(typed).contains(&other.to_string()), "{typed}: {:?}", s(typed));
+            assert!(
+                s(typed).contains(&other.to_string()),
+                "{typed}: {:?}",
+                s(typed)
+            );
         }
         // Every spelling yields the same set.
         let mut a1 = s("情報漏えい");
