@@ -165,6 +165,15 @@ pub struct Word {
     pub variant: bool,
 }
 
+/// A dictionary word of a query with its part of speech
+/// ([`Analyzer::tagged_words`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TaggedWord {
+    pub start: usize,
+    pub end: usize,
+    pub pos: [String; 3],
+}
+
 /// The morphological analyzer shared by the index writer, the query builder
 /// and the snippet generator. Cheap to clone.
 #[derive(Clone)]
@@ -664,6 +673,48 @@ impl Analyzer {
         }
     }
 
+    /// Every dictionary word of `text` with its byte range and the first
+    /// three levels of its part of speech (名詞,数,* for 三 and 3; 名詞,接尾,
+    /// 助数詞 for 人 and 条): what notation rules need to tell a numeral from
+    /// a word holding a numeral character (一般, 十分) and a substring from a
+    /// word (市議 inside 市議会).
+    pub fn tagged_words(&self, text: &str) -> Vec<TaggedWord> {
+        let folded = super::variants::fold_text(text);
+        let Ok(tokens) = self.inner.segmenter.segment(Cow::Borrowed(folded.as_ref())) else {
+            return Vec::new();
+        };
+        tokens
+            .iter()
+            .map(|t| {
+                let f = features(t);
+                TaggedWord {
+                    start: t.byte_start,
+                    end: t.byte_end,
+                    pos: [
+                        f.pos[0].to_string(),
+                        f.pos[1].to_string(),
+                        f.pos[2].to_string(),
+                    ],
+                }
+            })
+            .collect()
+    }
+
+    /// The parts of speech (first three levels) IPADIC lists for `surface`
+    /// as one word, whatever the segmentation of a text picks (十分 is a
+    /// 形容動詞語幹 though 十/分 is how it is cut on its own).
+    pub fn entries_of(&self, surface: &str) -> Vec<[String; 3]> {
+        let dict = &self.inner.base.dictionary;
+        dict.prefix_dictionary
+            .find_surface(surface)
+            .into_iter()
+            .map(|entry| {
+                let mut fields = dict.word_details_iter(entry.word_id().id() as usize);
+                std::array::from_fn(|_| fields.next().unwrap_or("*").to_string())
+            })
+            .collect()
+    }
+
     /// A query typed as a sentence (「小中学校の普通教室にエアコンを設置して
     /// ほしい」): its content chunks (小中学校, 普通教室, エアコン, 設置), split at
     /// particles, auxiliaries and predicates. `None` when `text` reads as one
@@ -798,13 +849,27 @@ fn latin_run(tokens: &[Token<'_>], i: usize) -> Option<(String, usize)> {
     let mut joined = tokens[i].surface.to_ascii_lowercase();
     while let (Some(sep), Some(next)) = (tokens.get(last + 1), tokens.get(last + 2)) {
         let contiguous = sep.byte_start == tokens[last].byte_end && next.byte_start == sep.byte_end;
-        if !contiguous || !matches!(sep.surface.as_ref(), "-" | "." | "・") || !alnum(next) {
+        if !contiguous || !is_latin_joiner(&sep.surface) || !alnum(next) {
             break;
         }
         joined.push_str(&next.surface.to_ascii_lowercase());
         last += 2;
     }
     (last > i && joined.chars().any(|c| c.is_ascii_alphabetic())).then_some((joined, last))
+}
+
+/// What joins the parts of a Latin word (Wi-Fi, e-Tax, Wi―Fi in minutes):
+/// a dot, a middle dot, or any dash or bar (U+2010–2015, minus, the long
+/// vowel mark).
+pub fn is_latin_joiner(s: &str) -> bool {
+    let mut chars = s.chars();
+    matches!(
+        (chars.next(), chars.next()),
+        (
+            Some('-' | '.' | '・' | '\u{2010}'..='\u{2015}' | '\u{2212}' | 'ー'),
+            None
+        )
+    )
 }
 
 fn is_user_word(token: &Token<'_>) -> bool {

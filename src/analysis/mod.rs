@@ -7,6 +7,7 @@ pub mod era;
 mod hot_dictionary;
 pub mod morph;
 pub mod normalize;
+pub mod notation;
 pub mod reading;
 pub mod script;
 pub mod synonyms;

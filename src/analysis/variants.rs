@@ -131,11 +131,10 @@ pub fn fold_term(term: &str) -> Option<String> {
 
 fn fold_chars(term: &str) -> Option<String> {
     // Wi-Fi = WiFi: hyphens and dots inside a Latin word do not count.
-    let latin_joined = term.contains(['-', '.'])
+    let joiner = |c: char| super::dictionary::is_latin_joiner(c.encode_utf8(&mut [0; 4]));
+    let latin_joined = term.contains(joiner)
         && term.chars().any(|c| c.is_ascii_alphabetic())
-        && term
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '.')
+        && term.chars().all(|c| c.is_ascii_alphanumeric() || joiner(c))
         && term.starts_with(|c: char| c.is_ascii_alphanumeric());
     if latin_joined {
         let out: String = term

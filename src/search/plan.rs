@@ -215,6 +215,18 @@ impl Planner<'_> {
         {
             forms.push(&skeleton, FormKind::Variant);
         }
+        if self.options.readings && !quoted {
+            // Other notations of the word or of variants inside the
+            // compound (漏えい = 漏洩, 三人 = 3人), each matched as a whole.
+            for spelling in crate::analysis::notation::spellings(self.analyzer, typed) {
+                forms.push(&spelling, FormKind::Variant);
+            }
+        }
+        if self.options.readings && !quoted {
+            for form in self.mixed_forms(typed) {
+                forms.push(&form, FormKind::Variant);
+            }
+        }
         let reading = self.reading_pieces(typed);
         if let Some(pieces) = &reading {
             for form in self.reading_forms(pieces, typed) {
@@ -269,9 +281,67 @@ impl Planner<'_> {
     /// as typed are skipped (re-analysing them was most of the time of a
     /// katakana query such as マイナンバー).
     fn reading_forms(&self, pieces: &[String], text: &str) -> Vec<String> {
+        let Some(kana) = kana_query(text) else {
+            return Vec::new();
+        };
+        self.spellings_read_as(pieces, &kana, text, &|_| true)
+    }
+
+    /// A chunk of kanji and kana (位置づけ, 取りつけ, 抽せん): the spellings
+    /// the index uses for its reading that hold its kanji or whose kanji it
+    /// holds, in order (位置付け, 取り付け, 抽選; never a homophone with other
+    /// kanji). Kana written for a kanji (交ぜ書き) or for a kanji part, either
+    /// way.
+    fn mixed_forms(&self, typed: &str) -> Vec<String> {
+        let chars: Vec<char> = typed.chars().collect();
+        let mixed = (2..=10).contains(&chars.len())
+            && chars.iter().any(|&c| is_kanji(c))
+            && chars.iter().any(|&c| is_hiragana(c))
+            && chars.iter().all(|&c| is_kanji(c) || is_hiragana(c));
+        let Some(searcher) = self.searcher.filter(|_| mixed) else {
+            return Vec::new();
+        };
+        let mut kana = String::new();
+        self.analyzer
+            .scan_with_readings(typed, |_, _, _, _| {}, &mut |r, _, _, _| kana.push_str(r));
+        if kana.chars().count() < 3 {
+            return Vec::new();
+        }
+        let field = self.fields.text_rd;
+        let Some(pieces) = segment_reading(&kana, |t| {
+            searcher
+                .doc_freq(&Term::from_field_text(field, t))
+                .unwrap_or(0)
+        }) else {
+            return Vec::new();
+        };
+        let kanji_of = |s: &str| -> Vec<char> { s.chars().filter(|&c| is_kanji(c)).collect() };
+        let own = kanji_of(typed);
+        let within = |a: &[char], b: &[char]| {
+            let mut it = b.iter();
+            a.iter().all(|c| it.any(|d| d == c))
+        };
+        self.spellings_read_as(&pieces, &kana, typed, &|form| {
+            let theirs = kanji_of(form);
+            // A part of what was typed is no spelling of it (場整備 of ほ場整備).
+            !typed.contains(form)
+                && form.chars().all(|c| is_kanji(c) || is_hiragana(c))
+                && (within(&own, &theirs) || within(&theirs, &own))
+        })
+    }
+
+    /// The surfaces with kanji that read `kana` in the best passages of the
+    /// reading phrase `pieces`, passages holding `text` skipped, `accept`ed.
+    fn spellings_read_as(
+        &self,
+        pieces: &[String],
+        kana: &str,
+        text: &str,
+        accept: &dyn Fn(&str) -> bool,
+    ) -> Vec<String> {
         const SAMPLE: usize = 20;
         const MAX_READING_FORMS: usize = 3;
-        let (Some(searcher), Some(kana)) = (self.searcher, kana_query(text)) else {
+        let Some(searcher) = self.searcher else {
             return Vec::new();
         };
         let query = reading_query(self.fields, pieces);
@@ -304,7 +374,7 @@ impl Planner<'_> {
                     if acc.len() >= kana.len() {
                         if acc == kana {
                             let form = &body[words[i].1..*e];
-                            if form.chars().any(is_kanji) {
+                            if form.chars().any(is_kanji) && accept(form) {
                                 *counts.entry(form.to_string()).or_default() += 1;
                                 seen += 1;
                             }

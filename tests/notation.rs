@@ -1,0 +1,208 @@
+//! Notation variants beyond the hand-made rules (issue #24): spellings kept
+//! in `data/notation_variants.tsv` (SudachiDict) and numerals in kanji or
+//! digits. Rules on fictional text first; then the outside-dictionary check
+//! of `scripts/notation_eval_groups.py` run in-process on a sample of the
+//! Kiryu minutes (one year): numeral pairs generated here and vendored
+//! notation words, kept where every form occurs at least 3 times.
+
+mod common;
+
+use std::sync::OnceLock;
+
+use plansearch::analysis::normalize::normalize;
+use plansearch::analysis::notation::{BUILTIN, kanji_number};
+use plansearch::analysis::synonyms::Synonyms;
+use plansearch::index::{IndexHandle, IndexOptions, writer};
+use plansearch::search::{Engine, SearchRequest};
+
+fn small() -> &'static Engine {
+    static E: OnceLock<Engine> = OnceLock::new();
+    E.get_or_init(|| {
+        let texts = [
+            "架空町条例第九条の規定により報告します。",
+            "同条例第9条の改正案を審議しました。",
+            "委員三人が現地を視察しました。",
+            "職員3人を増員します。",
+            "一般会計の補正予算を可決しました。",
+            "整理番号は二五から始まります。",
+            "説明会には二十五人が参加しました。",
+            "情報漏えい対策を強化します。",
+            "情報漏洩の防止に努めます。",
+            "障がい者雇用の促進を図ります。",
+            "障害者雇用の実績を報告します。",
+            "公衆Wi―Fiを駅前に整備しました。",
+            "準備は十分に整っています。",
+            "会議は10分で終わりました。",
+        ];
+        let docs: Vec<_> = texts
+            .iter()
+            .enumerate()
+            .map(|(i, t)| {
+                common::doc(
+                    &format!("n{i}.txt"),
+                    "架空町",
+                    2021,
+                    "総務課",
+                    &[("本文", t)],
+                )
+            })
+            .collect();
+        common::engine(&docs)
+    })
+}
+
+fn count(e: &Engine, q: &str) -> usize {
+    let r = e.search(&SearchRequest::new(q)).unwrap();
+    if r.escalated.is_some() {
+        r.strict_total
+    } else {
+        r.total
+    }
+}
+
+fn texts(q: &str) -> Vec<String> {
+    let r = small().search(&SearchRequest::new(q)).unwrap();
+    r.hits
+        .iter()
+        .take(r.strict_total)
+        .map(|h| plansearch::search::snippets::strip_marks(h.snippet.as_deref().unwrap()))
+        .collect()
+}
+
+#[test]
+fn numerals_in_kanji_and_digits_count_the_same() {
+    let e = small();
+    for group in [&["第九条", "第9条"][..], &["三人", "3人"]] {
+        for q in group {
+            assert_eq!(count(e, q), 2, "{q}: {:?}", texts(q));
+        }
+    }
+    // Place value: 二十五 is 25, 二五 is not.
+    assert!(texts("25人").iter().any(|t| t.contains("二十五人")));
+    assert!(
+        !texts("二五").iter().any(|t| t.contains("二十五")),
+        "{:?}",
+        texts("二五")
+    );
+    // Words that hold a numeral character stay words.
+    assert!(texts("一般").iter().all(|t| t.contains("一般")));
+    assert!(
+        !texts("十分").iter().any(|t| t.contains("10分")),
+        "{:?}",
+        texts("十分")
+    );
+}
+
+#[test]
+fn kept_variants_match_alone_and_inside_compounds() {
+    let e = small();
+    for group in [
+        &["情報漏えい", "情報漏洩"][..],
+        &["障がい者雇用", "障害者雇用"],
+    ] {
+        for q in group {
+            assert_eq!(count(e, q), 2, "{q}: {:?}", texts(q));
+        }
+    }
+    // The variant is marked where it is written.
+    let r = e.search(&SearchRequest::new("情報漏洩")).unwrap();
+    assert!(
+        r.hits
+            .iter()
+            .any(|h| h.snippet.as_deref().unwrap().contains("<mark>情報漏えい")),
+        "{:?}",
+        r.hits.iter().map(|h| h.snippet.clone()).collect::<Vec<_>>()
+    );
+}
+
+#[test]
+fn any_dash_or_bar_joins_a_latin_word() {
+    for q in ["WiFi", "Wi-Fi", "wifi"] {
+        assert_eq!(count(small(), q), 1, "{q}");
+    }
+}
+
+/// Forms as the generator keeps them: every form at least this often.
+const MIN: usize = 3;
+
+#[test]
+fn outside_groups_agree_on_a_kiryu_sample() {
+    let Some(shared) = common::shared_dir() else {
+        return;
+    };
+    let kiryu = shared.join("bench/kiryu/2013");
+    if !kiryu.is_dir() {
+        eprintln!("skipping: {} is missing", kiryu.display());
+        return;
+    }
+    // The sample's text, normalized as indexed, without spaces.
+    let mut corpus = String::new();
+    for entry in std::fs::read_dir(&kiryu).unwrap() {
+        let raw = std::fs::read_to_string(entry.unwrap().path()).unwrap_or_default();
+        corpus.extend(normalize(&raw).chars().filter(|c| !c.is_whitespace()));
+    }
+    let occurs = |f: &str| corpus.matches(f).take(MIN).count() >= MIN;
+    let mut groups: Vec<(&str, Vec<String>)> = Vec::new();
+    // Numeral pairs generated (no list of the engine's counters: IPADIC's).
+    for n in (1..=30).chain([50, 100, 179]) {
+        for counter in ["人", "件", "回", "名", "号", "項", "点", "校", "台", "億円"] {
+            groups.push((
+                "numeral",
+                vec![
+                    format!("{}{counter}", kanji_number(n)),
+                    format!("{n}{counter}"),
+                ],
+            ));
+        }
+        groups.push((
+            "numeral",
+            vec![format!("第{}", kanji_number(n)), format!("第{n}")],
+        ));
+    }
+    // Every fourth vendored word (a sample that keeps the test short).
+    for line in BUILTIN.lines().filter(|l| !l.starts_with('#')).step_by(4) {
+        groups.push(("notation", line.split('\t').map(str::to_string).collect()));
+    }
+    let groups: Vec<(&str, Vec<String>)> = groups
+        .into_iter()
+        .map(|(c, forms)| {
+            (
+                c,
+                forms
+                    .into_iter()
+                    .filter(|f| f.chars().count() >= 2 && occurs(f))
+                    .collect::<Vec<_>>(),
+            )
+        })
+        .filter(|(_, forms)| forms.len() >= 2)
+        .collect();
+    let dir = tempfile::tempdir().unwrap();
+    let analyzer = common::analyzer();
+    let options = IndexOptions {
+        progress: false,
+        ..Default::default()
+    };
+    writer::index_archive(&kiryu, dir.path(), &analyzer, &options).expect("kiryu indexes");
+    let engine = Engine::new(
+        IndexHandle::open(dir.path(), analyzer).unwrap(),
+        Synonyms::builtin(),
+    );
+    let mut report = String::new();
+    for source in ["numeral", "notation"] {
+        let mut scores = Vec::new();
+        for (_, forms) in groups.iter().filter(|(c, _)| *c == source) {
+            let counts: Vec<usize> = forms.iter().map(|f| count(&engine, f)).collect();
+            let max = counts.iter().copied().max().unwrap_or(0);
+            if max == 0 {
+                continue;
+            }
+            let score = *counts.iter().min().unwrap() as f64 / max as f64;
+            report.push_str(&format!("{source} {score:.2} {forms:?} {counts:?}\n"));
+            scores.push(score);
+        }
+        let mean = scores.iter().sum::<f64>() / scores.len().max(1) as f64;
+        eprintln!("{source}: {mean:.3} over {} groups", scores.len());
+        assert!(scores.len() >= 5, "{source}: too few groups\n{report}");
+        assert!(mean >= 0.8, "{source}: agreement {mean:.3}\n{report}");
+    }
+}
