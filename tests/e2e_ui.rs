@@ -494,7 +494,10 @@ fn step_partial(c: &Ctx) {
         .count();
     assert!(api["total"] == 0 && loose > 0, "{api}");
     c.d.goto(&c.url(&format!("/?q={}", common::enc(q))));
-    assert_eq!(c.wait_results("chunks written nowhere as typed", |_| true), 0);
+    assert_eq!(
+        c.wait_results("chunks written nowhere as typed", |_| true),
+        0
+    );
     let head = c.d.wait_el("[data-testid=loose-head]").text();
     assert!(head.contains("近い結果"), "{head}");
     assert_eq!(c.count("[data-testid=loose-hit]"), loose);
