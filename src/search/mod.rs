@@ -16,6 +16,7 @@ pub mod query;
 pub mod series;
 pub mod similar;
 pub mod snippets;
+pub mod speeches;
 pub mod suggest;
 pub mod trend;
 
@@ -163,6 +164,9 @@ pub struct Hit {
     /// passage does not hold (it holds the others as written).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub missing: Option<Vec<String>>,
+    /// Who speaks (council minutes): speaker, role, agenda item, order.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub speech: Option<speeches::SpeechOut>,
 }
 
 /// A page of results. `total` and `facets` count strict matches: passages
@@ -940,6 +944,7 @@ impl Engine {
             via,
             text: include_text.then(text),
             missing: None,
+            speech: speeches::SpeechOut::from_doc(f, &doc),
         })
     }
 }
