@@ -452,9 +452,11 @@ fn kiryu_files(dir: &Path) -> Vec<PathBuf> {
     files
 }
 
-/// Speaker lines counted straight from the text: `○役職（氏名）　発言…`.
+/// Speaker lines counted straight from the text: `○役職（氏名）　発言…`,
+/// a name in the parentheses (not an item heading such as
+/// `○質疑（議案第８５号）　…` or `○討論（続行）`).
 fn speaker_lines(text: &str) -> usize {
-    let re = regex::Regex::new(r"^○[^（）\s]{1,30}（[^（）]{1,20}）[\s　]*\S").unwrap();
+    let re = regex::Regex::new(r"^○[^（）\s]{1,30}（[^（）0-9０-９第号続]{1,20}）[\s　]*\S").unwrap();
     text.lines().filter(|l| re.is_match(l)).count()
 }
 
@@ -578,7 +580,7 @@ const JUDGED: [(&str, &str, &str, &[&str]); 20] = [
     (
         "2012/h24-2-teireikai-01.txt",
         "飯島英規",
-        "報告第３号、専決処分",
+        "の承認について、賛成の立場で討論",
         &[],
     ),
     (

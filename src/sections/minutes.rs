@@ -19,6 +19,8 @@ use super::window::{self, Unit};
 use crate::archive::Block;
 
 /// Fewer speaker lines than this: not minutes (a plan may quote one).
+/// Speaker lines name a role an assembly knows, so a plan's marked
+/// headings (`◎基本方針`, `○課題(人口減少)`) never count.
 const MIN_SPEECHES: usize = 3;
 /// Longest agenda item kept (chars, before '…'): a 日程 line may list
 /// a dozen bills.
@@ -363,22 +365,13 @@ impl Agenda {
     }
 }
 
-/// Whether the lines of a document mark speeches.
+/// Whether the lines of a document mark speeches: a few speaker lines
+/// (a short sitting may hear the chair alone).
 pub(super) fn is_minutes(blocks: &[Block]) -> bool {
-    let mut found = 0;
-    let mut speakers: Vec<String> = Vec::new();
-    for line in lines(blocks).map(|(l, _)| l) {
-        if let Some(s) = speaker_line(line) {
-            found += 1;
-            if !speakers.contains(&s.speaker) {
-                speakers.push(s.speaker);
-            }
-            if found >= MIN_SPEECHES && speakers.len() >= 2 {
-                return true;
-            }
-        }
-    }
-    false
+    lines(blocks)
+        .filter(|(l, _)| speaker_line(l).is_some())
+        .nth(MIN_SPEECHES - 1)
+        .is_some()
 }
 
 /// Every line of the blocks with the index of its block.
