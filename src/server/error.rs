@@ -412,7 +412,7 @@ mod tests {
 
     #[test]
     fn every_code_maps_to_its_documented_status() {
-        let expected: [(&str, u16); 25] = [
+        let expected: [(&str, u16); 26] = [
             ("missing_query", 400),
             ("invalid_query", 400),
             ("query_only_excludes", 400),
@@ -429,6 +429,7 @@ mod tests {
             ("not_found", 404),
             ("document_not_found", 404),
             ("section_not_found", 404),
+            ("not_in_exchange", 404),
             ("method_not_allowed", 405),
             ("no_archive", 409),
             ("reindex_running", 409),
