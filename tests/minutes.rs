@@ -96,10 +96,7 @@ fn kiryu_style_minutes_become_speeches_with_agenda_and_answers() {
     assert_eq!((chair.1.as_str(), chair.2.as_str()), ("西山太郎", "議長"));
     let kitano = sp.iter().find(|s| s.1 == "北野一郎").unwrap();
     assert_eq!(kitano.2, "議員");
-    assert_eq!(
-        kitano.3.as_deref(),
-        Some("日程第1 一般質問 / 北野一郎議員")
-    );
+    assert_eq!(kitano.3.as_deref(), Some("日程第1 一般質問 / 北野一郎議員"));
     let mayor = sp.iter().find(|s| s.2 == "市長").unwrap();
     assert_eq!(mayor.1, "東川三郎", "spaces inside a name are removed");
     assert!(sp.iter().any(|s| s.2 == "副議長" && s.1 == "森本六郎"));
@@ -112,7 +109,11 @@ fn kiryu_style_minutes_become_speeches_with_agenda_and_answers() {
     );
 
     // Titles name the speaker and role, then the first sentence.
-    let title = &secs.iter().find(|s| s.text.contains("除雪体制")).unwrap().title;
+    let title = &secs
+        .iter()
+        .find(|s| s.text.contains("除雪体制"))
+        .unwrap()
+        .title;
     assert_eq!(title, "北野一郎（議員）: おはようございます");
 
     // Questions and answers: the chair's calls are not answers.
@@ -190,7 +191,11 @@ fn other_notations_are_read_the_same_way() {
     assert_eq!(answer_roles(&secs, q), roles(&["村長"]));
     // Her thanks are answered by nobody: not a question.
     let thanks = speech_no(&secs, "上田和子", "ありがとうございました").unwrap();
-    assert!(secs.iter().filter_map(|s| s.speech.as_ref()).all(|s| s.no != thanks || s.qa.is_none()));
+    assert!(
+        secs.iter()
+            .filter_map(|s| s.speech.as_ref())
+            .all(|s| s.no != thanks || s.qa.is_none())
+    );
 }
 
 #[test]
@@ -213,7 +218,9 @@ fn a_long_speech_is_windowed_and_every_window_keeps_its_speech() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("long.txt");
     let long: String = (0..60)
-        .map(|i| format!("第{i}の論点について詳しく申し上げますと、地域の交通は重要な課題であります。"))
+        .map(|i| {
+            format!("第{i}の論点について詳しく申し上げますと、地域の交通は重要な課題であります。")
+        })
         .collect();
     std::fs::write(
         &path,
@@ -230,7 +237,10 @@ fn a_long_speech_is_windowed_and_every_window_keeps_its_speech() {
     assert!(windows.len() >= 3, "{}", windows.len());
     for w in &windows {
         let sp = w.speech.as_ref().unwrap();
-        assert_eq!((sp.speaker.as_str(), sp.role.as_str()), ("北野一郎", "議員"));
+        assert_eq!(
+            (sp.speaker.as_str(), sp.role.as_str()),
+            ("北野一郎", "議員")
+        );
         assert!(w.title.starts_with("北野一郎（議員）: "), "{}", w.title);
         assert!(w.text.chars().count() <= 1300);
     }
@@ -269,7 +279,10 @@ fn every_speech_hit_carries_speaker_and_role_and_filters_work() {
     assert!(r.total >= 2, "{}", r.total);
     for h in &r.hits {
         let sp = h.speech.as_ref().unwrap_or_else(|| panic!("{h:?}"));
-        assert!(!sp.speaker.is_empty() && !sp.speaker_role.is_empty(), "{sp:?}");
+        assert!(
+            !sp.speaker.is_empty() && !sp.speaker_role.is_empty(),
+            "{sp:?}"
+        );
         assert!(sp.speech_no >= 1);
     }
     let facets = r.facets.as_ref().unwrap();
@@ -412,7 +425,10 @@ fn http_endpoints_filters_and_csv() {
     let header = lines.next().unwrap();
     assert!(header.contains("見出し,発言者,役職,議題,抜粋"), "{header}");
     let row = lines.next().unwrap();
-    assert!(row.contains(",東川三郎,市長,日程第1 一般質問 / 北野一郎議員,"), "{row}");
+    assert!(
+        row.contains(",東川三郎,市長,日程第1 一般質問 / 北野一郎議員,"),
+        "{row}"
+    );
 
     let (status, v) = get_json(&format!("{base}/api/openapi.json"));
     assert_eq!(status, 200);
@@ -444,7 +460,11 @@ fn kiryu() -> Option<PathBuf> {
 fn kiryu_files(dir: &Path) -> Vec<PathBuf> {
     let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
         .unwrap()
-        .flat_map(|year| std::fs::read_dir(year.unwrap().path()).into_iter().flatten())
+        .flat_map(|year| {
+            std::fs::read_dir(year.unwrap().path())
+                .into_iter()
+                .flatten()
+        })
         .map(|f| f.unwrap().path())
         .filter(|p| p.extension().is_some_and(|e| e == "txt"))
         .collect();
@@ -456,7 +476,8 @@ fn kiryu_files(dir: &Path) -> Vec<PathBuf> {
 /// a name in the parentheses (not an item heading such as
 /// `○質疑（議案第８５号）　…` or `○討論（続行）`).
 fn speaker_lines(text: &str) -> usize {
-    let re = regex::Regex::new(r"^○[^（）\s]{1,30}（[^（）0-9０-９第号続]{1,20}）[\s　]*\S").unwrap();
+    let re =
+        regex::Regex::new(r"^○[^（）\s]{1,30}（[^（）0-9０-９第号続]{1,20}）[\s　]*\S").unwrap();
     text.lines().filter(|l| re.is_match(l)).count()
 }
 
@@ -515,7 +536,14 @@ const JUDGED: [(&str, &str, &str, &[&str]); 20] = [
         "2003/h15-4-teireikai-03.txt",
         "岡部信一郎",
         "それでは、一般質問させていただきます",
-        &["経済部長", "教育管理部長", "教育指導部長", "市民部長", "企画部長", "総務部長"],
+        &[
+            "経済部長",
+            "教育管理部長",
+            "教育指導部長",
+            "市民部長",
+            "企画部長",
+            "総務部長",
+        ],
     ),
     (
         "2004/h16-3-teireikai-02.txt",
@@ -662,7 +690,9 @@ fn kiryu_judged_questions_link_to_the_right_answers() {
         if got == roles(expected) {
             right += 1;
         } else {
-            wrong.push(format!("{file} {speaker}: expected {expected:?}, got {got:?}"));
+            wrong.push(format!(
+                "{file} {speaker}: expected {expected:?}, got {got:?}"
+            ));
         }
     }
     eprintln!("judged questions: {right}/20 right; wrong: {wrong:#?}");

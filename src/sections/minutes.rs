@@ -133,7 +133,8 @@ pub fn group_of(role: &str) -> Group {
 /// Titles of the administration: heads (`…長`), 助役, 収入役, 参事, 理事,
 /// 会計管理者, 監査委員 ….
 static EXECUTIVE_ROLE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(長|役|参事|理事|管理者|委員|監|官|参与|主幹|次長|補佐|担当)$").expect("static regex")
+    Regex::new(r"(長|役|参事|理事|管理者|委員|監|官|参与|主幹|次長|補佐|担当)$")
+        .expect("static regex")
 });
 
 /// A speaker line: a mark, a role, the name in parentheses, the speech.
@@ -149,7 +150,8 @@ static NAMED_SPEAKER: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^[○◯〇◎◆◇●]\s?([^\s()、。0-9]{1,10}?)(君|議員)\s+(\S.*)$").expect("static regex")
 });
 /// A member by seat: `12番`.
-static SEAT: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^[0-9]{1,3}番$").expect("static regex"));
+static SEAT: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^[0-9]{1,3}番$").expect("static regex"));
 /// Not a name: an item (`報告第3号`), a continuation mark (`続行`).
 static NOT_NAME: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"[0-9第号続、。・,]|続行|説明|報告").expect("static regex"));
@@ -168,8 +170,10 @@ static STAGE: LazyLock<Regex> = LazyLock::new(|| {
         .expect("static regex")
 });
 /// An agenda item or stage where members question the administration.
-static QA_STAGE: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"一般質問|質疑|代表質問|個人質問|緊急質問|市政に対する質問|質問").expect("static regex"));
+static QA_STAGE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"一般質問|質疑|代表質問|個人質問|緊急質問|市政に対する質問|質問")
+        .expect("static regex")
+});
 
 /// A parsed speaker line.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -560,13 +564,34 @@ mod tests {
             line("○議長(山田太郎) ただいまから会議を開きます。"),
             own("山田太郎", "議長", "ただいまから会議を開きます。")
         );
-        assert_eq!(line("○12番(川 上 花 子) 質問します。"), own("川上花子", "議員", "質問します。"));
-        assert_eq!(line("◯市長(森一郎) お答えします。"), own("森一郎", "市長", "お答えします。"));
-        assert_eq!(line("〇議長(山田太郎君) 休憩します。"), own("山田太郎", "議長", "休憩します。"));
-        assert_eq!(line("◆1番(林次郎議員) 伺います。"), own("林次郎", "議員", "伺います。"));
-        assert_eq!(line("◎市長(森一郎) 答弁します。"), own("森一郎", "市長", "答弁します。"));
-        assert_eq!(line("○(林次郎)議員 伺います。"), own("林次郎", "議員", "伺います。"));
-        assert_eq!(line("○林次郎君 伺います。"), own("林次郎", "", "伺います。"));
+        assert_eq!(
+            line("○12番(川 上 花 子) 質問します。"),
+            own("川上花子", "議員", "質問します。")
+        );
+        assert_eq!(
+            line("◯市長(森一郎) お答えします。"),
+            own("森一郎", "市長", "お答えします。")
+        );
+        assert_eq!(
+            line("〇議長(山田太郎君) 休憩します。"),
+            own("山田太郎", "議長", "休憩します。")
+        );
+        assert_eq!(
+            line("◆1番(林次郎議員) 伺います。"),
+            own("林次郎", "議員", "伺います。")
+        );
+        assert_eq!(
+            line("◎市長(森一郎) 答弁します。"),
+            own("森一郎", "市長", "答弁します。")
+        );
+        assert_eq!(
+            line("○(林次郎)議員 伺います。"),
+            own("林次郎", "議員", "伺います。")
+        );
+        assert_eq!(
+            line("○林次郎君 伺います。"),
+            own("林次郎", "", "伺います。")
+        );
         assert_eq!(
             line("○保健福祉部長(谷 口 守) 御答弁申し上げます。"),
             own("谷口守", "保健福祉部長", "御答弁申し上げます。")
@@ -599,7 +624,16 @@ mod tests {
         assert_eq!(group_of("総務委員長"), Group::Member);
         assert_eq!(group_of("議長"), Group::Chair);
         assert_eq!(group_of("副議長"), Group::Chair);
-        for r in ["市長", "副市長", "教育長", "都市整備部長", "助役", "会計管理者", "選挙管理委員会委員長", "新里支所長"] {
+        for r in [
+            "市長",
+            "副市長",
+            "教育長",
+            "都市整備部長",
+            "助役",
+            "会計管理者",
+            "選挙管理委員会委員長",
+            "新里支所長",
+        ] {
             assert_eq!(group_of(r), Group::Executive, "{r}");
         }
         assert_eq!(group_of("議会事務局長"), Group::Other);
@@ -609,11 +643,20 @@ mod tests {
 
     #[test]
     fn agenda_marks() {
-        assert_eq!(agenda_mark("△日程第1 一般質問"), Some(Mark::Item("日程第1 一般質問".into())));
+        assert_eq!(
+            agenda_mark("△日程第1 一般質問"),
+            Some(Mark::Item("日程第1 一般質問".into()))
+        );
         assert_eq!(agenda_mark("△休憩"), Some(Mark::Procedure));
         assert_eq!(agenda_mark("△質疑続行"), Some(Mark::Stage("質疑".into())));
-        assert_eq!(agenda_mark("○質疑(報告第2号)"), Some(Mark::Stage("質疑".into())));
-        assert_eq!(agenda_mark("△川上花子議員"), Some(Mark::Sub("川上花子議員".into())));
+        assert_eq!(
+            agenda_mark("○質疑(報告第2号)"),
+            Some(Mark::Stage("質疑".into()))
+        );
+        assert_eq!(
+            agenda_mark("△川上花子議員"),
+            Some(Mark::Sub("川上花子議員".into()))
+        );
         assert_eq!(agenda_mark("○これは文です。"), None);
         assert_eq!(agenda_mark("ただの行"), None);
     }
