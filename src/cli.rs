@@ -258,6 +258,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     year,
                     year_from,
                     year_to,
+                    ..Default::default()
                 },
                 sort,
                 limit,

@@ -23,6 +23,14 @@ pub enum Error {
     /// No passage (section) with this id.
     #[error("not found: no passage with id {0:?}")]
     SectionNotFound(String),
+    /// The passage is not the side of a question and its answers that was
+    /// asked for (`answers` of a passage that is not a question, or
+    /// `question` of one that is not an answer).
+    #[error("passage {section_id:?} is not {wanted} in 一般質問 or 質疑")]
+    NotInExchange {
+        section_id: String,
+        wanted: &'static str,
+    },
     /// The document exists but its original file cannot be served, or a
     /// series has no document for a year: the message says which.
     #[error("not found: {0}")]

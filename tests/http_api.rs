@@ -309,7 +309,7 @@ fn csv_export_openapi_and_issue4_endpoints() {
     assert_eq!(
         lines.next(),
         Some(
-            "市区町村,都道府県,年度,和暦年度,部局,文書種別,文書名,見出し,抜粋,ファイル,ページ,リンク"
+            "市区町村,都道府県,年度,和暦年度,部局,文書種別,文書名,見出し,発言者,役職,議題,抜粋,ファイル,ページ,リンク"
         )
     );
     let rows: Vec<&str> = lines.collect();

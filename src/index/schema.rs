@@ -9,7 +9,7 @@ use crate::analysis::{BIGRAM, MORPH, READING};
 
 /// Bump when the schema or the analysis changes: an index with another
 /// version is rebuilt instead of being searched with mismatched terms.
-pub const SCHEMA_VERSION: u32 = 8;
+pub const SCHEMA_VERSION: u32 = 9;
 
 /// Handles to every field of the schema.
 #[derive(Debug, Clone, Copy)]
@@ -54,6 +54,20 @@ pub struct Fields {
     pub page_labels: Field,
     /// Readings (katakana) of the body's words, for queries typed in kana.
     pub text_rd: Field,
+    /// Council minutes: the speaker of the passage's speech (name), their
+    /// role (議長, 市長, 議員 …) and its group (議員, 執行部, 議長, その他),
+    /// keywords for filters and facets; absent on other documents.
+    pub speaker: Field,
+    pub speaker_role: Field,
+    pub speaker_group: Field,
+    /// The agenda item the speech falls under (stored only).
+    pub agenda: Field,
+    /// The speech's order in the meeting, from 1.
+    pub speech_no: Field,
+    /// `question` or `answer` in a 一般質問 / 質疑 exchange, and the
+    /// `speech_no` of its question (a question's own).
+    pub qa: Field,
+    pub qa_thread: Field,
 }
 
 fn analyzed(tokenizer: &str, stored: bool) -> TextOptions {
@@ -100,7 +114,7 @@ pub fn build() -> (Schema, Fields) {
         year: b.add_i64_field("year", INDEXED | STORED | FAST),
         department: b.add_text_field("department", keyword.clone()),
         head: b.add_text_field("head", STORED),
-        doc_type: b.add_text_field("doc_type", keyword),
+        doc_type: b.add_text_field("doc_type", keyword.clone()),
         source_url: b.add_text_field("source_url", STORED),
         meta_json: b.add_text_field("meta_json", STORED),
         format: b.add_text_field("format", STRING | STORED | FAST),
@@ -111,6 +125,13 @@ pub fn build() -> (Schema, Fields) {
         page_breaks: b.add_text_field("page_breaks", STORED),
         page_labels: b.add_text_field("page_labels", STORED),
         text_rd: b.add_text_field("text_rd", analyzed(READING, false)),
+        speaker: b.add_text_field("speaker", keyword.clone()),
+        speaker_role: b.add_text_field("speaker_role", keyword.clone()),
+        speaker_group: b.add_text_field("speaker_group", STRING | FAST),
+        agenda: b.add_text_field("agenda", STORED),
+        speech_no: b.add_u64_field("speech_no", INDEXED | STORED),
+        qa: b.add_text_field("qa", STRING | STORED),
+        qa_thread: b.add_u64_field("qa_thread", INDEXED | STORED),
     };
     (b.build(), fields)
 }
@@ -157,6 +178,13 @@ impl Fields {
             page_breaks: f("page_breaks")?,
             page_labels: f("page_labels")?,
             text_rd: f("text_rd")?,
+            speaker: f("speaker")?,
+            speaker_role: f("speaker_role")?,
+            speaker_group: f("speaker_group")?,
+            agenda: f("agenda")?,
+            speech_no: f("speech_no")?,
+            qa: f("qa")?,
+            qa_thread: f("qa_thread")?,
         })
     }
 }

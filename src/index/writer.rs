@@ -240,10 +240,36 @@ fn passage(
         }
         None => {}
     }
+    if let Some(speech) = &section.speech {
+        own.extend(speech_values(fields, speech));
+    }
     PassageDoc {
         shared: Arc::clone(shared),
         own,
     }
+}
+
+/// The speech fields of a passage of council minutes.
+fn speech_values(fields: &Fields, speech: &crate::sections::Speech) -> Values {
+    let group = crate::sections::group_of(&speech.role);
+    let mut v = vec![
+        (fields.speech_no, FieldValue::U64(u64::from(speech.no))),
+        (fields.speaker_group, FieldValue::text(group.name())),
+    ];
+    if !speech.speaker.is_empty() {
+        v.push((fields.speaker, FieldValue::text(&speech.speaker)));
+    }
+    if !speech.role.is_empty() {
+        v.push((fields.speaker_role, FieldValue::text(&speech.role)));
+    }
+    if let Some(agenda) = &speech.agenda {
+        v.push((fields.agenda, FieldValue::text(agenda)));
+    }
+    if let Some(qa) = speech.qa {
+        v.push((fields.qa, FieldValue::text(qa.kind.name())));
+        v.push((fields.qa_thread, FieldValue::U64(u64::from(qa.thread))));
+    }
+    v
 }
 
 /// The form of a passage title used for completion: folded, lowercased,

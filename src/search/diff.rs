@@ -492,6 +492,7 @@ mod tests {
             sheet: None,
             page_breaks: Vec::new(),
             page_labels: Vec::new(),
+            speech: None,
         }
     }
 

@@ -78,6 +78,9 @@ pub struct SectionOut {
     /// Page numbers printed on the pages the passage spans.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub page_labels: Vec<crate::sections::PageLabel>,
+    /// Who speaks (council minutes); absent elsewhere.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub speech: Option<super::speeches::SpeechOut>,
 }
 
 impl SectionOut {
@@ -95,6 +98,7 @@ impl SectionOut {
             page_labels: stored_str(doc, f.page_labels)
                 .map(|s| crate::sections::decode_labels(&s))
                 .unwrap_or_default(),
+            speech: super::speeches::SpeechOut::from_doc(f, doc),
         }
     }
 }

@@ -1,4 +1,5 @@
-//! Facet counts (city, prefecture, department, year) over all matches,
+//! Facet counts (city, prefecture, department, year; the speakers of
+//! council minutes) over all matches,
 //! read from fast-field columns: no stored document is touched.
 
 use std::collections::HashMap;
@@ -22,6 +23,11 @@ pub struct Facets {
     pub prefecture: Vec<FacetValue>,
     pub department: Vec<FacetValue>,
     pub year: Vec<FacetValue>,
+    /// Speakers, roles and groups (議員, 執行部 …) of the speeches among
+    /// the matches (council minutes); empty when none is a speech.
+    pub speaker: Vec<FacetValue>,
+    pub speaker_role: Vec<FacetValue>,
+    pub speaker_group: Vec<FacetValue>,
 }
 
 /// Collects counts per value of keyword columns and per year; combine
@@ -33,7 +39,14 @@ pub struct FacetCollector {
 
 /// The facets of a search.
 pub const SEARCH_FACETS: FacetCollector = FacetCollector {
-    columns: &["city", "prefecture", "department"],
+    columns: &[
+        "city",
+        "prefecture",
+        "department",
+        "speaker",
+        "speaker_role",
+        "speaker_group",
+    ],
 };
 
 pub struct FacetSegmentCollector {
@@ -170,6 +183,9 @@ impl FacetFruit {
             prefecture: next(),
             department: next(),
             year,
+            speaker: next(),
+            speaker_role: next(),
+            speaker_group: next(),
         }
     }
 }

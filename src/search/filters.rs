@@ -1,4 +1,5 @@
-//! Metadata filters: city, prefecture, department, year, document type.
+//! Metadata filters: city, prefecture, department, year, document type,
+//! and the speaker of a speech in council minutes.
 
 use std::ops::Bound;
 
@@ -19,6 +20,14 @@ pub struct Filters {
     pub year: Option<i64>,
     pub year_from: Option<i64>,
     pub year_to: Option<i64>,
+    /// Speakers (names as stored: `人見武男`), their roles (`市長`, `議員`)
+    /// and groups (`議員`, `執行部`); only passages of minutes match these.
+    #[serde(default)]
+    pub speakers: Vec<String>,
+    #[serde(default)]
+    pub speaker_roles: Vec<String>,
+    #[serde(default)]
+    pub speaker_groups: Vec<String>,
 }
 
 fn any_of(field: Field, values: &[String]) -> Option<Box<dyn Query>> {
@@ -50,6 +59,9 @@ impl Filters {
         out.extend(any_of(fields.prefecture, &self.prefectures));
         out.extend(any_of(fields.department, &self.departments));
         out.extend(any_of(fields.doc_type, &self.doc_types));
+        out.extend(any_of(fields.speaker, &self.speakers));
+        out.extend(any_of(fields.speaker_role, &self.speaker_roles));
+        out.extend(any_of(fields.speaker_group, &self.speaker_groups));
         let (from, to) = match self.year {
             Some(y) => (Some(y), Some(y)),
             None => (self.year_from, self.year_to),
@@ -64,6 +76,17 @@ impl Filters {
         out.into_iter()
             .map(|q| Box::new(ConstScoreQuery::new(q, 0.0)) as Box<dyn Query>)
             .collect()
+    }
+
+    /// The filters that select whole documents (no speaker filter): what
+    /// counts the documents a passage filter is applied within.
+    pub fn documents_only(&self) -> Filters {
+        Filters {
+            speakers: Vec::new(),
+            speaker_roles: Vec::new(),
+            speaker_groups: Vec::new(),
+            ..self.clone()
+        }
     }
 
     /// `query` restricted by the filters.

@@ -16,6 +16,7 @@ pub mod query;
 pub mod series;
 pub mod similar;
 pub mod snippets;
+pub mod speeches;
 pub mod suggest;
 pub mod trend;
 
@@ -168,6 +169,9 @@ pub struct Hit {
     /// (`words`: a chunk's words apart; `bigram`; `any`), as in `partial`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub loose: Option<&'static str>,
+    /// Who speaks (council minutes): speaker, role, agenda item, order.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub speech: Option<speeches::SpeechOut>,
 }
 
 /// A page of results. `total` and `facets` count strict matches: passages
@@ -1036,6 +1040,7 @@ impl Engine {
             text: include_text.then(text),
             missing: None,
             loose: None,
+            speech: speeches::SpeechOut::from_doc(f, &doc),
         })
     }
 }

@@ -166,7 +166,9 @@ impl Engine {
         let cells = searcher.search(strict.as_ref(), &TrendCollector)?;
         // Every document under the filters (its first passage), to tell a
         // year without documents from a year without matches.
-        let first = all_cities.apply(self.fields(), Box::new(self.fields().first_passages()));
+        let first = all_cities
+            .documents_only()
+            .apply(self.fields(), Box::new(self.fields().first_passages()));
         let archive = searcher.search(first.as_ref(), &TrendCollector)?;
         let in_year = |year: i64, city: Option<&str>| -> u64 {
             archive

@@ -10,7 +10,10 @@
 //! furniture, captions, empty headings) are merged into a neighbour.
 
 mod classify;
+mod minutes;
 mod window;
+
+pub use minutes::{Group, Qa, QaKind, Speech, group_of, normalise_role};
 
 #[cfg(test)]
 mod tests;
@@ -51,6 +54,8 @@ pub struct Section {
     /// The page numbers printed on the pages the passage spans (「- 1 -」 on
     /// physical page 5 → `(5, "1")`), where the document prints them.
     pub page_labels: Vec<PageLabel>,
+    /// The speech this passage is (a window) of, in council minutes.
+    pub speech: Option<Speech>,
 }
 
 /// A page number as printed on physical page `page`.
@@ -245,6 +250,22 @@ fn paged(extracted: &Extracted, mut s: Section, at: usize, starts: Vec<(usize, u
 /// Sections, the index of the block each starts at, and where each of
 /// its lines starts in its text (char offset, block).
 fn split_at(blocks: &[Block]) -> Vec<Drafted> {
+    if minutes::is_minutes(blocks) {
+        // Minutes: the roll and order of business as any text, then one
+        // passage (or several windows) per speech.
+        let (first, speeches) = minutes::speeches(blocks);
+        let mut out = split_blocks(&blocks[..first]);
+        out.extend(speeches);
+        return out;
+    }
+    split_blocks(blocks)
+}
+
+/// [`split_at`] for a document (or a document's lead) without speeches.
+fn split_blocks(blocks: &[Block]) -> Vec<Drafted> {
+    if blocks.is_empty() {
+        return Vec::new();
+    }
     let items = classify::items(blocks);
     let mut drafts = Vec::new();
     segment(&items, None, &mut drafts);
@@ -350,6 +371,7 @@ impl Draft {
                 place: None,
                 page_breaks: Vec::new(),
                 page_labels: Vec::new(),
+                speech: None,
             },
             at,
             starts,

@@ -14,7 +14,7 @@ use super::error::{ApiError, ErrorBody, ErrorCode};
 use super::params::{
     CompareParams, DiffParams, DiffSectionsParams, DocumentSections, DocumentsPage, ExportLimit,
     FiguresParams, FilterParams, Params, SearchLimit, SearchParams, SeriesParams, SimilarParams,
-    SkippedPage, SuggestParams,
+    SkippedPage, SpeakerParams, SuggestParams,
 };
 use crate::search::archive::{ArchiveOverview, LISTED, MAX_SKIPPED_PAGE};
 use crate::search::compare::{Comparison, MAX_PER_CITY};
@@ -23,6 +23,7 @@ use crate::search::documents::{DocumentList, MAX_DOCUMENTS};
 use crate::search::figures::Figures;
 use crate::search::series::{SeriesFilter, SeriesList};
 use crate::search::similar::Similar;
+use crate::search::speeches::Exchange;
 use crate::search::suggest::Suggestions;
 use crate::search::trend::Trend;
 use crate::search::{Engine, Filters, MAX_EXPORT, MAX_LIMIT, SearchRequest, SearchResponse};
@@ -44,6 +45,8 @@ pub fn routes() -> Router<AppState> {
         .route("/api/diff", get(diff))
         .route("/api/diff/sections", get(diff_sections))
         .route("/api/sections/{section_id}/history", get(section_history))
+        .route("/api/sections/{section_id}/answers", get(section_answers))
+        .route("/api/sections/{section_id}/question", get(section_question))
         .route("/api/figures", get(figures))
         .route("/api/openapi.json", get(openapi))
         .fallback(not_found)
@@ -78,6 +81,8 @@ async fn not_found() -> ApiError {
         diff,
         diff_sections,
         section_history,
+        section_answers,
+        section_question,
         figures,
         super::marks::document_marks
     ),
@@ -166,7 +171,7 @@ async fn healthz(State(state): State<AppState>) -> Json<serde_json::Value> {
 #[utoipa::path(
     get,
     path = "/api/search",
-    params(SearchParams, SearchLimit, FilterParams),
+    params(SearchParams, SearchLimit, FilterParams, SpeakerParams),
     responses(
         (status = 200, body = SearchResponse),
         (status = 400, body = ErrorBody, description = "a bad query or parameter"),
@@ -187,7 +192,7 @@ async fn search(
 #[utoipa::path(
     get,
     path = "/api/search.csv",
-    params(SearchParams, ExportLimit, FilterParams),
+    params(SearchParams, ExportLimit, FilterParams, SpeakerParams),
     responses(
         (status = 200, body = String, content_type = "text/csv"),
         (status = 400, body = ErrorBody, description = "a bad query or parameter"),
@@ -466,7 +471,7 @@ pub fn content_disposition(kind: &str, name: &str) -> String {
 #[utoipa::path(
     get,
     path = "/api/compare",
-    params(SearchParams, SearchLimit, CompareParams, FilterParams),
+    params(SearchParams, SearchLimit, CompareParams, FilterParams, SpeakerParams),
     responses(
         (status = 200, body = Comparison),
         (status = 400, body = ErrorBody, description = "a bad query or parameter; `too_many_cities` past 20 cities"),
@@ -487,7 +492,7 @@ async fn compare(
 #[utoipa::path(
     get,
     path = "/api/trend",
-    params(SearchParams, SearchLimit, FilterParams),
+    params(SearchParams, SearchLimit, FilterParams, SpeakerParams),
     responses((status = 200, body = Trend), (status = 400, body = ErrorBody), (status = 503, body = ErrorBody))
 )]
 async fn trend(
@@ -628,6 +633,51 @@ async fn section_history(
 ) -> Result<Json<History>, ApiError> {
     let Path(section_id) = section_id.map_err(|_| ApiError::new(ErrorCode::SectionNotFound))?;
     run_heavy(&state, move |e| e.history(&section_id))
+        .await
+        .map(Json)
+}
+
+/// The answers to a question of council minutes: for a member's speech
+/// in 一般質問 or 質疑 (any window of it), the executive speeches that
+/// follow it up to the member's next speech, every window, in order.
+#[utoipa::path(
+    get,
+    path = "/api/sections/{section_id}/answers",
+    params(("section_id" = String, Path, description = "a passage id (`<doc_id>-<n>`) of a question")),
+    responses(
+        (status = 200, body = Exchange),
+        (status = 404, body = ErrorBody, description = "`section_not_found`, or `not_in_exchange` for a passage that is not a question"),
+        (status = 503, body = ErrorBody),
+    )
+)]
+async fn section_answers(
+    State(state): State<AppState>,
+    section_id: Result<Path<String>, PathRejection>,
+) -> Result<Json<Exchange>, ApiError> {
+    let Path(section_id) = section_id.map_err(|_| ApiError::new(ErrorCode::SectionNotFound))?;
+    run_search(&state, move |e| e.answers(&section_id))
+        .await
+        .map(Json)
+}
+
+/// The question an answer of council minutes answers: every window of the
+/// member's speech, for an executive speech in 一般質問 or 質疑.
+#[utoipa::path(
+    get,
+    path = "/api/sections/{section_id}/question",
+    params(("section_id" = String, Path, description = "a passage id (`<doc_id>-<n>`) of an answer")),
+    responses(
+        (status = 200, body = Exchange),
+        (status = 404, body = ErrorBody, description = "`section_not_found`, or `not_in_exchange` for a passage that is not an answer"),
+        (status = 503, body = ErrorBody),
+    )
+)]
+async fn section_question(
+    State(state): State<AppState>,
+    section_id: Result<Path<String>, PathRejection>,
+) -> Result<Json<Exchange>, ApiError> {
+    let Path(section_id) = section_id.map_err(|_| ApiError::new(ErrorCode::SectionNotFound))?;
+    run_search(&state, move |e| e.question(&section_id))
         .await
         .map(Json)
 }
@@ -861,7 +911,8 @@ mod tests {
             assert_eq!(p.keys_read(), documented, "{path}");
         }
         let paths = spec["paths"].as_object().unwrap();
-        let api_routes = 17;
+        // + /api/sections/{id}/answers and /question: path parameters only.
+        let api_routes = 19;
         assert_eq!(paths.len(), api_routes, "{:?}", paths.keys());
     }
 

@@ -50,6 +50,9 @@ pub enum ErrorCode {
     DocumentNotFound,
     /// 404: no such passage.
     SectionNotFound,
+    /// 404: the passage is not a question (for its answers) or not an
+    /// answer (for its question) of council minutes; params `section_id`.
+    NotInExchange,
     /// 405: the endpoint does not take this method.
     MethodNotAllowed,
     /// 409: the server has no archive to reindex.
@@ -72,7 +75,7 @@ pub enum ErrorCode {
 
 impl ErrorCode {
     /// Every code, in the order of the documentation.
-    pub const ALL: [ErrorCode; 25] = [
+    pub const ALL: [ErrorCode; 26] = [
         ErrorCode::MissingQuery,
         ErrorCode::InvalidQuery,
         ErrorCode::QueryOnlyExcludes,
@@ -89,6 +92,7 @@ impl ErrorCode {
         ErrorCode::NotFound,
         ErrorCode::DocumentNotFound,
         ErrorCode::SectionNotFound,
+        ErrorCode::NotInExchange,
         ErrorCode::MethodNotAllowed,
         ErrorCode::NoArchive,
         ErrorCode::ReindexRunning,
@@ -119,6 +123,7 @@ impl ErrorCode {
             ErrorCode::NotFound => "not_found",
             ErrorCode::DocumentNotFound => "document_not_found",
             ErrorCode::SectionNotFound => "section_not_found",
+            ErrorCode::NotInExchange => "not_in_exchange",
             ErrorCode::MethodNotAllowed => "method_not_allowed",
             ErrorCode::NoArchive => "no_archive",
             ErrorCode::ReindexRunning => "reindex_running",
@@ -140,7 +145,7 @@ impl ErrorCode {
             | TooManyCities | BadRequest => StatusCode::BAD_REQUEST,
             Unauthorized => StatusCode::UNAUTHORIZED,
             BadHost => StatusCode::FORBIDDEN,
-            NotFound | DocumentNotFound | SectionNotFound => StatusCode::NOT_FOUND,
+            NotFound | DocumentNotFound | SectionNotFound | NotInExchange => StatusCode::NOT_FOUND,
             MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             NoArchive | ReindexRunning => StatusCode::CONFLICT,
             PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
@@ -183,6 +188,7 @@ impl ErrorCode {
             NotFound => "no such endpoint; see /api/openapi.json",
             DocumentNotFound => "no such document",
             SectionNotFound => "no such passage",
+            NotInExchange => "the passage is not a question or answer of 一般質問 or 質疑",
             MethodNotAllowed => "this endpoint does not take that method",
             NoArchive => "the server was started without --archive; there is nothing to reindex",
             ReindexRunning => "a reindex is already running",
@@ -353,6 +359,14 @@ impl From<Error> for ApiError {
                 ErrorCode::SectionNotFound,
                 format!("no passage with id {id:?}"),
             ),
+            e @ Error::NotInExchange { .. } => {
+                let message = e.to_string();
+                let Error::NotInExchange { section_id, .. } = e else {
+                    unreachable!()
+                };
+                ApiError::with_message(ErrorCode::NotInExchange, message)
+                    .param("section_id", section_id)
+            }
             Error::BudgetSpent => ApiError::with_message(
                 ErrorCode::Overloaded,
                 "the request took too long and was stopped; retry later or narrow it",
@@ -398,7 +412,7 @@ mod tests {
 
     #[test]
     fn every_code_maps_to_its_documented_status() {
-        let expected: [(&str, u16); 25] = [
+        let expected: [(&str, u16); 26] = [
             ("missing_query", 400),
             ("invalid_query", 400),
             ("query_only_excludes", 400),
@@ -415,6 +429,7 @@ mod tests {
             ("not_found", 404),
             ("document_not_found", 404),
             ("section_not_found", 404),
+            ("not_in_exchange", 404),
             ("method_not_allowed", 405),
             ("no_archive", 409),
             ("reindex_running", 409),

@@ -6,7 +6,7 @@ use crate::search::Hit;
 use crate::search::snippets::strip_marks;
 
 /// Column headers, in order.
-const HEADERS: [&str; 12] = [
+const HEADERS: [&str; 15] = [
     "市区町村",
     "都道府県",
     "年度",
@@ -15,6 +15,9 @@ const HEADERS: [&str; 12] = [
     "文書種別",
     "文書名",
     "見出し",
+    "発言者",
+    "役職",
+    "議題",
     "抜粋",
     "ファイル",
     "ページ",
@@ -46,6 +49,7 @@ pub fn csv(hits: Vec<Hit>, total: usize, q: &str, base_url: &str) -> Vec<u8> {
                 form_urlencoded::byte_serialize(q.as_bytes()).collect::<String>(),
                 h.section_id
             );
+            let speech = h.speech.unwrap_or_default();
             let row = [
                 h.city.unwrap_or_default(),
                 h.prefecture.unwrap_or_default(),
@@ -55,6 +59,9 @@ pub fn csv(hits: Vec<Hit>, total: usize, q: &str, base_url: &str) -> Vec<u8> {
                 h.doc_type.unwrap_or_default(),
                 h.title,
                 h.section_title,
+                speech.speaker,
+                speech.speaker_role,
+                speech.agenda.unwrap_or_default(),
                 strip_marks(h.snippet.as_deref().unwrap_or_default()),
                 h.file,
                 h.page.map(|p| p.to_string()).unwrap_or_default(),

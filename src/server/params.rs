@@ -95,6 +95,7 @@ impl Params {
             year: self.year("year")?,
             year_from: self.year("year_from")?,
             year_to: self.year("year_to")?,
+            ..Filters::default()
         };
         if let (Some(a), Some(b)) = (f.year_from, f.year_to)
             && a > b
@@ -105,6 +106,42 @@ impl Params {
             ));
         }
         Ok(f)
+    }
+
+    /// The speaker filters of council minutes (`speaker`, `speaker_role`,
+    /// `speaker_group`), added to `filters`. Values are repeatable and may
+    /// also be joined by `|` (`speaker_group=議員|執行部`); names and roles
+    /// are compared without spaces, a seat (`12番`) is the role 議員.
+    pub fn speaker_filters(&self, filters: &mut Filters) -> Result<(), ApiError> {
+        let split = |key: &str| -> Vec<String> {
+            self.all(key)
+                .iter()
+                .flat_map(|v| v.split('|'))
+                .map(|v| v.chars().filter(|c| !c.is_whitespace()).collect::<String>())
+                .filter(|v| !v.is_empty())
+                .collect()
+        };
+        filters.speakers = split("speaker");
+        filters.speaker_roles = split("speaker_role")
+            .into_iter()
+            .map(|r| crate::sections::normalise_role(&r))
+            .collect();
+        filters.speaker_groups = split("speaker_group");
+        let groups = crate::sections::Group::NAMES;
+        if let Some(bad) = filters
+            .speaker_groups
+            .iter()
+            .find(|g| !groups.contains(&g.as_str()))
+        {
+            return Err(ApiError::invalid_parameter(
+                "speaker_group",
+                format!(
+                    "speaker_group must be one of {}, got {bad:?}",
+                    groups.join(", ")
+                ),
+            ));
+        }
+        Ok(())
     }
 
     /// The query text, required.
@@ -169,7 +206,8 @@ impl Params {
         default_limit: usize,
         max_limit: usize,
     ) -> Result<SearchRequest, ApiError> {
-        let filters = self.filters()?;
+        let mut filters = self.filters()?;
+        self.speaker_filters(&mut filters)?;
         let q = self.q()?;
         let sort = match self.one("sort") {
             None => Sort::Relevance,
@@ -236,6 +274,23 @@ pub struct FilterParams {
     /// Last year (inclusive), not before `year_from`.
     #[param(minimum = 1800, maximum = 2200)]
     pub year_to: Option<i64>,
+}
+
+/// Speaker filters of the endpoints that search passages (council
+/// minutes: only speeches match them).
+#[derive(utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct SpeakerParams {
+    /// Speaker's name as the minutes give it (`人見武男`; spaces ignored);
+    /// repeatable, or several joined by `|`.
+    pub speaker: Option<Vec<String>>,
+    /// Speaker's role: 議長, 市長, 教育長, `保健福祉部長` …, 議員 (a seat such
+    /// as `12番` means 議員); repeatable or joined by `|`.
+    pub speaker_role: Option<Vec<String>>,
+    /// 議員 (members), 執行部 (the mayor and the administration), 議長
+    /// (the chair) or その他; repeatable or joined by `|`
+    /// (`speaker_group=議員|執行部`).
+    pub speaker_group: Option<Vec<String>>,
 }
 
 /// Sort order of hits.

@@ -52,6 +52,7 @@ pub const ASSETS: &[Asset] = &[
     js!("dom.js"),
     js!("errors.js"),
     js!("router.js"),
+    js!("speech.js"),
     js!("text.js"),
     js!("urls.js"),
     js!("views/changes.js"),

@@ -75,6 +75,7 @@ pub fn doc(
                 place: None,
                 page_breaks: Vec::new(),
                 page_labels: Vec::new(),
+                speech: None,
             })
             .collect(),
         format: plansearch::archive::Format::Text,

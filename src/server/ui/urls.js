@@ -75,6 +75,10 @@ export function readSearchState(params) {
     year_from: params.get('year_from') || '',
     year_to: params.get('year_to') || '',
     doc_type: params.get('doc_type') || '',
+    // Council minutes: who speaks (speaker, role, 議員/執行部).
+    speaker: params.get('speaker') || '',
+    speaker_role: params.get('speaker_role') || '',
+    speaker_group: params.get('speaker_group') || '',
     sort: SORTS.some(([v]) => v === sort) ? sort : 'relevance',
     page: Number.isInteger(page) && page > 0 ? page : 1,
     // Synonyms and readings are searched unless switched off (kept in the URL).
@@ -112,11 +116,14 @@ export function filterParams(st) {
     year_from: st.year_from,
     year_to: st.year_to,
     doc_type: st.doc_type,
+    speaker: st.speaker,
+    speaker_role: st.speaker_role,
+    speaker_group: st.speaker_group,
   };
 }
 
 export const hasFilters = (st) => !!(st.city.length || st.prefecture || st.department.length ||
-  st.year_from || st.year_to || st.doc_type);
+  st.year_from || st.year_to || st.doc_type || st.speaker || st.speaker_role || st.speaker_group);
 
 /** State of the compare and trend pages. */
 export function readCityState(params) {
@@ -130,6 +137,9 @@ export function readCityState(params) {
       year_from: params.get('year_from') || '',
       year_to: params.get('year_to') || '',
       doc_type: params.get('doc_type') || '',
+      speaker: params.get('speaker') || '',
+      speaker_role: params.get('speaker_role') || '',
+      speaker_group: params.get('speaker_group') || '',
     },
     metric: METRICS.includes(metric) ? metric : METRICS[0],
   };

@@ -15,6 +15,7 @@ test('search state round-trips through its URL', () => {
   const st = searchState({
     q: '子育て "支援"', city: ['札幌市', '旭川市'], department: ['保健福祉局'], year_from: '2019',
     year_to: '2021', doc_type: '部局運営方針', prefecture: '北海道', sort: 'year_desc', page: 3,
+    speaker_role: '市長', speaker_group: '執行部',
   });
   const url = searchUrl(st);
   assert.ok(url.startsWith('/?'));

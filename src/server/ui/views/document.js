@@ -6,6 +6,7 @@ import { api, isAbort, requester } from '../api.js';
 import { figuresPanel, similarToggle } from '../components.js';
 import { announce, h, loadingEl, markedText, showError, uid } from '../dom.js';
 import { mainEl, nav, restoreScroll } from '../router.js';
+import { exchangeToggle, speechLine } from '../speech.js';
 import { fmt, present, wareki, yearLabel } from '../text.js';
 import { docUrl, enc, originalUrl, toParams } from '../urls.js';
 
@@ -176,17 +177,21 @@ export function DocumentView() {
       const count = frag.querySelectorAll('mark').length;
       totalMarks += count;
       const { button, panel } = similarToggle(sec.section_id, '類似の取り組み(他市)');
+      const exchange = exchangeToggle({ ...sec, doc_id: doc.doc_id });
       tocItems.push(h('li', { class: 'toc__item' },
         h('a', { href: `#${enc(sid)}`, class: 'toc__link' },
           h('span', { class: 'toc__text' }, secTitle),
           count ? h('span', { class: 'toc__count', title: `一致 ${count}件`, 'aria-label': `一致 ${count}件` }, String(count)) : null)));
       const sectionEl = h('section', { class: 'doc-section', id: sid, 'data-testid': 'doc-section', 'aria-labelledby': headingId },
         h('h2', { class: 'doc-section__title', id: headingId, tabindex: '-1' }, present(sec.title) ? markedText(secTitle, m.title) : secTitle),
+        speechLine(sec),
         h('div', { class: 'doc-section__text' }, frag),
         h('div', { class: 'doc-section__actions' },
+          exchange ? exchange.button : null,
           button,
           h('a', { class: 'btn btn--link', href: `/changes?section=${enc(sec.section_id || '')}`, 'data-testid': 'history-link' }, 'この取り組みの経年変化'),
           h('a', { class: 'btn btn--link', href: '#doc-top' }, 'ページの先頭へ')),
+        exchange ? exchange.panel : null,
         panel);
       return pageMark ? [pageMark, sectionEl] : [sectionEl];
     });

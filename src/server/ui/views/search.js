@@ -8,6 +8,7 @@ import {
   similarToggle, snippetEl, viaNote,
 } from '../components.js';
 import { announce, h, loadingEl, showError, uid } from '../dom.js';
+import { exchangeToggle, speechLine } from '../speech.js';
 import { nav, navigate, restoreScroll } from '../router.js';
 import { documentFacets, fmt, present, tookLabel, warekiShort, yearLabel } from '../text.js';
 import {
@@ -20,6 +21,14 @@ const DOC_LIMIT = 1000;
 const MAX_WINDOW = 10000;
 /** Facets where several values can be ticked at once. */
 const MULTI_FACETS = ['city', 'department'];
+/** The speaker filters of council minutes, cleared. */
+const NO_SPEAKER = { speaker: '', speaker_role: '', speaker_group: '' };
+/** Facets of council minutes' speeches: shown when the hits hold speeches. */
+const SPEAKER_FACETS = [
+  ['speaker_group', '発言者の区分', 'facet-speaker-group'],
+  ['speaker_role', '役職', 'facet-speaker-role'],
+  ['speaker', '発言者', 'facet-speaker'],
+];
 const FACET_VISIBLE = 8;
 const PARTIAL_MODES = {
   words: 'すべての語を含むが、語が離れている結果',
@@ -149,7 +158,7 @@ export function SearchView() {
     results.removeAttribute('aria-busy');
     results.classList.remove('is-loading');
     const facets = data.facets || {};
-    const anyFacet = ['city', 'year', 'department', 'prefecture'].some((k) => Array.isArray(facets[k]) && facets[k].length);
+    const anyFacet = ['city', 'year', 'department', 'prefecture', 'speaker_role'].some((k) => Array.isArray(facets[k]) && facets[k].length);
     aside.hidden = !anyFacet && !hasFilters(st);
     renderFacets(facets);
     if (documentsOnly) renderDocuments(data);
@@ -307,13 +316,16 @@ export function SearchView() {
       ? (activeEl.getAttribute && activeEl.getAttribute('data-focus-key')) || aside._lastFocusKey
       : null;
     const clear = h('button', { type: 'button', class: 'btn btn--secondary btn--small', disabled: !hasFilters(st), 'data-focus-key': 'clear', 'data-testid': 'clear-filters' }, '条件をクリア');
-    clear.addEventListener('click', () => go({ city: [], prefecture: '', department: [], year_from: '', year_to: '', doc_type: '' }));
+    clear.addEventListener('click', () => go({ city: [], prefecture: '', department: [], year_from: '', year_to: '', doc_type: '', ...NO_SPEAKER }));
     const bodyId = 'facets-body';
     const body = h('div', { class: `facets__body${facetsOpen ? '' : ' is-collapsed'}`, id: bodyId },
       checkboxFacet({ key: 'city', label: '市区町村', testid: 'facet-city', list: facets.city, selected: st.city }),
       yearFacet(facets.year),
       checkboxFacet({ key: 'department', label: '部局', testid: 'facet-department', list: facets.department, selected: st.department }),
-      checkboxFacet({ key: 'prefecture', label: '都道府県', testid: 'facet-prefecture', list: facets.prefecture, selected: st.prefecture ? [st.prefecture] : [], single: true }));
+      checkboxFacet({ key: 'prefecture', label: '都道府県', testid: 'facet-prefecture', list: facets.prefecture, selected: st.prefecture ? [st.prefecture] : [], single: true }),
+      SPEAKER_FACETS.map(([key, label, testid]) => ((Array.isArray(facets[key]) && facets[key].length) || st[key]
+        ? checkboxFacet({ key, label, testid, list: facets[key], selected: st[key] ? [st[key]] : [], single: true })
+        : null)));
     // Only shown on narrow screens (CSS), where the facets fold away.
     const toggle = h('button', {
       type: 'button',
@@ -351,6 +363,7 @@ export function SearchView() {
       out.push([`年度：${label}`, { year_from: '', year_to: '' }]);
     }
     if (st.doc_type) out.push([`文書種別：${st.doc_type}`, { doc_type: '' }]);
+    for (const [key, label] of SPEAKER_FACETS) if (st[key]) out.push([`${label}：${st[key]}`, { [key]: '' }]);
     if (!out.length) return null;
     return h('div', { class: 'active-filters' },
       h('span', { class: 'active-filters__label' }, '絞り込み中'),
@@ -382,12 +395,14 @@ export function SearchView() {
 
   function hitCard(hit) {
     const { button, panel } = similarToggle(hit.section_id, '他市の類似の取り組み');
+    const exchange = exchangeToggle(hit);
     const missing = missingOf(hit);
     return h('li', { class: 'hit', 'data-testid': hit.loose ? 'loose-hit' : missing ? 'some-hit' : 'hit' },
       h('article', { class: 'hit__body' },
         h('h3', { class: 'hit__title' },
           h('a', { href: docUrl(hit.doc_id, st.q, hit.section_id), 'data-testid': 'hit-title' }, hitTitleText(hit))),
         hitChips(hit),
+        speechLine(hit),
         viaNote(hit),
         snippetEl(hit),
         missing ? h('p', { class: 'hit__missing', 'data-testid': 'missing' }, hit.loose ? '書かれたとおりには含まない語：' : '含まない語：',
@@ -397,9 +412,11 @@ export function SearchView() {
           docSourceLine(hit),
           h('div', { class: 'hit__actions' },
             originalLink(hit),
+            exchange ? exchange.button : null,
             button,
             h('a', { class: 'btn btn--link', href: compareUrl(st.city.length >= 2 ? st.city : []) }, 'この語で比較'),
             historyLink(hit))),
+        exchange ? exchange.panel : null,
         panel));
   }
 
@@ -444,7 +461,7 @@ export function SearchView() {
       partial ? null : h('ul', { class: 'tips' }, tips.map((t) => h('li', null, t))));
     if (hasFilters(st)) {
       const b = h('button', { type: 'button', class: 'btn btn--secondary' }, '絞り込み条件をクリアして探す');
-      b.addEventListener('click', () => go({ city: [], prefecture: '', department: [], year_from: '', year_to: '', doc_type: '' }));
+      b.addEventListener('click', () => go({ city: [], prefecture: '', department: [], year_from: '', year_to: '', doc_type: '', ...NO_SPEAKER }));
       box.append(b);
     }
     return box;
