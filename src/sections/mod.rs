@@ -208,6 +208,8 @@ fn cut_at_pages(s: Section) -> Vec<Section> {
                 .cloned()
                 .collect(),
             page_breaks: breaks,
+            // Every part of a speech keeps its speech.
+            speech: s.speech.clone(),
         });
         start = end;
         page = next_page;
