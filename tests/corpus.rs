@@ -503,7 +503,10 @@ fn csv_export_has_japanese_headers_and_every_strict_match() {
                 "formula-like cell left as is: {cell}"
             );
         }
-        assert!(row[11].contains("/documents/"), "{row:?}");
+        assert!(
+            row.iter().last().is_some_and(|u| u.contains("/documents/")),
+            "{row:?}"
+        );
     }
     // Capped exports say so in a last row.
     let (_, body, _) = common::get(&format!("{base}/api/search.csv?q={q}&limit=5"));

@@ -79,7 +79,7 @@ const W_TITLE: f32 = 0.3;
 const W_BIGRAM: f32 = 0.6;
 const W_SYNONYM: f32 = 0.7;
 /// Another spelling of the word typed (申込 for 申し込み).
-const W_VARIANT: f32 = 0.5;
+const W_VARIANT: f32 = 0.25;
 /// Matches through the reading alone (homophones among them) rank below
 /// literal and word matches.
 const W_READING: f32 = 0.3;
