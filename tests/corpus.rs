@@ -504,7 +504,9 @@ fn csv_export_has_japanese_headers_and_every_strict_match() {
             );
         }
         assert!(
-            row.iter().last().is_some_and(|u| u.contains("/documents/")),
+            row.iter()
+                .next_back()
+                .is_some_and(|u| u.contains("/documents/")),
             "{row:?}"
         );
     }
