@@ -40,6 +40,25 @@ pub fn valid_section_id(id: &str) -> bool {
 }
 
 impl Engine {
+    /// The stored passage of `section_id`, or `SectionNotFound`.
+    pub(crate) fn section_doc(
+        &self,
+        searcher: &tantivy::Searcher,
+        section_id: &str,
+    ) -> Result<TantivyDocument> {
+        let found = searcher.search(
+            &TermQuery::new(
+                Term::from_field_text(self.fields().section_id, section_id),
+                IndexRecordOption::Basic,
+            ),
+            &TopDocs::with_limit(1).order_by_score(),
+        )?;
+        let Some((_, addr)) = found.first() else {
+            return Err(Error::SectionNotFound(section_id.to_string()));
+        };
+        Ok(searcher.doc(*addr)?)
+    }
+
     pub fn similar(&self, section_id: &str, other_cities: bool, limit: usize) -> Result<Similar> {
         if !valid_section_id(section_id) {
             return Err(Error::SectionNotFound(section_id.to_string()));
@@ -53,17 +72,7 @@ impl Engine {
         }
         let f = self.fields();
         let searcher = self.searcher();
-        let found = searcher.search(
-            &TermQuery::new(
-                Term::from_field_text(f.section_id, section_id),
-                IndexRecordOption::Basic,
-            ),
-            &TopDocs::with_limit(1).order_by_score(),
-        )?;
-        let Some((_, addr)) = found.first() else {
-            return Err(Error::SectionNotFound(section_id.to_string()));
-        };
-        let source: TantivyDocument = searcher.doc(*addr)?;
+        let source = self.section_doc(&searcher, section_id)?;
         let text = format!(
             "{}\n{}",
             stored_str(&source, f.section_title).unwrap_or_default(),

@@ -97,17 +97,7 @@ impl Engine {
         }
         let f = self.fields();
         let searcher = self.searcher();
-        let found = searcher.search(
-            &TermQuery::new(
-                Term::from_field_text(f.section_id, section_id),
-                IndexRecordOption::Basic,
-            ),
-            &TopDocs::with_limit(1).order_by_score(),
-        )?;
-        let Some((_, addr)) = found.first() else {
-            return Err(Error::SectionNotFound(section_id.to_string()));
-        };
-        let doc: TantivyDocument = searcher.doc(*addr)?;
+        let doc = self.section_doc(&searcher, section_id)?;
         let not_in = || Error::NotInExchange {
             section_id: section_id.to_string(),
             wanted: if own == "question" {
