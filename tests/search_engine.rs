@@ -405,3 +405,30 @@ fn facets_and_snippets_off_keep_totals_and_order() {
         );
     }
 }
+
+#[test]
+fn chunks_typed_as_one_sentence_rank_first_where_they_stand_together() {
+    // Both passages hold 子ども, 成長 and 支援 (the query writes 子供); only
+    // the second has them as the sentence typed, and it is the longer one,
+    // so without a reward for standing together it would rank last.
+    let e = engine(&[doc(
+        "p/2024.txt",
+        "架空市",
+        2024,
+        "こども未来部",
+        &[
+            (
+                "ご意見",
+                "子どもの遊び場がほしい。支援員を増やしてほしい。経済成長も大事。",
+            ),
+            (
+                "施策の評価",
+                "施策の満足度を毎年調べています。今年度は子どもの成長への支援が上位となり、\
+                 前年度から順位を上げました。来年度も同じ方法で調べます。",
+            ),
+        ],
+    )]);
+    let r = search(&e, "子供の成長への支援");
+    assert_eq!(r.total, 2, "{:?}", r.hits);
+    assert_eq!(r.hits[0].section_title, "施策の評価", "{:?}", r.hits);
+}

@@ -387,6 +387,9 @@ const REPEAT_FACTOR: f64 = 0.25;
 const MAYOR_BONUS: f64 = 1.0;
 /// Below this the evidence is a passing mention, not the document's city.
 pub const MIN_CITY_SCORE: f64 = 1.5;
+/// Municipalities of one prefecture a text must name to be the
+/// prefecture's as a whole.
+const WIDE_MUNICIPALITIES: usize = 5;
 
 /// Separators between items of an enumeration.
 fn is_list_gap(gap: &str) -> bool {
@@ -512,6 +515,28 @@ impl CityScores {
             .unwrap_or(0.0)
     }
 
+    /// The prefecture a text covers as a whole: it names many of its
+    /// municipalities, none holding half their weight (a table of the
+    /// respondents' towns in a 県民アンケート), and the prefecture itself at
+    /// least as strongly as the first of them. Such a text is the
+    /// prefecture's, not its largest city's.
+    pub fn prefecture_wide<'g>(&self, g: &'g Gazetteer) -> Option<&'g str> {
+        let (&best, &top) = self.scores.iter().max_by(|(_, a), (_, b)| a.total_cmp(b))?;
+        let prefecture = g.entry(best).prefecture.as_str();
+        let (named_towns, weight) = self
+            .scores
+            .iter()
+            .filter(|&(&c, _)| g.entry(c).prefecture == prefecture)
+            .fold((0, 0.0), |(n, w), (_, &s)| (n + 1, w + s));
+        let named = self
+            .prefecture_mentions
+            .get(prefecture)
+            .copied()
+            .unwrap_or(0.0);
+        (named_towns >= WIDE_MUNICIPALITIES && top * 2.0 < weight && named >= top)
+            .then_some(prefecture)
+    }
+
     /// The municipality the text is about, if the evidence is strong enough.
     pub fn best(&self, g: &Gazetteer) -> Option<usize> {
         let (&best, &score) = self.scores.iter().max_by(|(a, sa), (b, sb)| {
@@ -621,6 +646,22 @@ mod tests {
         let text = "近隣の西宮市・尼崎市・吹田市と協議しました。\n\
                     柏原市は子育て支援を進めます。\n柏原市長が表明しました。";
         assert_eq!(about(text), Some(("柏原市", "大阪府")));
+    }
+
+    #[test]
+    fn a_table_of_every_town_makes_a_prefecture_document() {
+        let text = "架空県民意識調査 結果\n福井県が実施しました。\n福井県の将来像。\n\
+                    居住地 回答数\n福井市 562\n敦賀市 97\n小浜市 54\n大野市 60\n勝山市 47\n\
+                    福井県全体 1,575";
+        let scores = CityScores::from_segments(g(), text.lines().map(|l| (l, 1.0)), None);
+        assert_eq!(scores.prefecture_wide(g()), Some("福井県"));
+        // A city's own text that names its prefecture and a few neighbours
+        // stays the city's.
+        let own = "福井市の施政方針\n福井市長の所信。\n福井県と連携し、福井市の中心市街地を再生します。\n\
+                    福井市は敦賀市・小浜市と協議しました。";
+        let scores = CityScores::from_segments(g(), own.lines().map(|l| (l, 1.0)), None);
+        assert_eq!(scores.prefecture_wide(g()), None);
+        assert_eq!(scores.best(g()).map(|i| city(i).0), Some("福井市"));
     }
 
     #[test]

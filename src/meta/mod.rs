@@ -143,7 +143,11 @@ pub fn infer(rel: &str, extracted: &Extracted, manifest: Option<&ManifestRow>) -
             .resolve(&path.cities, || Some(&*cities), hint)
             .map(|i| City::Known(i, Source::Path))
             .or_else(|| declared_city(g, extracted, hint).map(|i| City::Known(i, Source::Text)))
-            .or_else(|| cities.best(g).map(|i| City::Known(i, Source::Text))),
+            .or_else(|| {
+                (cities.prefecture_wide(g).is_none())
+                    .then(|| cities.best(g).map(|i| City::Known(i, Source::Text)))
+                    .flatten()
+            }),
     };
     match city {
         Some(City::Known(i, source)) => {
@@ -153,7 +157,10 @@ pub fn infer(rel: &str, extracted: &Extracted, manifest: Option<&ManifestRow>) -
             meta.city_code = sourced(Some(e.code.clone()), source);
         }
         Some(City::Unknown(name)) => meta.city = sourced(Some(name), Source::Manifest),
-        None => {}
+        // A prefecture's own document: the prefecture, no city.
+        None => {
+            meta.prefecture = sourced(cities.prefecture_wide(g).map(str::to_string), Source::Text)
+        }
     }
     // The archivist's prefecture stands even when the city is inferred.
     if let Some(p) = m.prefecture {

@@ -90,6 +90,10 @@ const W_WORDS: f32 = 0.3;
 /// Words of a chunk this far apart (positions) still rank as near.
 const NEAR_SLOP: u32 = 3;
 const W_NEAR: f32 = 1.5;
+/// The chunks of one typed sentence standing together: particles between
+/// them (の, への, における) take up to this many positions in all.
+const RUN_SLOP: u32 = 3;
+const W_RUN: f32 = 1.5;
 /// Most phrases one form's spellings multiply into (a key per word).
 const MAX_PHRASES: usize = 8;
 
@@ -227,6 +231,17 @@ impl Compiler<'_> {
         }
         if clauses.is_empty() {
             return None;
+        }
+        if matches!(mode, Mode::Strict | Mode::Some) {
+            for run in &plan.runs {
+                let chunks: Vec<&Chunk> = plan.groups[run.clone()]
+                    .iter()
+                    .filter_map(|g| g.first())
+                    .collect();
+                if let Some(q) = self.run_near(&chunks, keep) {
+                    clauses.push((Occur::Should, boost(q, W_RUN)));
+                }
+            }
         }
         for chunk in &plan.excluded {
             let words = self.atom_words(&chunk.typed);
@@ -445,6 +460,63 @@ impl Compiler<'_> {
                 }
             })
             .collect()
+    }
+
+    /// The chunks of one typed sentence near each other and in order (子ども
+    /// の成長への支援 for 子供の成長への支援): one phrase with slop per
+    /// combination of the chunks' spellings, typed first, a few at most.
+    /// Ranks only (each chunk is required on its own clause, which also
+    /// weighs its spelling): this one rewards standing together.
+    fn run_near(
+        &self,
+        chunks: &[&Chunk],
+        keep: &dyn Fn(FormKind) -> bool,
+    ) -> Option<Box<dyn Query>> {
+        if chunks.len() < 2 {
+            return None;
+        }
+        let mut combos: Vec<Vec<String>> = vec![Vec::new()];
+        for chunk in chunks {
+            let spellings: Vec<Vec<String>> = chunk
+                .forms
+                .iter()
+                .filter(|f| matches!(f.kind, FormKind::Typed | FormKind::Variant) && keep(f.kind))
+                .map(|f| {
+                    let words = self.atom_words(&f.text);
+                    words
+                        .into_iter()
+                        .map(|(_, g)| g[0].term.clone())
+                        .collect::<Vec<_>>()
+                })
+                .filter(|terms| !terms.is_empty())
+                .collect();
+            if spellings.is_empty() {
+                return None;
+            }
+            let mut next = Vec::new();
+            for terms in &combos {
+                for more in spellings
+                    .iter()
+                    .take(MAX_PHRASES - next.len().min(MAX_PHRASES))
+                {
+                    next.push(terms.iter().chain(more).cloned().collect());
+                }
+            }
+            next.truncate(MAX_PHRASES);
+            combos = next;
+        }
+        let phrases: Vec<Box<dyn Query>> = combos
+            .into_iter()
+            .map(|terms| {
+                let terms: Vec<(usize, Term)> = terms
+                    .iter()
+                    .enumerate()
+                    .map(|(at, t)| (at, Term::from_field_text(self.fields.text, t)))
+                    .collect();
+                boxed(PhraseQuery::new_with_offset_and_slop(terms, RUN_SLOP))
+            })
+            .collect();
+        (!phrases.is_empty()).then(|| should(phrases))
     }
 
     /// The typed chunk's words on the document title, to rank by.

@@ -575,10 +575,10 @@ impl Engine {
                 .collect(),
             excluded: plan.parsed.excluded.clone(),
         };
-        Some((
-            self.plan(searcher, &parsed, req.options),
-            chunk.typed.clone(),
-        ))
+        let mut parts_plan = self.plan(searcher, &parsed, req.options);
+        // The parts were typed together: together ranks first.
+        parts_plan.runs = vec![0..parts_plan.groups.len()];
+        Some((parts_plan, chunk.typed.clone()))
     }
 
     /// After the strict matches of a query of several chunks, the passages

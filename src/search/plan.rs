@@ -99,6 +99,9 @@ pub struct Plan {
     pub parsed: ParsedQuery,
     /// Typed chunks that were sentences, split into content chunks.
     pub sentences: Vec<String>,
+    /// The groups of each sentence (ranges into `groups`): chunks typed
+    /// together, which rank higher where they stand together too.
+    pub runs: Vec<std::ops::Range<usize>>,
 }
 
 impl Plan {
@@ -161,6 +164,7 @@ impl Planner<'_> {
             excluded: Vec::new(),
             parsed: parsed.clone(),
             sentences: Vec::new(),
+            runs: Vec::new(),
         };
         let mut chunks_left = MAX_CHUNKS;
         for group in &parsed.groups {
@@ -170,9 +174,13 @@ impl Planner<'_> {
                 && let Some(parts) = self.analyzer.sentence_chunks(text)
             {
                 plan.sentences.push(text.clone());
+                let start = plan.groups.len();
                 for part in parts.into_iter().take(chunks_left) {
                     chunks_left -= 1;
                     plan.groups.push(vec![self.chunk(&part, false)]);
+                }
+                if plan.groups.len() - start >= 2 {
+                    plan.runs.push(start..plan.groups.len());
                 }
                 continue;
             }
