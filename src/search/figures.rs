@@ -384,6 +384,10 @@ pub fn extract_in(text: &str, inherited: Option<f64>) -> Vec<Figure> {
             }
             let rest = &sentence[end_b..];
             let rest_trim = rest.trim_start();
+            // A budget code (「002 事業事務費」) counts nothing.
+            if raw.len() >= 2 && raw.starts_with('0') && raw.bytes().all(|c| c.is_ascii_digit()) {
+                continue;
+            }
             // A row's item number (「1 社会福祉費 5,657,957」) counts nothing.
             let line_start = sentence[..b].rfind('\n').map_or(0, |i| i + 1);
             let before = sentence[line_start..b].trim();
@@ -576,6 +580,8 @@ mod tests {
         // An item number, a tank's size: no count.
         assert!(extract("2事業費用").is_empty());
         assert!(extract("修繕料10人槽以下").is_empty());
+        assert!(extract("002 事業事務費").is_empty());
+        assert_eq!(one("003 一般職30人").value, 30.0);
         let f = extract("(単位 千円)\n5,898 △ 30,500 42,700\n");
         assert_eq!(f[1].value, -30_500_000.0, "{f:?}");
     }
