@@ -149,6 +149,13 @@ pub struct PlaceMark {
 pub struct Declared {
     pub city: Option<String>,
     pub year: Option<i64>,
+    /// `year` is the fiscal year of the rows' own dates (a newsletter
+    /// issue of January 2025 is of fiscal 2024): it comes before a year in
+    /// the file's name, which is a calendar date.
+    pub fiscal: bool,
+    /// The publication the rows belong to (a newsletter's issue:
+    /// 「広報あつぎ 第1439号」), which names the file.
+    pub title: Option<String>,
 }
 
 /// The text of one file.
@@ -244,6 +251,7 @@ pub fn extract(file: &ArchiveFile) -> Result<Extracted, ExtractError> {
                     let t =
                         table::extract(&decoded.text, delimiter).map_err(ExtractError::Corrupt)?;
                     (out.blocks, out.declared) = (t.blocks, t.declared);
+                    out.doc_title = out.declared.title.clone();
                 }
                 _ => out.blocks = text::extract(&decoded.text, file.format),
             }

@@ -48,6 +48,10 @@ const YEAR_COLUMNS: &[&str] = &[
     "年月日",
 ];
 
+/// Header names of a column naming the publication of each row (a
+/// newsletter's issue), best first.
+const ISSUE_COLUMNS: &[&str] = &["発行号タイトル", "発行号", "号名", "誌名", "広報誌名"];
+
 /// What a table yields.
 #[derive(Debug)]
 pub(super) struct Table {
@@ -96,6 +100,9 @@ pub(super) fn extract(text: &str, delimiter: u8) -> Result<Table, String> {
     };
     let city_col = column(CITY_COLUMNS);
     let year_col = column(YEAR_COLUMNS);
+    let issue_col = column(ISSUE_COLUMNS);
+    // A date column (not 年度) dates each row by its fiscal year.
+    let dated = year_col.is_some_and(|c| !labels[c].trim().ends_with("年度"));
     let title_col = column(TITLE_COLUMNS).or_else(|| first_text_column(body));
 
     let mut sink = BlockSink::default();
@@ -127,9 +134,17 @@ pub(super) fn extract(text: &str, delimiter: u8) -> Result<Table, String> {
             }))
         }),
         year: year_col.and_then(|c| {
+            most_frequent(body.iter().filter_map(|r| {
+                r.get(c)
+                    .and_then(|v| if dated { fiscal_year_of(v) } else { year_of(v) })
+            }))
+        }),
+        fiscal: dated,
+        title: issue_col.and_then(|c| {
             most_frequent(
                 body.iter()
-                    .filter_map(|r| r.get(c).and_then(|v| year_of(v))),
+                    .filter_map(|r| r.get(c).map(|v| issue_name(v)))
+                    .filter(|v| !v.is_empty()),
             )
         }),
     };
@@ -224,6 +239,40 @@ fn year_of(cell: &str) -> Option<i64> {
         .or_else(|| wareki::find_years(cell).first().map(|m| m.year))
 }
 
+/// The fiscal year (April to March) of a date cell: `2025.01.15` → 2024,
+/// `2024-04` → 2024, `令和7年1月15日` → 2024; a cell without a month is
+/// read as a year ([`year_of`]).
+fn fiscal_year_of(cell: &str) -> Option<i64> {
+    use unicode_normalization::UnicodeNormalization;
+    static MONTH: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r"^(?:[0-9]{4}\s*[./\-年]|(?:令和|平成|昭和|[RHS])\s*(?:[0-9]{1,2}|元)\s*[./\-年])\s*([0-9]{1,2})(?:[^0-9]|$)")
+            .expect("month regex")
+    });
+    let year = year_of(cell)?;
+    let norm: String = cell.trim().nfkc().collect();
+    let month = MONTH
+        .captures(&norm)
+        .and_then(|c| c[1].parse::<u32>().ok())
+        .filter(|m| (1..=12).contains(m));
+    Some(match month {
+        Some(m) if m <= 3 => year - 1,
+        _ => year,
+    })
+}
+
+/// An issue's name without the date in brackets after it:
+/// 「広報あつぎ 第1439号（2025年1月15日発行）」 → 「広報あつぎ 第1439号」.
+fn issue_name(cell: &str) -> String {
+    let t = cell.trim();
+    let cut = t
+        .char_indices()
+        .rev()
+        .find(|&(_, c)| c == '（' || c == '(')
+        .filter(|&(i, _)| i > 0 && t.ends_with([')', '）']))
+        .map_or(t, |(i, _)| &t[..i]);
+    cut.trim().to_string()
+}
+
 /// The most frequent value; ties go to the first seen.
 fn most_frequent<T: Clone + Eq + std::hash::Hash>(values: impl Iterator<Item = T>) -> Option<T> {
     let mut counts: HashMap<T, (usize, usize)> = HashMap::new();
@@ -313,5 +362,23 @@ mod tests {
         assert_eq!(year_of("2024年4月"), Some(2024));
         assert_eq!(year_of("令和6年度"), Some(2024));
         assert_eq!(year_of("未定"), None);
+    }
+
+    #[test]
+    fn newsletter_issues_are_named_and_dated_by_fiscal_year() {
+        let csv = "自治体名,公開年月,発行号タイトル,記事タイトル,記事本文\n\
+                   架空県架空市,2025.01.15,広報かくう 第1439号（2025年1月15日発行）,図書館へ行こう,読み聞かせ\n\
+                   架空県架空市,2025.01.15,広報かくう 第1439号（2025年1月15日発行）,ごみの出し方,分別\n";
+        let t = extract(csv, b',').unwrap();
+        assert_eq!(t.declared.title.as_deref(), Some("広報かくう 第1439号"));
+        assert_eq!((t.declared.year, t.declared.fiscal), (Some(2024), true));
+        assert_eq!(fiscal_year_of("2024.04.01"), Some(2024));
+        assert_eq!(fiscal_year_of("2025-03"), Some(2024));
+        assert_eq!(fiscal_year_of("令和7年1月15日"), Some(2024));
+        assert_eq!(fiscal_year_of("2025"), Some(2025));
+        assert_eq!(
+            issue_name("広報くらしき 2025年1月号"),
+            "広報くらしき 2025年1月号"
+        );
     }
 }

@@ -299,7 +299,8 @@ fn prepare(
     if sections.is_empty() {
         return Err(ExtractError::Empty("no text after extraction".to_string()));
     }
-    let meta = meta::infer(&file.rel, &extracted, manifest);
+    let mut meta = meta::infer(&file.rel, &extracted, manifest);
+    meta.indexed_at = Some(crate::meta::now_secs());
     Ok(PreparedDoc {
         doc_id: doc_id_for(&file.rel),
         rel: file.rel.clone(),

@@ -53,6 +53,11 @@ pub struct DocMeta {
     pub title: Option<Sourced<String>>,
     pub doc_type: Option<Sourced<String>>,
     pub source_url: Option<Sourced<String>>,
+    /// When the document (this version of it) entered the index, seconds
+    /// since the epoch: what a saved search's 新着 and the Atom feed's
+    /// `updated` read. Set by the indexer, never inferred.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub indexed_at: Option<i64>,
 }
 
 /// One row of an archive's `manifest.csv`
@@ -91,6 +96,13 @@ impl Manifest {
     }
 }
 
+/// Seconds since the epoch (0 when the clock is before it).
+pub fn now_secs() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() as i64)
+}
+
 /// Infers the metadata of one document. Each field independently takes
 /// the manifest row, else the path conventions, else the text. What the file
 /// declares (a data table's city and year columns) is text evidence that
@@ -106,6 +118,12 @@ pub fn infer(rel: &str, extracted: &Extracted, manifest: Option<&ManifestRow>) -
 
     let mut meta = DocMeta {
         year: sourced(m.year, Source::Manifest)
+            // A table's rows dated by fiscal year outrank a calendar date in
+            // the file's name (広報あつぎ…（2025年1月15日発行） is of fiscal 2024).
+            .or_else(|| {
+                let d = &extracted.declared;
+                sourced(d.year.filter(|_| d.fiscal), Source::Text)
+            })
             .or_else(|| sourced(path.year, Source::Path))
             .or_else(|| sourced(extracted.declared.year, Source::Text))
             .or_else(|| sourced(text.year, Source::Text))
@@ -336,6 +354,7 @@ mod tests {
         ex.declared = crate::archive::Declared {
             city: Some("神奈川県厚木市".into()),
             year: Some(2024),
+            ..Default::default()
         };
         let meta = infer("a/b.csv", &ex, None);
         let c = meta.city.unwrap();

@@ -113,6 +113,39 @@ fn score(a: &Profile, b: &Profile) -> f64 {
     t.max((t + x) / 2.0).max(x * 0.9)
 }
 
+/// How much of two texts is the same, 0..1: a character diff's
+/// equal / (equal + deleted + inserted), on letters and digits only (spacing
+/// and punctuation do not count). The text decides; the title only when
+/// both texts are empty, so a same title over rewritten text is never 100 %.
+pub fn text_similarity(old_title: &str, old: &str, new_title: &str, new: &str) -> f64 {
+    let letters = |s: &str| -> Vec<char> { s.chars().filter(|c| c.is_alphanumeric()).collect() };
+    let (mut a, mut b) = (letters(old), letters(new));
+    if a.is_empty() && b.is_empty() {
+        (a, b) = (letters(old_title), letters(new_title));
+    }
+    if a.is_empty() && b.is_empty() {
+        return 0.0;
+    }
+    if a == b {
+        return 1.0;
+    }
+    let deadline = std::time::Instant::now() + std::time::Duration::from_millis(50);
+    let ops =
+        similar::capture_diff_slices_deadline(similar::Algorithm::Myers, &a, &b, Some(deadline));
+    let (mut equal, mut changed) = (0usize, 0usize);
+    for op in ops {
+        match op {
+            similar::DiffOp::Equal { len, .. } => equal += len,
+            similar::DiffOp::Delete { old_len, .. } => changed += old_len,
+            similar::DiffOp::Insert { new_len, .. } => changed += new_len,
+            similar::DiffOp::Replace {
+                old_len, new_len, ..
+            } => changed += old_len + new_len,
+        }
+    }
+    equal as f64 / (equal + changed).max(1) as f64
+}
+
 /// Documents read each way from a section's own when following it through
 /// its series.
 pub const HISTORY_STEPS: usize = 12;
@@ -174,7 +207,8 @@ pub struct Continued {
     pub to_section_id: String,
     pub from_title: String,
     pub to_title: String,
-    /// 0..1, rounded to 3 places.
+    /// How much of the text stayed, 0..1 (equal characters over equal,
+    /// deleted and inserted ones), rounded to 3 places.
     pub similarity: f64,
 }
 
@@ -254,6 +288,7 @@ fn series_doc(d: &DocumentDetail) -> SeriesDoc {
         doc_id: d.summary.doc_id.clone(),
         year: d.summary.year.unwrap_or_default(),
         title: d.summary.title.clone(),
+        originals: Vec::new(),
     }
 }
 
@@ -322,15 +357,17 @@ impl Engine {
         );
         let continued = pairs
             .iter()
-            .map(|&(i, j, s)| {
+            .map(|&(i, j, _s)| {
                 in_a[i] = true;
                 in_b[j] = true;
+                // Paired by title and text (the score `_s`); shown by text.
+                let (x, y) = (&a.section_list[i], &b.section_list[j]);
                 Continued {
-                    from_section_id: a.section_list[i].section_id.clone(),
-                    to_section_id: b.section_list[j].section_id.clone(),
-                    from_title: a.section_list[i].title.clone(),
-                    to_title: b.section_list[j].title.clone(),
-                    similarity: round3(s),
+                    from_section_id: x.section_id.clone(),
+                    to_section_id: y.section_id.clone(),
+                    from_title: x.title.clone(),
+                    to_title: y.title.clone(),
+                    similarity: round3(text_similarity(&x.title, &x.text, &y.title, &y.text)),
                 }
             })
             .collect();
@@ -376,7 +413,7 @@ impl Engine {
     pub fn diff_sections(&self, from: &str, to: &str) -> Result<SectionDiff> {
         let (a, sa) = self.section_text(from)?;
         let (b, sb) = self.section_text(to)?;
-        let similarity = round3(score(&profile(&sa), &profile(&sb)));
+        let similarity = round3(text_similarity(&sa.title, &sa.text, &sb.title, &sb.text));
         Ok(SectionDiff {
             title_ops: word_diff(self, &a.title, &b.title),
             ops: word_diff(self, &a.text, &b.text),
@@ -415,7 +452,7 @@ impl Engine {
         let at = series
             .documents
             .iter()
-            .position(|d| d.doc_id == doc_id)
+            .position(|d| d.doc_id == doc_id || d.originals.iter().any(|o| o.doc_id == doc_id))
             .unwrap_or_default();
         let here = self.document(&doc_id)?;
         let start = here
@@ -439,6 +476,10 @@ impl Engine {
         // meeting days once took 13 minutes).
         for dir in [-1isize, 1] {
             let mut cur = profile(&here.section_list[start]);
+            let mut cur_text = (
+                here.section_list[start].title.clone(),
+                here.section_list[start].text.clone(),
+            );
             let mut i = at as isize + dir;
             let mut steps = 0;
             while i >= 0 && (i as usize) < series.documents.len() && steps < HISTORY_STEPS {
@@ -453,7 +494,10 @@ impl Engine {
                     .map(|(j, s)| (j, score(&cur, &profile(s))))
                     .filter(|p| p.1 >= MATCH_THRESHOLD)
                     .max_by(|p, q| p.1.total_cmp(&q.1));
-                if let Some((j, sim)) = best {
+                if let Some((j, _)) = best {
+                    let x = &next.section_list[j];
+                    let sim = text_similarity(&cur_text.0, &cur_text.1, &x.title, &x.text);
+                    cur_text = (x.title.clone(), x.text.clone());
                     entries.push(entry(&next, j, sim));
                     cur = profile(&next.section_list[j]);
                 }

@@ -36,6 +36,9 @@ pub struct DocumentSummary {
     /// Field name → "manifest" | "path" | "text".
     #[schema(value_type = Object)]
     pub sources: BTreeMap<&'static str, Source>,
+    /// When this version of the document entered the index (seconds since
+    /// the epoch); `null` for documents indexed before it was recorded.
+    pub indexed_at: Option<i64>,
     /// Number of passages (in listings; the detail view lists them instead).
     #[serde(skip_serializing_if = "Option::is_none")]
     #[schema(schema_with = sections_schema, required = false)]
@@ -178,6 +181,7 @@ impl Engine {
             format: stored_str(doc, f.format).unwrap_or_default(),
             pages: stored_u32(doc, f.pages),
             sources: sources(&meta),
+            indexed_at: meta.indexed_at,
             sections: Some(sections),
         }
     }
@@ -230,6 +234,35 @@ impl Engine {
             documents.push(self.summary(&doc, n));
         }
         Ok(DocumentList { total, documents })
+    }
+
+    /// When each of `doc_ids` entered the index (seconds since the epoch;
+    /// `None` when unknown): one stored passage read per document.
+    pub fn indexed_at(
+        &self,
+        doc_ids: &[&str],
+    ) -> Result<std::collections::HashMap<String, Option<i64>>> {
+        let f = self.fields();
+        let searcher = self.searcher();
+        let mut out = std::collections::HashMap::new();
+        for id in doc_ids {
+            if out.contains_key(*id) || !valid_doc_id(id) {
+                continue;
+            }
+            let top = searcher.search(
+                self.doc_id_query(id).as_ref(),
+                &TopDocs::with_limit(1).order_by_score(),
+            )?;
+            let mut at = None;
+            if let Some((_, addr)) = top.first() {
+                let doc: TantivyDocument = searcher.doc(*addr)?;
+                at = stored_str(&doc, f.meta_json)
+                    .and_then(|j| serde_json::from_str::<DocMeta>(&j).ok())
+                    .and_then(|m| m.indexed_at);
+            }
+            out.insert(id.to_string(), at);
+        }
+        Ok(out)
     }
 
     /// One document with all its passages in order.

@@ -200,12 +200,35 @@ fn label_before(s: &str, at: usize) -> String {
             break;
         }
     }
+    // 「説明会を年間5回」: the frequency (年間) says how often, the noun
+    // before it what.
+    loop {
+        let w = word_before(s, end);
+        // The word itself (年, 年間), or a period ending a longer one
+        // (説明会年間); never a plain 計 ending a noun (特別会計).
+        let Some(f) = FREQUENCY_WORDS
+            .iter()
+            .find(|f| w == **f || f.chars().count() >= 2 && f.ends_with('間') && w.ends_with(**f))
+        else {
+            break;
+        };
+        end -= f.len();
+        if w.len() == f.len() {
+            while let Some(c) = s[..end].chars().next_back() {
+                if c.is_whitespace() || "をはがもにで、".contains(c) {
+                    end -= c.len_utf8();
+                } else {
+                    break;
+                }
+            }
+        }
+    }
     let word = word_before(s, end);
     if word.is_empty() {
         return String::new();
     }
     let wstart = end - word.len();
-    let word = word.trim_start_matches(|c: char| "計約年月".contains(c));
+    let word = word.trim_start_matches(|c: char| "計約".contains(c));
     if s[..wstart].ends_with('の') {
         let prev = word_before(s, wstart - 'の'.len_utf8());
         if !prev.is_empty() {
@@ -227,29 +250,90 @@ fn kind_of(sentence: &str, unit: &str) -> Kind {
     }
 }
 
-/// Whether the text says its bare numbers are in thousands of yen
-/// (a table headed 「単位：千円」 or 「（千円）」).
-fn in_thousand_yen(text: &str) -> bool {
-    text.contains("単位:千円")
-        || text.contains("単位: 千円")
-        || text.contains("単位 千円")
-        || text.contains("(千円)")
-        || text.contains("(単位:千円)")
+/// The unit a table states for its bare numbers (「単位：千円」「(単位:円)」
+/// 「（千円）」), as the multiplier to yen: the last statement in `text`.
+pub fn table_unit(text: &str) -> Option<f64> {
+    static UNIT: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(
+            r"単位\s*[:：]?\s*(百万円|千円|万円|億円|円)|[(（]\s*(百万円|千円|万円|億円)\s*[)）]",
+        )
+        .expect("unit regex")
+    });
+    UNIT.captures_iter(text).last().map(|c| {
+        match c.get(1).or_else(|| c.get(2)).map_or("", |m| m.as_str()) {
+            "百万円" => 1e6,
+            "千円" => 1e3,
+            "万円" => 1e4,
+            "億円" => 1e8,
+            _ => 1.0,
+        }
+    })
 }
+
+/// Words that say how often, not what (「年間5回」「毎月2回」): skipped
+/// when looking for what a number counts.
+const FREQUENCY_WORDS: &[&str] = &[
+    "年間", "毎年", "毎月", "月間", "週間", "毎週", "年度", "年", "月", "週", "日", "計", "約",
+    "合計", "総計", "延べ", "最大", "最低", "概ね",
+];
+
+/// Two-character words a one-character counter starts (「1 社会福祉費」 is
+/// item 1, not one company).
+const NOT_COUNTERS: &[&str] = &[
+    "社会",
+    "人口",
+    "人材",
+    "人権",
+    "人事",
+    "人件",
+    "回答",
+    "回収",
+    "回復",
+    "本市",
+    "本町",
+    "本村",
+    "本部",
+    "本庁",
+    "本年",
+    "名称",
+    "台帳",
+    "台風",
+    "戸籍",
+    "校舎",
+    "校長",
+    "件名",
+    "事業費",
+    "事業所",
+    "事業者",
+    "事業用",
+    "人槽",
+    "回線",
+    "台数",
+];
 
 /// Every figure of a text (NFKC-normalised, as stored in the index).
 pub fn extract(text: &str) -> Vec<Figure> {
-    let thousands = in_thousand_yen(text);
+    extract_in(text, None)
+}
+
+/// Every figure of a text whose table, when it states no unit itself,
+/// counts bare numbers in `inherited` (yen per unit: 1000 for 千円), e.g.
+/// the unit stated above the table in an earlier passage of the page.
+pub fn extract_in(text: &str, inherited: Option<f64>) -> Vec<Figure> {
+    let yen = table_unit(text).or(inherited);
     let mut out = Vec::new();
     for (_, sentence) in sentences(text) {
         let context = sentence.trim().to_string();
         let chars: Vec<(usize, char)> = sentence.char_indices().collect();
         let mut k = 0;
+        // Where a number was cut because the next one was glued to it.
+        let mut glued_at = None;
         while k < chars.len() {
             let (b, c) = chars[k];
             let starts = c.is_ascii_digit() || kanji_digit(c).is_some() || small_mult(c).is_some();
-            let after_word =
-                k > 0 && (chars[k - 1].1.is_ascii_alphanumeric() || chars[k - 1].1 == '.');
+            let after_word = glued_at != Some(k)
+                && k > 0
+                && (chars[k - 1].1.is_ascii_alphanumeric() || chars[k - 1].1 == '.');
             if !starts || after_word {
                 k += 1;
                 continue;
@@ -261,6 +345,25 @@ pub fn extract(text: &str) -> Vec<Figure> {
             // A trailing comma or point is punctuation.
             while e > k && matches!(chars[e - 1].1, ',' | '.') {
                 e -= 1;
+            }
+            // Table cells pdftotext glues together (「5,604,6415,604,641」):
+            // a group after a comma has three digits, so a fourth starts the
+            // next number.
+            let mut group: Option<usize> = None;
+            for (i, &(_, ch)) in chars.iter().enumerate().take(e).skip(k) {
+                match (ch, group) {
+                    (',', _) => group = Some(0),
+                    (d, Some(n)) if d.is_ascii_digit() => {
+                        if n == 3 {
+                            e = i;
+                            glued_at = Some(i);
+                            break;
+                        }
+                        group = Some(n + 1);
+                    }
+                    // 「3,456万7千」: a multiplier ends the group.
+                    _ => group = None,
+                }
             }
             let end_b = chars.get(e).map_or(sentence.len(), |x| x.0);
             let raw = &sentence[b..end_b];
@@ -275,11 +378,35 @@ pub fn extract(text: &str) -> Vec<Figure> {
             let Some(mut value) = read_number(raw) else {
                 continue;
             };
+            // 「△ 30,500」「▲6,302」: a decrease, as budget tables print it.
+            if sentence[..b].trim_end().ends_with(['△', '▲']) {
+                value = -value;
+            }
             let rest = &sentence[end_b..];
             let rest_trim = rest.trim_start();
+            // A budget code (「002 事業事務費」) counts nothing.
+            if raw.len() >= 2 && raw.starts_with('0') && raw.bytes().all(|c| c.is_ascii_digit()) {
+                continue;
+            }
+            // A row's item number (「1 社会福祉費 5,657,957」) counts nothing.
+            let line_start = sentence[..b].rfind('\n').map_or(0, |i| i + 1);
+            let before = sentence[line_start..b].trim();
+            if ascii
+                && raw.len() <= 2
+                && (before.is_empty() || before == "(" || before == "（")
+                && rest.starts_with([' ', '\u{3000}', ')', '）', '.'])
+                && rest_trim.chars().next().is_some_and(is_word_char)
+            {
+                continue;
+            }
             let mut unit = UNITS
                 .iter()
-                .find(|u| rest_trim.starts_with(**u))
+                .find(|u| {
+                    rest_trim.starts_with(**u)
+                        && !NOT_COUNTERS.iter().any(|w| {
+                            rest_trim.starts_with(w) && w.starts_with(**u) && w.len() > u.len()
+                        })
+                })
                 .map(|u| u.to_string());
             // 「19の連携協定」: the thing counted follows.
             if unit.is_none() && ascii && rest.starts_with('の') && value < 1900.0 {
@@ -289,8 +416,13 @@ pub fn extract(text: &str) -> Vec<Figure> {
                     unit = Some(w);
                 }
             }
-            if unit.is_none() && thousands && raw.contains(',') {
-                unit = Some("千円".to_string());
+            // A bare amount of a table takes the table's unit (単位：千円).
+            if unit.is_none()
+                && raw.contains(',')
+                && let Some(m) = yen
+            {
+                value *= m;
+                unit = Some("円".to_string());
             }
             let Some(mut unit) = unit else { continue };
             match unit.as_str() {
@@ -307,7 +439,12 @@ pub fn extract(text: &str) -> Vec<Figure> {
                 if unit != "円" && unit.chars().count() >= 2 && !UNITS.contains(&unit.as_str()) {
                     unit.clone()
                 } else {
-                    label_before(sentence, b)
+                    let l = label_before(sentence, b);
+                    if l.is_empty() {
+                        line_head(sentence, b)
+                    } else {
+                        l
+                    }
                 };
             let kind = kind_of(sentence, &unit);
             out.push(Figure {
@@ -400,11 +537,87 @@ mod tests {
     }
 
     #[test]
+    fn tables_give_their_unit_and_rows_their_heading() {
+        let f = extract("(単位:千円)\n1 社会福祉費5,657,957\n2 児童福祉費 3,210,000\n");
+        let got: Vec<(f64, &str, &str)> = f
+            .iter()
+            .map(|f| (f.value, f.unit.as_str(), f.label.as_str()))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                (5_657_957_000.0, "円", "社会福祉費"),
+                (3_210_000_000.0, "円", "児童福祉費")
+            ]
+        );
+        let f = extract("単位:円\n報酬 1,234,500\n");
+        assert_eq!((f[0].value, f[0].unit.as_str()), (1_234_500.0, "円"));
+        // Stated above the table, in an earlier passage of the page.
+        let f = extract_in("庁舎管理費 12,345", Some(1e3));
+        assert_eq!(f[0].value, 12_345_000.0);
+        let f = one("説明会を年間5回開催する。");
+        assert_eq!((f.value, f.unit.as_str()), (5.0, "回"));
+        assert_eq!(f.label, "説明会");
+        let f = one("研修を年5回実施する。");
+        assert_eq!(f.label, "研修");
+    }
+
+    #[test]
+    fn glued_table_cells_are_separate_numbers() {
+        let f = extract("(単位 千円、%)\n個人市民税5,604,6415,604,6418.0\n");
+        let got: Vec<f64> = f.iter().map(|f| f.value).collect();
+        assert_eq!(got, vec![5_604_641_000.0, 5_604_641_000.0], "{f:?}");
+        assert_eq!(f[0].label, "個人市民税");
+        assert_eq!(super::row_heading("1 市 税"), "市税");
+        assert_eq!(super::row_heading("(2) 民生費"), "民生費");
+        assert_eq!(super::row_heading("予備費100,000100,0000.1"), "予備費");
+        assert_eq!(
+            super::row_heading("0 / 【企業会計】 (単位 千円)"),
+            "企業会計"
+        );
+        let f = extract("(単位 千円)\n8土木費5,887,53045,7955,933,3258.5\n");
+        assert!(f.iter().all(|f| f.label == "土木費"), "{f:?}");
+        // An item number, a tank's size: no count.
+        assert!(extract("2事業費用").is_empty());
+        assert!(extract("修繕料10人槽以下").is_empty());
+        assert!(extract("002 事業事務費").is_empty());
+        assert_eq!(one("003 一般職30人").value, 30.0);
+        let f = extract("(単位 千円)\n5,898 △ 30,500 42,700\n");
+        assert_eq!(f[1].value, -30_500_000.0, "{f:?}");
+    }
+
+    #[test]
     fn words_that_look_like_numerals_and_ordinals_are_not_figures() {
         assert!(extract("一般会計の万全な運営と一人ひとりの参加。").is_empty());
         assert!(extract("第4次総合計画の推進").is_empty());
         assert!(extract("令和3年(2021年)4月1日").is_empty());
     }
+}
+
+/// A passage title as a row's label: without its numbering (「1 市税」,
+/// 「(2) 民生費」, 「0 / 社会教育課」) and brackets, spacing closed up
+/// (「市 税」), up to the first number or unit note (「予備費100,000」 →
+/// 予備費); at most 30 characters.
+fn row_heading(title: &str) -> String {
+    let t: String = title.chars().filter(|c| !c.is_whitespace()).collect();
+    let t = t.trim_start_matches(|c: char| {
+        c.is_ascii_digit() || "()（）.．、・/-－【】[]①②③④⑤⑥⑦⑧⑨⑩".contains(c)
+    });
+    let end = t
+        .find(|c: char| c.is_ascii_digit() || "(（【[/".contains(c))
+        .unwrap_or(t.len());
+    let t = t[..end].trim_end_matches(|c: char| "】]・、".contains(c));
+    if t.chars().count() > 30 || !t.chars().any(is_word_char) {
+        return String::new();
+    }
+    t.to_string()
+}
+
+/// The heading of the table row a number stands in: the first words of its
+/// line (「8土木費5,887,53045,795…」 → 土木費), when they come before it.
+fn line_head(sentence: &str, at: usize) -> String {
+    let start = sentence[..at].rfind('\n').map_or(0, |i| i + 1);
+    row_heading(&sentence[start..at])
 }
 
 /// A figure with where it was found.
@@ -436,17 +649,26 @@ impl super::Engine {
     ) -> crate::error::Result<Figures> {
         let mut figures = Vec::new();
         let mut push = |text: &str,
+                        heading: &str,
+                        unit: Option<f64>,
                         doc_id: &str,
                         section_id: &str,
                         city: &Option<String>,
                         year: Option<i64>,
                         keep: &dyn Fn(&Figure) -> bool| {
-            for f in extract(text).into_iter().filter(|f| keep(f)) {
+            for f in extract_in(text, unit).into_iter().filter(|f| keep(f)) {
+                // A table row's amount without a word before it is labelled
+                // by the row's heading (the passage's title: 「市税」).
+                let label = if f.label.is_empty() {
+                    row_heading(heading)
+                } else {
+                    f.label
+                };
                 figures.push(FigureOut {
                     value: f.value,
                     unit: f.unit,
                     kind: f.kind,
-                    label: f.label,
+                    label,
                     context: f.context,
                     doc_id: doc_id.to_string(),
                     section_id: section_id.to_string(),
@@ -472,10 +694,30 @@ impl super::Engine {
             |f: &Figure| words.is_empty() || words.iter().any(|w| f.context.contains(w.as_str()));
         if let Some(doc_id) = doc_id {
             let d = self.document(doc_id)?;
+            // A unit stated above a table (「単位：千円」 in the heading's
+            // passage) holds for the passages after it on the same page.
+            // (Text without pages or sheets keeps a unit to its passage.)
+            let mut stated: Option<(String, f64)> = None;
             for s in &d.section_list {
                 super::budget::check()?;
+                let place = s
+                    .page
+                    .map(|p| format!("p{p}"))
+                    .or_else(|| s.sheet.as_ref().map(|x| format!("s{x}")));
+                let inherited = stated
+                    .as_ref()
+                    .filter(|(p, _)| place.as_ref() == Some(p))
+                    .map(|(_, u)| *u);
+                match (table_unit(&s.title).or_else(|| table_unit(&s.text)), &place) {
+                    (Some(u), Some(p)) => stated = Some((p.clone(), u)),
+                    _ if inherited.is_none() => stated = None,
+                    _ => {}
+                }
+                let unit = table_unit(&s.title).or(inherited);
                 push(
                     &s.text,
+                    &s.title,
+                    unit,
                     doc_id,
                     &s.section_id,
                     &d.summary.city,
@@ -502,6 +744,8 @@ impl super::Engine {
                 super::budget::check()?;
                 push(
                     h.text.as_deref().unwrap_or_default(),
+                    &h.section_title,
+                    None,
                     &h.doc_id,
                     &h.section_id,
                     &h.city,

@@ -71,6 +71,21 @@ pub fn utf16_ranges(text: &str, ranges: &[(usize, usize)]) -> Vec<Utf16Range> {
     out
 }
 
+/// Ranges as units: sorted, and ranges that touch or overlap (the words
+/// 地域 and 福祉 of a typed 地域福祉, matched one by one) joined into one, so
+/// that a typed word is one mark and counts once.
+pub fn units(mut ranges: Vec<(usize, usize)>) -> Vec<(usize, usize)> {
+    ranges.sort_unstable();
+    let mut out: Vec<(usize, usize)> = Vec::with_capacity(ranges.len());
+    for (s, e) in ranges {
+        match out.last_mut() {
+            Some(last) if s <= last.1 => last.1 = last.1.max(e),
+            _ => out.push((s, e)),
+        }
+    }
+    out
+}
+
 /// Folded as the highlighter compares (width, case).
 fn fold(s: &str) -> String {
     s.chars()
@@ -99,7 +114,7 @@ impl Engine {
             .section_list
             .iter()
             .map(|sec| {
-                let text = highlighter.ranges(&sec.text);
+                let text = units(highlighter.ranges(&sec.text));
                 total += text.len();
                 for &(s, e) in &text {
                     let form = &sec.text[s..e];
@@ -110,7 +125,7 @@ impl Engine {
                 }
                 SectionMarks {
                     section_id: sec.section_id.clone(),
-                    title: utf16_ranges(&sec.title, &highlighter.ranges(&sec.title)),
+                    title: utf16_ranges(&sec.title, &units(highlighter.ranges(&sec.title))),
                     text: utf16_ranges(&sec.text, &text),
                 }
             })
@@ -128,6 +143,14 @@ impl Engine {
 #[cfg(test)]
 mod tests {
     use super::utf16_ranges;
+
+    #[test]
+    fn touching_ranges_are_one_unit() {
+        assert_eq!(
+            super::units(vec![(6, 12), (0, 6), (20, 26), (22, 24)]),
+            vec![(0, 12), (20, 26)]
+        );
+    }
 
     #[test]
     fn byte_ranges_become_utf16_ranges() {

@@ -17,6 +17,30 @@ pub struct SeriesDoc {
     pub doc_id: String,
     pub year: i64,
     pub title: String,
+    /// The files this document was published as (the same city, year,
+    /// department and title in several formats: a .txt and its .xlsx), the
+    /// one compared (`doc_id`) first. Empty when not known.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub originals: Vec<SeriesOriginal>,
+}
+
+/// One published file of a series document.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct SeriesOriginal {
+    pub doc_id: String,
+    pub file: String,
+    pub format: String,
+}
+
+/// Which of a document's formats is compared: running text first, tables
+/// last (a workbook's rows are records, not the document's sections).
+fn format_rank(format: &str) -> u8 {
+    match format {
+        "txt" | "md" | "html" | "htm" => 0,
+        "docx" => 1,
+        "pdf" => 2,
+        _ => 3,
+    }
 }
 
 /// Documents of one city + department + doc type, years ascending.
@@ -106,10 +130,37 @@ impl Engine {
                 doc_type: d.doc_type.clone(),
                 documents: Vec::new(),
             });
+            let year = d.year.unwrap_or_default();
+            let original = SeriesOriginal {
+                doc_id: d.doc_id.clone(),
+                file: d.file.clone(),
+                format: d.format.clone(),
+            };
+            // The same document in another format (same year, and the same
+            // title or, where the titles were read differently, the same
+            // text) is one document of the series with one more original.
+            let title = normalise_name(&d.title);
+            let twin_at = s.documents.iter().position(|x| {
+                x.year == year
+                    && (normalise_name(&x.title) == title
+                        || x.originals.iter().all(|o| o.format != d.format)
+                            && self.same_text(&x.doc_id, &d.doc_id))
+            });
+            if let Some(twin) = twin_at.map(|i| &mut s.documents[i]) {
+                twin.originals.push(original);
+                twin.originals.sort_by(|a, b| {
+                    format_rank(&a.format)
+                        .cmp(&format_rank(&b.format))
+                        .then(a.doc_id.cmp(&b.doc_id))
+                });
+                twin.doc_id = twin.originals[0].doc_id.clone();
+                continue;
+            }
             s.documents.push(SeriesDoc {
                 doc_id: d.doc_id.clone(),
-                year: d.year.unwrap_or_default(),
+                year,
                 title: d.title.clone(),
+                originals: vec![original],
             });
         }
         let mut series: Vec<Series> = groups
@@ -126,7 +177,37 @@ impl Engine {
         Ok(SeriesList { series })
     }
 
-    /// The series a document belongs to, if any.
+    /// Whether two documents hold the same text (a .txt and the .xlsx or
+    /// .pdf it was also published as): the character-bigram Dice of their
+    /// first 20,000 letters is at least 0.8. Only asked of documents of one
+    /// series and year in different formats.
+    fn same_text(&self, a: &str, b: &str) -> bool {
+        const SAMPLE: usize = 20_000;
+        let text = |id: &str| -> Option<String> {
+            let d = self.document(id).ok()?;
+            let mut out = String::new();
+            for s in &d.section_list {
+                out.extend(
+                    format!("{}{}", s.title, s.text)
+                        .chars()
+                        .filter(|c| c.is_alphanumeric()),
+                );
+                if out.len() > SAMPLE * 3 {
+                    break;
+                }
+            }
+            Some(out.chars().take(SAMPLE).collect())
+        };
+        match (text(a), text(b)) {
+            (Some(x), Some(y)) => {
+                super::diff::dice(&super::diff::bigrams(&x), &super::diff::bigrams(&y)) >= 0.8
+            }
+            _ => false,
+        }
+    }
+
+    /// The series a document belongs to, if any (also when it is the
+    /// other format of a series document).
     pub fn series_of(&self, doc_id: &str) -> Result<Option<Series>> {
         let doc = self.document(doc_id)?.summary;
         let Some(key) = series_key(&doc) else {

@@ -178,15 +178,19 @@ impl Engine {
                 .sum()
         };
 
+        // Every year from the first to the last with documents under the
+        // filters is a point of a series (a city's: of that city): a year
+        // without matches is a zero, and the zeros before the first mention
+        // show when a word came up. Years in between without any document
+        // stay points too, with `documents_in_year` 0 (資料なし).
         let series_for = |city: Option<&str>| -> Series {
-            // Every year from the series' first to its last match, zeros
-            // included, so a chart shows the gaps.
-            let own_years = cells
+            let mine = |c: &str| city.is_none_or(|want| want == c);
+            let (lo, hi) = archive
                 .keys()
-                .filter(|(_, c)| city.is_none_or(|want| want == c))
-                .map(|(y, _)| *y);
-            let (lo, hi) =
-                own_years.fold((i64::MAX, i64::MIN), |(lo, hi), y| (lo.min(y), hi.max(y)));
+                .chain(cells.keys())
+                .filter(|(_, c)| mine(c))
+                .map(|(y, _)| *y)
+                .fold((i64::MAX, i64::MIN), |(lo, hi), y| (lo.min(y), hi.max(y)));
             let mut per_year: BTreeMap<i64, (u64, HashSet<u64>)> =
                 (lo..=hi).map(|y| (y, (0, HashSet::new()))).collect();
             for ((y, c), (n, docs)) in &cells {

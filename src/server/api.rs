@@ -33,6 +33,7 @@ pub fn routes() -> Router<AppState> {
         .route("/healthz", get(healthz))
         .route("/api/search", get(search))
         .route("/api/search.csv", get(search_csv))
+        .route("/api/search.atom", get(search_atom))
         .route("/api/archive", get(archive))
         .route("/api/documents", get(documents))
         .route("/api/documents/{doc_id}", get(document))
@@ -68,6 +69,7 @@ async fn not_found() -> ApiError {
     paths(
         search,
         search_csv,
+        search_atom,
         archive,
         documents,
         document,
@@ -208,15 +210,7 @@ async fn search_csv(
     let q = req.q.clone();
     let cap = req.limit;
     let (total, hits) = run_heavy(&state, move |e| e.export(&req, cap)).await?;
-    let host = headers
-        .get(header::HOST)
-        .and_then(|h| h.to_str().ok())
-        .filter(|h| {
-            h.chars()
-                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | ':' | '-' | '[' | ']'))
-        })
-        .unwrap_or("127.0.0.1:8080");
-    let body = super::export::csv(hits, total, &q, &format!("http://{host}"));
+    let body = super::export::csv(hits, total, &q, &base_url(&headers));
     let name = super::export::file_name(&q, std::time::SystemTime::now());
     Ok((
         [
@@ -230,6 +224,64 @@ async fn search_csv(
                 total.to_string(),
             ),
         ],
+        body,
+    ))
+}
+
+/// `http://host` of a request (a Host of plain host characters only).
+fn base_url(headers: &axum::http::HeaderMap) -> String {
+    let host = headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .filter(|h| {
+            h.chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | ':' | '-' | '[' | ']'))
+        })
+        .unwrap_or("127.0.0.1:8080");
+    format!("http://{host}")
+}
+
+/// The current search as an Atom 1.0 feed: the same query, filters,
+/// `sort` and `limit` as `/api/search`, one entry per hit (title, city,
+/// year, link), `updated` = when the hit's document entered the index. For
+/// feed readers and mail gateways following a search.
+#[utoipa::path(
+    get,
+    path = "/api/search.atom",
+    params(SearchParams, SearchLimit, FilterParams, SpeakerParams),
+    responses(
+        (status = 200, body = String, content_type = "application/atom+xml"),
+        (status = 400, body = ErrorBody, description = "a bad query or parameter"),
+        (status = 503, body = ErrorBody, description = "overloaded or index unavailable; retry after the Retry-After header"),
+    )
+)]
+async fn search_atom(
+    State(state): State<AppState>,
+    headers: axum::http::HeaderMap,
+    RawQuery(raw): RawQuery,
+) -> Result<impl IntoResponse, ApiError> {
+    let req = parse_search(&Params::from_query(raw.as_deref()))?;
+    let q = req.q.clone();
+    let (hits, indexed) = run_search(&state, move |e| {
+        let hits = e.search(&req)?.hits;
+        let ids: Vec<&str> = hits.iter().map(|h| h.doc_id.as_str()).collect();
+        let indexed = e.indexed_at(&ids)?;
+        Ok((hits, indexed))
+    })
+    .await?;
+    let body = super::feed::atom(
+        &q,
+        &hits,
+        &indexed,
+        &base_url(&headers),
+        raw.as_deref().unwrap_or_default(),
+        crate::meta::now_secs(),
+    );
+    Ok((
+        [(
+            header::CONTENT_TYPE,
+            "application/atom+xml; charset=utf-8".to_string(),
+        )],
         body,
     ))
 }
@@ -874,8 +926,9 @@ mod tests {
     #[test]
     fn every_endpoint_reads_exactly_its_documented_parameters() {
         let spec = serde_json::to_value(ApiDoc::openapi()).unwrap();
-        let cases: [(&str, &str, Parse); 14] = [
+        let cases: [(&str, &str, Parse); 15] = [
             ("/api/search", "q=x", |p| parse_search(p).map(drop)),
+            ("/api/search.atom", "q=x", |p| parse_search(p).map(drop)),
             ("/api/search.csv", "q=x", |p| parse_search_csv(p).map(drop)),
             ("/api/trend", "q=x", |p| parse_search(p).map(drop)),
             ("/api/compare", "q=x", |p| parse_compare(p).map(drop)),
@@ -912,7 +965,7 @@ mod tests {
         }
         let paths = spec["paths"].as_object().unwrap();
         // + /api/sections/{id}/answers and /question: path parameters only.
-        let api_routes = 19;
+        let api_routes = 20;
         assert_eq!(paths.len(), api_routes, "{:?}", paths.keys());
     }
 

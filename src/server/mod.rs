@@ -6,6 +6,7 @@ pub mod conn;
 pub mod document;
 pub mod error;
 pub mod export;
+pub mod feed;
 pub mod marks;
 pub mod metrics;
 pub mod params;

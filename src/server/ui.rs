@@ -51,6 +51,7 @@ pub const ASSETS: &[Asset] = &[
     js!("components.js"),
     js!("dom.js"),
     js!("errors.js"),
+    js!("keep.js"),
     js!("router.js"),
     js!("speech.js"),
     js!("text.js"),

@@ -6,6 +6,7 @@ import { api, isAbort, requester } from './api.js';
 import { append, debounce, h, loadingEl, safeSnippet, showError, uid } from './dom.js';
 import { fmt, present, wareki, yearLabel } from './text.js';
 import { docUrl, enc, originalUrl, toParams } from './urls.js';
+import { csvButton } from './keep.js';
 
 const SUGGEST_DELAY_MS = 150;
 const QUERY_HINT = 'スペースで区切ると全ての語を含む結果、"…" で語句検索、-語 で除外、OR でいずれか';
@@ -436,11 +437,17 @@ export function figuresPanel(docId, search) {
         h('td', null, f.label || '—'),
         h('td', { class: 'num' }, `${fmt(f.value)} ${f.unit}`),
         h('td', null, h('a', { href: across ? docUrl(f.doc_id, search.q, f.section_id) : `#${enc(f.section_id)}` }, f.context))));
-      box.replaceChildren(rows.length
-        ? h('table', { class: 'figures-table' },
+      const figures = data.figures || [];
+      const csvRows = () => [[...(across ? ['市区町村', '年度'] : []), '種類', '項目', '数値', '単位', '文', 'リンク'],
+        ...figures.map((f) => [...(across ? [f.city || '', present(f.year) ? String(f.year) : ''] : []),
+          FIGURE_KINDS[f.kind] || String(f.kind), f.label || '', String(f.value), f.unit || '', f.context || '',
+          location.origin + docUrl(f.doc_id || docId, across ? search.q : '', f.section_id)])];
+      box.replaceChildren(...(rows.length
+        ? [h('table', { class: 'figures-table' },
           h('thead', null, h('tr', null, across ? h('th', null, '市区町村・年度') : null, h('th', null, '種類'), h('th', null, '項目'), h('th', null, '数値'), h('th', null, '文'))),
-          h('tbody', null, ...rows))
-        : h('p', { class: 'muted' }, '数値は見つかりませんでした。'));
+          h('tbody', null, ...rows)),
+        h('p', { class: 'table-tools' }, csvButton(h, '数値をCSVで保存', across ? `数値_${search.q}.csv` : `数値_${docId}.csv`, csvRows, 'figures-csv'))]
+        : [h('p', { class: 'muted' }, '数値は見つかりませんでした。')]));
     } catch (e) {
       box.replaceChildren(h('p', { class: 'muted' }, e.message));
     }
@@ -452,7 +459,7 @@ let seriesDocs = null;
 export function seriesDocIds() {
   if (!seriesDocs) {
     seriesDocs = api('/api/series', null)
-      .then((d) => new Set((d.series || []).flatMap((x) => x.documents.map((doc) => doc.doc_id))))
+      .then((d) => new Set((d.series || []).flatMap((x) => x.documents.flatMap((doc) => [doc.doc_id, ...(doc.originals || []).map((o) => o.doc_id)]))))
       .catch(() => { seriesDocs = null; return new Set(); });
   }
   return seriesDocs;

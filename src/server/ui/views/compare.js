@@ -2,6 +2,7 @@
 
 import { hitTitleText, snippetEl } from '../components.js';
 import { h } from '../dom.js';
+import { csvButton } from '../keep.js';
 import { fmt, present, yearLabel } from '../text.js';
 import { docUrl, searchState, searchUrl } from '../urls.js';
 import { cityViewBase, noneFound } from './cityview.js';
@@ -37,11 +38,24 @@ function draw(out, st, data) {
             `${cityName}の結果をすべて見る（${fmt(total)}件）`))
         : null);
   });
-  const grid = h('div', { class: 'compare-grid', role: 'region', 'aria-label': '市区町村ごとの比較', tabindex: '0' }, cols);
+  // Every city in view: the columns wrap onto new rows instead of
+  // scrolling sideways (a fifth city was out of sight at 1366 px).
+  const grid = h('div', { class: `compare-grid compare-grid--${Math.min(cities.length, 4)}`, role: 'region', 'aria-label': '市区町村ごとの比較' }, cols);
+  const rows = () => [['市区町村', '都道府県', '該当件数', '年度', '部局', '見出し', '文書名', 'リンク'],
+    ...cities.flatMap((c) => {
+      const hits = Array.isArray(c.hits) ? c.hits : [];
+      const base = [present(c.city) ? String(c.city) : '', present(c.prefecture) ? String(c.prefecture) : '', String(Number(c.total) || 0)];
+      return hits.length
+        ? hits.map((hit) => [...base, present(hit.year) ? String(hit.year) : '', hit.department || '', hitTitleText(hit), hit.title || '',
+          location.origin + docUrl(hit.doc_id, st.q, hit.section_id)])
+        : [[...base, '', '', '', '', '']];
+    })];
   out.replaceChildren(
-    h('p', { class: 'cityview__summary' },
-      `「${st.q}」について ${fmt(cities.length)} 市区町村の記載を比較しています`,
-      st.city.length ? '' : '（該当件数の多い順）'),
+    h('div', { class: 'cityview__summaryrow' },
+      h('p', { class: 'cityview__summary' },
+        `「${st.q}」について ${fmt(cities.length)} 市区町村の記載を比較しています`,
+        st.city.length ? '' : '（該当件数の多い順）'),
+      csvButton(h, '比較表をCSVで保存', `比較_${st.q}.csv`, rows, 'compare-csv')),
     grid);
 }
 

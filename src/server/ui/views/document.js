@@ -5,6 +5,7 @@
 import { api, isAbort, requester } from '../api.js';
 import { figuresPanel, similarToggle } from '../components.js';
 import { announce, h, loadingEl, markedText, showError, uid } from '../dom.js';
+import { citation, copyButton } from '../keep.js';
 import { mainEl, nav, restoreScroll } from '../router.js';
 import { exchangeToggle, speechLine } from '../speech.js';
 import { fmt, present, wareki, yearLabel } from '../text.js';
@@ -190,6 +191,10 @@ export function DocumentView() {
           exchange ? exchange.button : null,
           button,
           h('a', { class: 'btn btn--link', href: `/changes?section=${enc(sec.section_id || '')}`, 'data-testid': 'history-link' }, 'この取り組みの経年変化'),
+          copyButton(h, () => citation({
+            title, section: sec.title, city: doc.city, year: doc.year, page: sec.page,
+            url: `${location.origin}${docUrl(doc.doc_id || '', '', sid)}`,
+          }), announce, 'section-copy-link'),
           h('a', { class: 'btn btn--link', href: '#doc-top' }, 'ページの先頭へ')),
         exchange ? exchange.panel : null,
         panel);
@@ -211,6 +216,9 @@ export function DocumentView() {
         `を強調表示しています（${fmt(totalMarks)}箇所）`);
       const prevBtn = h('button', { type: 'button', class: 'btn btn--secondary btn--small', disabled: !totalMarks }, '前の一致');
       const nextBtn = h('button', { type: 'button', class: 'btn btn--secondary btn--small', disabled: !totalMarks }, '次の一致');
+      // 「3 / 27」: where the reader is among the marks of the text.
+      const counter = h('span', { class: 'doc-matchnav__count', 'data-testid': 'match-counter', 'aria-live': 'polite' },
+        `– / ${fmt(totalMarks)}`);
       let idx = -1;
       const jump = (d) => {
         const marks = [...root.querySelectorAll('.doc-section__text mark')];
@@ -219,12 +227,13 @@ export function DocumentView() {
         idx = (idx + d + marks.length) % marks.length;
         marks[idx].classList.add('is-current');
         marks[idx].scrollIntoView({ block: 'center' });
+        counter.textContent = `${fmt(idx + 1)} / ${fmt(marks.length)}`;
         announce(`${marks.length}箇所中 ${idx + 1}箇所目`);
       };
       prevBtn.addEventListener('click', () => jump(-1));
       nextBtn.addEventListener('click', () => jump(1));
       highlightBar = h('div', { class: 'hlbar' }, marksInfo,
-        h('span', { class: 'hlbar__tools' }, prevBtn, nextBtn,
+        h('span', { class: 'hlbar__tools doc-matchnav' }, prevBtn, counter, nextBtn,
           h('a', { class: 'btn btn--link', href: docUrl(doc.doc_id || '', '', '') }, '強調を解除')));
     }
 
@@ -239,7 +248,9 @@ export function DocumentView() {
           h('a', { href: `/changes?doc=${enc(doc.doc_id)}`, 'data-testid': 'changes-link' }, '経年比較（前年度との違い）')) : null,
         present(doc.doc_id) ? h('p', { class: 'doc__original' },
           h('a', { class: 'btn btn--secondary btn--small', href: originalUrl(doc.doc_id, null), target: '_blank', rel: 'noopener', 'data-testid': 'doc-original' },
-            `原本を開く${present(doc.format) ? `（${String(doc.format).toUpperCase()}${present(doc.pages) ? `・${doc.pages}ページ` : ''}）` : ''}`)) : null,
+            `原本を開く${present(doc.format) ? `（${String(doc.format).toUpperCase()}${present(doc.pages) ? `・${doc.pages}ページ` : ''}）` : ''}`),
+          ' ',
+          copyButton(h, () => citation({ title, city: doc.city, year: doc.year, url: `${location.origin}${docUrl(doc.doc_id, '', '')}` }), announce, 'doc-copy-link')) : null,
         h('section', { class: 'doc__meta', 'aria-label': '文書の情報' }, metaTable),
         present(doc.doc_id) ? figuresPanel(doc.doc_id) : null),
       h('aside', { class: 'doc-layout__toc' }, toc),

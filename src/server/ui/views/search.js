@@ -8,6 +8,9 @@ import {
   similarToggle, snippetEl, viaNote,
 } from '../components.js';
 import { announce, h, loadingEl, showError, uid } from '../dom.js';
+import {
+  addSaved, citation, copyButton, loadSaved, markSeen, removeSaved, storeSaved,
+} from '../keep.js';
 import { exchangeToggle, speechLine } from '../speech.js';
 import { nav, navigate, restoreScroll } from '../router.js';
 import { documentFacets, fmt, present, tookLabel, warekiShort, yearLabel } from '../text.js';
@@ -73,7 +76,17 @@ export function SearchView() {
     });
     aside = h('aside', { class: 'facets', 'aria-label': '絞り込み' });
     results = h('section', { class: 'results', 'aria-labelledby': 'results-heading' });
+    // Past the query box and the facets, straight to the first hit.
+    const skip = h('a', { class: 'skip-link skip-link--results', href: '#results-heading', 'data-testid': 'skip-to-results' }, '検索結果へスキップ');
+    skip.addEventListener('click', (e) => {
+      const first = results.querySelector('.hit__title a') || results.querySelector('#results-heading');
+      if (!first) return;
+      e.preventDefault();
+      first.focus();
+      first.scrollIntoView({ block: 'center' });
+    });
     root.append(
+      skip,
       h('div', { class: 'page-head page-head--search' },
         h('h1', { class: 'visually-hidden' }, '検索'),
         qb.form),
@@ -90,6 +103,9 @@ export function SearchView() {
     st = readSearchState(params);
     qb.setValue(st.q);
     nav.lastSearchUrl = location.pathname + location.search;
+    // Opening a saved search is a visit: its 新着 start again from now.
+    const saved = loadSaved();
+    if (saved.some((x) => x.url === nav.lastSearchUrl)) storeSaved(markSeen(saved, nav.lastSearchUrl, Date.now() / 1000));
     document.title = present(st.q) ? `「${st.q}」の検索結果 - プランサーチ` : 'プランサーチ';
     const mySeq = ++seq;
     if (!present(st.q) && !hasFilters(st)) {
@@ -389,6 +405,35 @@ export function SearchView() {
     return h('a', { class: 'btn btn--secondary btn--small', href: withQuery('/api/search.csv', p), download: '', 'data-testid': 'csv-download', title: 'すべての該当箇所（最大10,000件）をCSVで保存します' }, 'CSVダウンロード');
   }
 
+  /** The Atom feed of this search (same words and filters), for feed readers and mail alerts. */
+  function feedLink() {
+    const p = toParams({ q: st.q, ...filterParams(st), ...expansionParams(st), sort: st.sort !== 'relevance' ? st.sort : '' });
+    return h('a', { class: 'btn btn--secondary btn--small', href: withQuery('/api/search.atom', p), type: 'application/atom+xml', 'data-testid': 'atom-feed', title: 'この検索の結果をフィードリーダーやメール通知で受け取れます（Atom形式）' }, 'フィード');
+  }
+
+  /** Keeps this search in the browser, with its 新着 on the home page. */
+  function saveButton() {
+    const url = location.pathname + location.search;
+    const isSaved = () => loadSaved().some((x) => x.url === url);
+    const b = h('button', { type: 'button', class: 'btn btn--secondary btn--small', 'data-testid': 'save-search', 'aria-pressed': isSaved() ? 'true' : 'false' },
+      isSaved() ? '保存済み' : 'この検索を保存');
+    b.addEventListener('click', () => {
+      const list = loadSaved();
+      const label = [st.q, ...st.city, st.year_from || st.year_to ? `${st.year_from || ''}〜${st.year_to || ''}年度` : '', ...st.department, st.doc_type]
+        .filter(present).join(' ');
+      const next = isSaved() ? removeSaved(list, url) : addSaved(list, { url, label }, Date.now() / 1000);
+      if (!storeSaved(next)) {
+        showError('このブラウザでは検索を保存できません（保存領域が使えません）。');
+        return;
+      }
+      const now = isSaved();
+      b.textContent = now ? '保存済み' : 'この検索を保存';
+      b.setAttribute('aria-pressed', now ? 'true' : 'false');
+      announce(now ? '検索を保存しました。トップページの「保存した検索」から開けます。' : '保存した検索から外しました');
+    });
+    return b;
+  }
+
   function compareUrl(extraCities) {
     return withQuery('/compare', toParams({ q: st.q, city: extraCities || [], year_from: st.year_from, year_to: st.year_to }));
   }
@@ -415,7 +460,11 @@ export function SearchView() {
             exchange ? exchange.button : null,
             button,
             h('a', { class: 'btn btn--link', href: compareUrl(st.city.length >= 2 ? st.city : []) }, 'この語で比較'),
-            historyLink(hit))),
+            historyLink(hit),
+            copyButton(h, () => citation({
+              title: hit.title, section: hit.section_title, city: hit.city, year: hit.year, page: hit.page,
+              url: location.origin + docUrl(hit.doc_id, st.q, hit.section_id),
+            }), announce))),
         exchange ? exchange.panel : null,
         panel));
   }
@@ -475,7 +524,7 @@ export function SearchView() {
       h('h2', { id: 'results-heading', class: 'results__heading', tabindex: '-1' },
         h('span', { class: 'result-count', 'data-testid': 'result-count', 'data-total': String(total) }, `${fmt(total)}件`),
         Number.isFinite(took) ? h('span', { class: 'results__took' }, tookLabel(took)) : null),
-      h('div', { class: 'results__tools' }, sortSelect(), total > 0 ? csvLink() : null));
+      h('div', { class: 'results__tools' }, sortSelect(), total > 0 ? csvLink() : null, feedLink(), saveButton()));
     const kids = [bar, activeFilters(), searchedPanel(data.searched)];
     const partial = data.partial && Array.isArray(data.partial.hits) && data.partial.hits.length ? data.partial : null;
     if (present(data.did_you_mean)) {
@@ -625,6 +674,7 @@ export function SearchView() {
       h('h2', { class: 'welcome__title' }, '自治体の計画・方針文書を横断して探せます'),
       h('p', { class: 'welcome__lead' },
         '部局運営方針・施政方針・市政執行方針などから、過去の取り組みや他の自治体の考え方を検索できます。'),
+      savedPanel(),
       archiveOverview(),
       h('div', { class: 'welcome__grid' },
         h('section', { class: 'welcome__card' },
@@ -635,10 +685,57 @@ export function SearchView() {
           h('p', null, '同じ語について、複数の市区町村の記載を横に並べて比べられます。')),
         h('section', { class: 'welcome__card' },
           h('h3', null, h('a', { href: '/trend' }, '推移')),
-          h('p', null, '語が年度ごとにどれだけ現れるかをグラフで確認できます。'))),
+          h('p', null, '語が年度ごとにどれだけ現れるかをグラフで確認できます。')),
+        h('section', { class: 'welcome__card' },
+          h('h3', null, h('a', { href: '/changes' }, '経年比較')),
+          h('p', null, '同じ部局の文書を年度間で比べ、新規・継続・終了した取り組みを確認できます。'))),
       h('h3', { class: 'welcome__sub' }, '検索の例'),
       h('ul', { class: 'examples' }, examples.map((q) => h('li', null,
         h('a', { class: 'example', href: searchUrl({ ...readSearchState(new URLSearchParams()), q }) }, q)))));
+  }
+
+  /**
+   * The searches kept in this browser, each with its 新着: hits of
+   * documents that entered the index since the search was last opened
+   * (read from the search's Atom feed, whose entries are dated so).
+   */
+  function savedPanel() {
+    const list = loadSaved();
+    if (!list.length) return null;
+    const box = h('section', { class: 'saved', 'aria-labelledby': 'saved-title', 'data-testid': 'saved-searches' },
+      h('h3', { class: 'welcome__sub', id: 'saved-title' }, '保存した検索'));
+    const ul = h('ul', { class: 'saved__list' });
+    for (const item of list.slice(0, 20)) {
+      const badge = h('span', { class: 'saved__new', 'data-testid': 'saved-new', 'aria-live': 'polite' }, '');
+      const del = h('button', { type: 'button', class: 'btn btn--link btn--small', 'aria-label': `「${item.label}」を保存した検索から外す` }, '削除');
+      const li = h('li', { class: 'saved__item', 'data-testid': 'saved-item' },
+        h('a', { class: 'saved__link', href: item.url }, item.label), badge, del);
+      del.addEventListener('click', () => {
+        storeSaved(removeSaved(loadSaved(), item.url));
+        li.remove();
+        if (!ul.children.length) box.remove();
+      });
+      ul.append(li);
+      const qs = item.url.includes('?') ? item.url.slice(item.url.indexOf('?') + 1) : '';
+      const p = new URLSearchParams(qs);
+      if (!present(p.get('q'))) continue;
+      p.delete('page');
+      p.set('limit', '100');
+      fetch(`/api/search.atom?${p.toString()}`).then((r) => (r.ok ? r.text() : Promise.reject(new Error(String(r.status)))))
+        .then((xml) => {
+          const doc = new DOMParser().parseFromString(xml, 'application/xml');
+          const seen = Number(item.seen) || 0;
+          const fresh = [...doc.getElementsByTagName('entry')].filter((e) => {
+            const u = e.getElementsByTagName('updated')[0];
+            return u && Date.parse(u.textContent) / 1000 > seen;
+          }).length;
+          badge.textContent = fresh ? `新着 ${fmt(fresh)}件` : '新着なし';
+          badge.classList.toggle('saved__new--some', fresh > 0);
+        })
+        .catch(() => { badge.textContent = ''; });
+    }
+    box.append(ul, h('p', { class: 'muted saved__note' }, '「新着」は前回その検索を開いた後に収録された文書の該当箇所です（上位100件まで）。保存はこのブラウザの中だけです。'));
+    return box;
   }
 
   /**

@@ -3,6 +3,7 @@
 
 import { METRIC_NAMES, legend, trendChart, trendSeries } from '../chart.js';
 import { h, uid } from '../dom.js';
+import { csvButton, tableRows } from '../keep.js';
 import { navigate } from '../router.js';
 import { fmt, wareki } from '../text.js';
 import { cityStateUrl, searchState, searchUrl } from '../urls.js';
@@ -29,7 +30,9 @@ function trendTable({ series, years }, metric, st) {
 
 function draw(out, st, data) {
   const ts = trendSeries(data);
-  if (!ts.years.length) {
+  // Every year with documents is a point now: nothing found is all zeros.
+  const found = ts.series.some((sr) => [...sr.map.values()].some((p) => p.passages > 0));
+  if (!ts.years.length || !found) {
     out.replaceChildren(noneFound(`「${st.q}」を含む記載は見つかりませんでした。`));
     return;
   }
@@ -50,6 +53,9 @@ function draw(out, st, data) {
       h('div', { class: 'chartbox__svg' }, trendChart(ts, st.metric, st, out.clientWidth - 50)),
       h('p', { class: 'chartbox__note' }, '年度の位置をクリックすると、その年度に絞り込んだ検索結果を表示します。')),
     trendTable(ts, st.metric, st));
+  const table = out.querySelector('[data-testid=trend-table]');
+  out.append(h('p', { class: 'table-tools' },
+    csvButton(h, '表をCSVで保存', `推移_${st.q}.csv`, () => tableRows(table), 'trend-csv')));
 }
 
 export function TrendView() {
