@@ -6,6 +6,7 @@ format of ../shared/eval/variants_eval.py (category<TAB>form<TAB>form...).
 Usage:
   scripts/notation_eval_groups.py CORPUS_DIR sudachi SYNONYMS.txt [--half N]
   scripts/notation_eval_groups.py CORPUS_DIR jmdict JAMDICT.db
+  scripts/notation_eval_groups.py CORPUS_DIR jmdict-kanji JAMDICT.db [--half N]
   scripts/notation_eval_groups.py CORPUS_DIR numeral
 
 sudachi: SudachiDict's notation-variant words (scripts/notation_variants.py's
@@ -14,6 +15,10 @@ sudachi: SudachiDict's notation-variant words (scripts/notation_variants.py's
 jmdict: the kanji spellings of one JMdict entry (jamdict-data's SQLite
   database, CC BY-SA; not vendored), and its kana spelling when the entry is
   usually written in kana.
+jmdict-kanji: the kanji spellings of one JMdict entry only (the held-out
+  check's construction); --half N keeps the entries of one half of
+  scripts/jmdict_variants.py's split (data/ built with --half 1-N holds the
+  other half, so these groups are held out).
 numeral: numbers written with kanji (place value) and with digits before a
   counter or after 第 (十四人 / 14人, 第九条 / 第9条), generated.
 """
@@ -68,7 +73,10 @@ def sudachi(path, half):
             yield forms
 
 
-def jmdict(path):
+def jmdict(path, with_kana=True, half=None):
+    if half is not None:
+        sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+        from jmdict_variants import half_of
     db = sqlite3.connect(path)
     kanji = {}
     for idseq, text in db.execute("select idseq, text from Kanji"):
@@ -79,8 +87,10 @@ def jmdict(path):
     for idseq, text in db.execute("select idseq, text from Kana"):
         kana.setdefault(idseq, []).append(text)
     for idseq, forms in kanji.items():
+        if half is not None and half_of(idseq) != half:
+            continue
         forms = list(dict.fromkeys(forms))
-        if idseq in usually_kana and kana.get(idseq):
+        if with_kana and idseq in usually_kana and kana.get(idseq):
             forms.append(kana[idseq][0])
         if len(forms) >= 2:
             yield forms
@@ -118,6 +128,8 @@ def main():
         groups = list(sudachi(sys.argv[3], half))
     elif source == "jmdict":
         groups = list(jmdict(sys.argv[3]))
+    elif source == "jmdict-kanji":
+        groups = list(jmdict(sys.argv[3], with_kana=False, half=half))
     else:
         groups = list(numeral())
     groups = [[f for f in g if len(f) >= 2] for g in groups]
@@ -130,7 +142,7 @@ def main():
         k = tuple(sorted(g))
         if len(g) >= 2 and k not in seen:
             seen.add(k)
-            print(source + "\t" + "\t".join(g))
+            print(source.split("-")[0] + "\t" + "\t".join(g))
 
 
 if __name__ == "__main__":

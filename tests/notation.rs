@@ -1,6 +1,6 @@
 //! Notation variants beyond the hand-made rules (issue #24): spellings kept
-//! in `data/notation_variants.tsv` (SudachiDict) and numerals in kanji or
-//! digits. Rules on fictional text first; then the outside-dictionary check
+//! in `data/notation_variants.tsv` (SudachiDict) and `data/jmdict_variants.tsv`
+//! (JMdict), okurigana skeletons, and numerals in kanji or digits. Rules on fictional text first; then the outside-dictionary check
 //! of `scripts/notation_eval_groups.py` run in-process on a sample of the
 //! Kiryu minutes (one year): numeral pairs generated here and vendored
 //! notation words, kept where every form occurs at least 3 times.
@@ -33,6 +33,20 @@ fn small() -> &'static Engine {
             "公衆Wi―Fiを駅前に整備しました。",
             "準備は十分に整っています。",
             "会議は10分で終わりました。",
+            "資料の隠ぺいは許されません。",
+            "事実の隠蔽が疑われました。",
+            "地域の芸術を支えます。",
+            "古い藝術を守ります。",
+            "樹木の根元を保護します。",
+            "問題の根本を考えます。",
+            "開会は三月を予定しています。",
+            "3月の定例会で審議します。",
+            "百年の歴史があります。",
+            "100年先を見据えます。",
+            "参加団体は三十を数えました。",
+            "応募は30に達しました。",
+            "資材置場を移転します。",
+            "自転車の置き場を増やします。",
         ];
         let docs: Vec<_> = texts
             .iter()
@@ -91,6 +105,36 @@ fn numerals_in_kanji_and_digits_count_the_same() {
         "{:?}",
         texts("十分")
     );
+}
+
+#[test]
+fn months_spans_of_years_and_bare_numbers_in_kanji_and_digits() {
+    let e = small();
+    for group in [&["三月", "3月"][..], &["百年", "100年"], &["三十", "30"]] {
+        for q in group {
+            assert_eq!(count(e, q), 2, "{q}: {:?}", texts(q));
+        }
+    }
+}
+
+#[test]
+fn jmdict_spellings_of_one_word_match_each_other() {
+    let e = small();
+    for group in [&["隠蔽", "隠ぺい"][..], &["芸術", "藝術"]] {
+        for q in group {
+            assert_eq!(count(e, q), 2, "{q}: {:?}", texts(q));
+        }
+    }
+    // A form that is also another word (根本 is こんぽん too) stays apart.
+    assert_eq!(count(e, "根元"), 1, "{:?}", texts("根元"));
+    assert_eq!(count(e, "根本"), 1, "{:?}", texts("根本"));
+}
+
+#[test]
+fn a_word_with_okurigana_finds_its_kanji_skeleton() {
+    for q in ["置き場", "置場"] {
+        assert_eq!(count(small(), q), 2, "{q}: {:?}", texts(q));
+    }
 }
 
 #[test]

@@ -1,8 +1,10 @@
 //! Notation variants (表記ゆれ) that no character rule covers: the spellings
-//! of one word kept in a resource (SudachiDict's notation variants,
-//! `data/notation_variants.tsv`: 漏洩 / 漏えい, 圃場 / ほ場, 抽選 / 抽せん), and
+//! of one word kept in two resources (SudachiDict's notation variants,
+//! `data/notation_variants.tsv`: 漏洩 / 漏えい, 圃場 / ほ場, 抽選 / 抽せん; and
+//! JMdict's written forms of one entry sharing a reading,
+//! `data/jmdict_variants.tsv`: 隠蔽 / 隠ぺい, 近頃 / 近ごろ, 芸術 / 藝術), and
 //! numbers written in kanji or digits before a counter or after 第 (三人 /
-//! 3人, 第九条 / 第9条).
+//! 3人, 第九条 / 第9条, 三月 / 3月).
 //!
 //! A query chunk's other spellings are the chunk with each variant inside
 //! it replaced (障がい者雇用 → 障害者雇用): the query plan searches them as
@@ -17,8 +19,12 @@ use std::sync::OnceLock;
 use super::dictionary::{Analyzer, TaggedWord};
 use super::script::is_hiragana;
 
-/// The vendored rows (see `scripts/notation_variants.py`).
+/// The vendored SudachiDict rows (see `scripts/notation_variants.py`).
 pub const BUILTIN: &str = include_str!("../../data/notation_variants.tsv");
+
+/// The vendored JMdict rows (see `scripts/jmdict_variants.py`): homographs
+/// (a form written in two entries) and hiragana-only forms left out.
+pub const JMDICT: &str = include_str!("../../data/jmdict_variants.tsv");
 
 /// Most spellings one chunk yields (its own included).
 pub const MAX_SPELLINGS: usize = 8;
@@ -38,12 +44,24 @@ impl Notation {
     /// The shipped resource, parsed once.
     pub fn builtin() -> &'static Notation {
         static N: OnceLock<Notation> = OnceLock::new();
-        N.get_or_init(|| Notation::parse(BUILTIN))
+        N.get_or_init(|| Notation::parse_all(&[BUILTIN, JMDICT]))
+    }
+
+    /// Several resources as one: words sharing a spelling are one word.
+    pub fn parse_all(texts: &[&str]) -> Notation {
+        let mut n = Notation::default();
+        for text in texts {
+            n.extend(text);
+        }
+        n
     }
 
     /// One word per line, spellings separated by tabs; `#` starts a comment.
     pub fn parse(text: &str) -> Notation {
-        let mut n = Notation::default();
+        Notation::parse_all(&[text])
+    }
+
+    fn extend(&mut self, text: &str) {
         for line in text.lines() {
             if line.starts_with('#') || line.trim().is_empty() {
                 continue;
@@ -53,9 +71,8 @@ impl Notation {
                 .map(|f| super::normalize::normalize_inline(f).to_ascii_lowercase())
                 .filter(|f| !f.is_empty())
                 .collect();
-            n.add(forms);
+            self.add(forms);
         }
-        n
     }
 
     fn add(&mut self, forms: Vec<String>) {
@@ -241,6 +258,9 @@ fn is_numeral_char(c: char) -> bool {
 /// that holds a numeral character (一般, 一部, 十分, 四国, 九州, 一人 of
 /// 一人ひとり) is no numeral to IPADIC and stays as written.
 fn numeral_spans(analyzer: &Analyzer, text: &str, words: &[TaggedWord]) -> Vec<Span> {
+    if let Some(span) = bare_number(text) {
+        return vec![span];
+    }
     let mut out = Vec::new();
     let mut i = 0;
     while i < words.len() {
@@ -260,7 +280,9 @@ fn numeral_spans(analyzer: &Analyzer, text: &str, words: &[TaggedWord]) -> Vec<S
                 .map_or(0, |(b, c)| b + c.len_utf8());
             let after_dai =
                 i > 0 && words[i - 1].end == w.start && &text[words[i - 1].start..w.start] == "第";
-            if prefix > 0
+            if let Some(span) = counted_word(analyzer, text, words, i, prefix) {
+                out.push(span);
+            } else if prefix > 0
                 && prefix < surface.len()
                 && after_dai
                 && let Some(value) = parse_number(&surface[..prefix])
@@ -288,7 +310,15 @@ fn numeral_spans(analyzer: &Analyzer, text: &str, words: &[TaggedWord]) -> Vec<S
         let after = words.get(i).filter(|w| w.start == end);
         // (つ is no counter to IPADIC: 8つ is 8 and an auxiliary, a query
         // that would find every 8; 八つ stays as written.)
-        let counter = after.is_some_and(|w| w.pos[2] == "助数詞");
+        // A counter as tagged, or a word IPADIC also lists as one (月 of
+        // 3月 is tagged a noun).
+        let counter = after.is_some_and(|w| {
+            w.pos[2] == "助数詞"
+                || analyzer
+                    .entries_of(&text[w.start..w.end])
+                    .iter()
+                    .any(|pos| pos[0] == "名詞" && pos[2] == "助数詞")
+        });
         let ordinal = first > 0
             && words[first - 1].end == start
             && &text[words[first - 1].start..start] == "第";
@@ -314,8 +344,9 @@ fn numeral_spans(analyzer: &Analyzer, text: &str, words: &[TaggedWord]) -> Vec<S
                 continue;
             }
         }
-        // Years have their own normal form (令和元年度 = 2019年度).
-        let year = after.is_some_and(|w| text[w.start..].starts_with('年')) && value >= 100;
+        // Calendar years have their own normal form (令和元年度 = 2019年度);
+        // a span of years (百年, 300年) is a number.
+        let year = after.is_some_and(|w| text[w.start..].starts_with('年')) && value >= 1000;
         if year {
             continue;
         }
@@ -326,6 +357,80 @@ fn numeral_spans(analyzer: &Analyzer, text: &str, words: &[TaggedWord]) -> Vec<S
         out.push(Span { start, end, alts });
     }
     out
+}
+
+/// A chunk that is a number alone, written with place value (三十 = 30,
+/// 五百 = 500, 一億 = 1億, 十万 = 10万): both spellings. Not a single
+/// digit or kanji (一, 3: parts of too many words), not kanji digits in a
+/// row (二五), and not four digits, which are years (2019).
+fn bare_number(text: &str) -> Option<Span> {
+    let chars = text.chars().count();
+    if chars < 2 || !text.chars().all(is_numeral_char) {
+        return None;
+    }
+    let value = parse_number(text)?;
+    let digits = text.chars().all(|c| c.is_ascii_digit());
+    if value < 10
+        || (digits && (1000..10_000).contains(&value))
+        || (!digits && text.starts_with('〇'))
+    {
+        return None;
+    }
+    if !digits && !text.contains(['十', '百', '千', '万', '億']) {
+        return None; // 二〇一九: a year in kanji digits
+    }
+    let mut alts = vec![digit_number(value), kanji_number(value)];
+    if !alts.iter().any(|a| a == text) {
+        alts.push(text.to_string());
+    }
+    Some(Span {
+        start: 0,
+        end: text.len(),
+        alts,
+    })
+}
+
+/// A word IPADIC lists whole that is a kanji number and a counter used as
+/// a time (三月, 十二月, 三時: 名詞,副詞可能): its numeral, as in 3月. Such a
+/// word with one (一番, 一回り, 一時) is a word of its own, but for a month
+/// (一月); other listed words (三角, 五輪, 一人前, 四方) are words, and a
+/// word before kana is part of a longer one.
+fn counted_word(
+    analyzer: &Analyzer,
+    text: &str,
+    words: &[TaggedWord],
+    i: usize,
+    prefix: usize,
+) -> Option<Span> {
+    let w = &words[i];
+    let surface = &text[w.start..w.end];
+    if prefix == 0 || prefix >= surface.len() || w.pos[0] != "名詞" || w.pos[1] != "副詞可能"
+    {
+        return None;
+    }
+    let (number, counter) = surface.split_at(prefix);
+    if number.chars().any(|c| c.is_ascii_digit()) {
+        return None;
+    }
+    let value = parse_number(number)?;
+    let is_counter = analyzer
+        .entries_of(counter)
+        .iter()
+        .any(|pos| pos[0] == "名詞" && pos[2] == "助数詞");
+    let lexical = analyzer
+        .entries_of(surface)
+        .iter()
+        .any(|pos| pos[0] == "副詞" || pos[1] == "形容動詞語幹");
+    let before_kana = text[w.end..].starts_with(is_hiragana);
+    if !is_counter || lexical || before_kana || (value < 2 && counter != "月") {
+        return None;
+    }
+    let alts = vec![digit_number(value), number.to_string()];
+    Some(Span {
+        start: w.start,
+        end: w.start + prefix,
+        alts,
+    })
 }
 
 /// The value of a number in digits or in kanji with place value (百七十九 =
@@ -510,8 +615,34 @@ mod tests {
         assert!(!s("25人").contains(&"二五人".to_string()));
         // 8つ is 8 and an auxiliary to IPADIC: no counter, no other spelling.
         assert!(s("8つ").is_empty(), "{:?}", s("8つ"));
-        // A bare number without a counter stays as typed.
-        assert!(s("14").is_empty(), "{:?}", s("14"));
+        // A bare number with place value has both spellings; a digit alone,
+        // four digits (a year) and kanji digits in a row stay as typed.
+        assert_eq!(s("14"), ["十四"]);
+        assert_eq!(s("三十"), ["30"]);
+        assert_eq!(s("一億"), ["1億"]);
+        assert_eq!(s("10万"), ["十万"]);
+        for typed in ["3", "三", "2019", "二五", "二〇一九"] {
+            assert!(s(typed).is_empty(), "{typed}: {:?}", s(typed));
+        }
+        // A month or an hour IPADIC lists whole: its number.
+        assert!(s("三月").contains(&"3月".to_string()), "{:?}", s("三月"));
+        assert!(
+            s("十二月").contains(&"12月".to_string()),
+            "{:?}",
+            s("十二月")
+        );
+        assert!(s("3月").contains(&"三月".to_string()), "{:?}", s("3月"));
+        // Listed words with a numeral stay words (一時 = for a while).
+        for word in ["一時", "三角", "四方", "五輪"] {
+            let got = s(word);
+            assert!(
+                !got.iter().any(|f| f.chars().any(|c| c.is_ascii_digit())),
+                "{word}: {got:?}"
+            );
+        }
+        // A span of years is a number; a year is the era rule's.
+        assert!(s("百年").contains(&"100年".to_string()), "{:?}", s("百年"));
+        assert!(s("2019年").is_empty(), "{:?}", s("2019年"));
     }
 
     #[test]

@@ -210,6 +210,17 @@ impl Planner<'_> {
         plan
     }
 
+    /// Whether the one word `typed` is keyed by `skeleton` in the index (its
+    /// okurigana skeleton, checked against the dictionary's reading).
+    fn keyed_by(&self, typed: &str, skeleton: &str) -> bool {
+        let words = self.analyzer.query_words(typed);
+        words.iter().filter(|w| !w.variant).count() == 1
+            && words.iter().any(|w| {
+                w.variant
+                    && w.term.strip_prefix(crate::analysis::dictionary::KEY_MARK) == Some(skeleton)
+            })
+    }
+
     /// One chunk and its equal forms, in one bounded pass.
     fn chunk(&self, typed: &str, quoted: bool) -> Chunk {
         let mut forms = Forms::default();
@@ -217,9 +228,10 @@ impl Planner<'_> {
         if self.options.readings
             && !quoted
             && let Some(skeleton) = okurigana_skeleton(typed)
-            // Only where the dictionary cuts the word in pieces (申/込み): a
-            // word it knows carries its own checked key (生き物 ≠ 生物).
-            && self.analyzer.words(typed).len() > 1
+            // Where the dictionary cuts the word in pieces (申/込み), or
+            // where the word it knows has the skeleton as its checked key
+            // (置き場 → 置場; 生き物 has none: 生物 is another word).
+            && (self.analyzer.words(typed).len() > 1 || self.keyed_by(typed, &skeleton))
         {
             forms.push(&skeleton, FormKind::Variant);
         }
