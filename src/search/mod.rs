@@ -577,7 +577,8 @@ impl Engine {
         };
         let mut parts_plan = self.plan(searcher, &parsed, req.options);
         // The parts were typed together: together ranks first.
-        parts_plan.runs = vec![0..parts_plan.groups.len()];
+        let whole = 0..parts_plan.groups.len();
+        parts_plan.runs = std::iter::once(whole).collect();
         Some((parts_plan, chunk.typed.clone()))
     }
 
