@@ -117,6 +117,20 @@ static PARENTHESIZED: LazyLock<Regex> = LazyLock::new(|| re(r"^\([^()]{1,30}\)$"
 /// (「1 調査の目的 ........ 1」). It names a section found elsewhere.
 static TOC_ENTRY: LazyLock<Regex> =
     LazyLock::new(|| re(r"(?:[.．…‥・･·]\s?){4,}\s*[(（]?[0-9０-９ivxIVXⅠ-Ⅻ]{1,4}[)）]?\s*$"));
+/// A row of a list of motions and their outcomes (議決結果): a motion's
+/// number (議案第10号, 第 4 号), its name, then its date or result
+/// (「R6.3.21」「原案可決」「7月8日」) on the same line.
+static MOTION: LazyLock<Regex> =
+    LazyLock::new(|| re(r"^((?:[\p{Han}]{1,8})?第\s*[0-9]{1,4}\s*号)\s+(\S.*)$"));
+/// Where a motion's name ends: a date (「R6.3.21」 even glued to the name,
+/// 「7月8日」 after a space), or the result column after a space.
+static MOTION_END: LazyLock<Regex> = LazyLock::new(|| {
+    re(concat!(
+        r"[RHS][0-9]{1,2}\.[0-9]{1,2}\.[0-9]{1,2}|(?:令和|平成)[0-9元]{1,2}年[0-9]{1,2}月[0-9]{1,2}日",
+        r"|\s[0-9]{1,2}月\s*[0-9]{1,2}\s*日",
+        r"|\s(?:原案|修正|一部|趣旨)?(?:可決|否決|不採択|採択|不承認|承認|不同意|同意|不認定|認定|継続審査|審査未了|撤回)(?:\s|$|[0-9○〇×△])",
+    ))
+});
 static HEADER_CELL: LazyLock<Regex> = LazyLock::new(|| re(r"^(?i:no\.?|番号|項番)$"));
 static ROW_NUMBER: LazyLock<Regex> = LazyLock::new(|| re(r"^([0-9]{1,2})\.?$"));
 /// Where an initiative's details start when the name shares its line.
@@ -252,6 +266,31 @@ fn is_cell_run(text: &str) -> bool {
     cells.len() >= 3 && cells.iter().filter(|c| chars(c) == 1).count() * 2 > cells.len()
 }
 
+/// A motion's row of a 議決結果 list: its number and name as the title, the
+/// date, result and votes as its text. Only with a date or result after
+/// the name: prose that starts with 第3号 is no row.
+fn motion(text: &str) -> Option<(String, String)> {
+    if text.contains('\n') {
+        return None;
+    }
+    let c = MOTION.captures(text)?;
+    let number: String = c[1].split_whitespace().collect();
+    let rest = c.get(2)?.as_str();
+    let end = MOTION_END.find(rest)?;
+    let name = rest[..end.start()].trim();
+    let letters = name
+        .chars()
+        .filter(|c| c.is_alphabetic() && !VOTE_MARKS.contains(c))
+        .count();
+    if letters < 4 || name.contains('。') {
+        return None;
+    }
+    Some((
+        format!("{number} {name}"),
+        rest[end.start()..].trim().to_string(),
+    ))
+}
+
 /// A heading continued on the next line: a department in parentheses
 /// (`(企画経営課)`), or the name under a bare label (`【重点課題1】`).
 fn continuation(head: &Head, next: &str) -> Option<String> {
@@ -281,7 +320,14 @@ pub(super) fn items(blocks: &[Block]) -> Vec<Item> {
             Block::Heading(text) | Block::Para(text) if TOC_ENTRY.is_match(text) => b.para(text),
             Block::Heading(text) | Block::Para(text) => {
                 let explicit = matches!(blocks[i], Block::Heading(_));
+                if let Some((title, outcome)) = motion(text) {
+                    b.motion(title, outcome);
+                    i += 1;
+                    continue;
+                }
                 match heading(text, explicit) {
+                    // 「原案可決」「(全会一致)」 under a motion are its result.
+                    Some((Style::Plain, _)) if b.in_motions && !explicit => b.para(text),
                     Some((style, title)) => {
                         let mut head = Head {
                             line: text.clone(),
@@ -350,10 +396,13 @@ struct Builder {
     headers_seen: HashSet<Vec<String>>,
     /// Index of the block being read.
     at: usize,
+    /// After a motion's row: short lines are its result, not headings.
+    in_motions: bool,
 }
 
 impl Builder {
     fn head(&mut self, head: Head) {
+        self.in_motions = false;
         self.in_table = false;
         self.in_header = false;
         self.after_label = false;
@@ -429,6 +478,23 @@ impl Builder {
                 .filter(|l| !l.trim().is_empty())
                 .map(|l| Item::Para(l.clone(), at)),
         );
+    }
+
+    /// A motion of a 議決結果 list: its own section, like an initiative row.
+    fn motion(&mut self, title: String, outcome: String) {
+        self.in_table = false;
+        self.in_header = false;
+        self.after_label = false;
+        self.in_motions = true;
+        let at = self.at;
+        self.items.push(Item::Head(Head {
+            line: title.clone(),
+            title,
+            style: Style::Row,
+            level: 0,
+            at,
+        }));
+        self.items.push(Item::Para(outcome, at));
     }
 
     /// A numbered row: its name becomes a heading, the rest its first text.
@@ -541,6 +607,40 @@ mod tests {
         assert_eq!(style("図表18"), Some(Style::Plain));
         assert_eq!(style("かせい未来ビジョン2030"), Some(Style::Plain));
         assert_eq!(style("1 基本目標1"), Some(Style::SpaceNumber));
+    }
+
+    #[test]
+    fn a_motion_row_is_titled_by_its_number_and_name() {
+        let (title, outcome) =
+            motion("議案第12号 架空市手数料条例の一部を改正する条例の制定 原案可決7月8日")
+                .expect("a motion row");
+        assert_eq!(
+            title,
+            "議案第12号 架空市手数料条例の一部を改正する条例の制定"
+        );
+        assert_eq!(outcome, "原案可決7月8日");
+        let (title, outcome) = motion("第 4 号 架空港の再開発を求める陳情 R6.3.21 不採択 × 議長 ○")
+            .expect("a petition");
+        assert_eq!(title, "第4号 架空港の再開発を求める陳情");
+        assert!(outcome.starts_with("R6.3.21 不採択"));
+        // Text extraction glues the date to the name; a name may end in a
+        // result's word (決算の認定).
+        let (title, _) = motion("第2号 架空港に関して説明を求める陳情R6.3.21不採択 × 議長 ○")
+            .expect("a glued date");
+        assert_eq!(title, "第2号 架空港に関して説明を求める陳情");
+        let (title, outcome) =
+            motion("議案第 27 号 平成 30 年度架空市一般会計歳入歳出決算の認定 認定 9月 30 日")
+                .expect("an approval");
+        assert_eq!(
+            title,
+            "議案第27号 平成 30 年度架空市一般会計歳入歳出決算の認定"
+        );
+        assert_eq!(outcome, "認定 9月 30 日");
+        // Prose starting with a number, a bare number, marks without a name.
+        assert!(motion("第3号被保険者の届出は、令和6年4月1日から受け付けます。").is_none());
+        assert!(motion("第 2 号 〇 R8.2.26").is_none());
+        assert!(motion("第 28 号").is_none());
+        assert!(motion("第1号 架空市の総合計画について説明します").is_none());
     }
 
     #[test]

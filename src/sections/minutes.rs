@@ -270,6 +270,11 @@ enum Mark {
 }
 
 fn agenda_mark(line: &str) -> Option<Mark> {
+    // Most lines are speech text: the regex only for a marked line.
+    let marked = line.starts_with(['△', '▲', '□', '■', '◎', '◇', '◆', '○', '◯', '〇']);
+    if !marked && !line.starts_with("日程第") {
+        return None;
+    }
     let body = match AGENDA_MARK.captures(line) {
         Some(c) => c.get(1).map_or("", |m| m.as_str()).trim().to_string(),
         None if line.starts_with("日程第") => line.to_string(),
@@ -359,13 +364,21 @@ impl Agenda {
         }
     }
 
-    /// A key that changes whenever a question can no longer be answered.
-    fn key(&self) -> (Option<&str>, Option<&str>, Option<&str>) {
-        (
-            self.item.as_deref(),
-            self.sub.as_deref(),
-            self.stage.as_deref(),
-        )
+    /// A key that changes whenever a question can no longer be answered
+    /// (item, sub-item and stage joined; made for every speech, so no
+    /// `Debug` formatting: its escaping cost more than the regexes).
+    fn key(&self) -> String {
+        let mut key = String::new();
+        for part in [&self.item, &self.sub, &self.stage] {
+            match part {
+                Some(s) => {
+                    key.push('\u{1}');
+                    key.push_str(s);
+                }
+                None => key.push('\u{0}'),
+            }
+        }
+        key
     }
 }
 
@@ -424,7 +437,7 @@ pub(super) fn speeches(blocks: &[Block]) -> (usize, Vec<super::Drafted>) {
                 first_block = at;
                 pending.retain(|u| u.at == at);
             }
-            let key = format!("{:?}", agenda.key());
+            let key = agenda.key();
             let mut units = std::mem::take(&mut pending);
             units.push(Unit::line(line, at));
             drafts.push(Draft {

@@ -759,3 +759,31 @@ fn contents_entries_do_not_open_sections() {
         s[1]
     );
 }
+
+#[test]
+fn each_motion_of_a_vote_table_is_a_passage_with_its_result() {
+    let blocks = [
+        p("令和6年3月定例会 議決結果一覧表"),
+        p("第1号 見本町議会会議規則の一部を改正する規則制定について R6.3.21"),
+        p("原案可決(全会一致)"),
+        p("○ 議長 ○ ○ ○ ○"),
+        p("第2号 見本港の再開発に関して説明を求める陳情R6.3.21不採択 × 議長 × ○ ○"),
+        p("第3号 見本町一般会計予算 R6.3.21 原案可決 ○ 議長 ○ ○ ×"),
+    ];
+    let sections = split(&blocks);
+    let first = find(
+        &sections,
+        "第1号 見本町議会会議規則の一部を改正する規則制定について",
+    );
+    // The result lines under a row are its result, not headings of their own.
+    assert!(first.text.contains("原案可決"), "{:?}", first.text);
+    assert!(first.text.contains("全会一致"), "{:?}", first.text);
+    let petition = find(&sections, "第2号 見本港の再開発に関して説明を求める陳情");
+    assert!(
+        petition.text.starts_with("R6.3.21不採択"),
+        "{:?}",
+        petition.text
+    );
+    let budget = find(&sections, "第3号 見本町一般会計予算");
+    assert!(!budget.text.contains("全会一致"), "{:?}", budget.text);
+}
