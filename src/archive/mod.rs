@@ -27,6 +27,7 @@ mod inline;
 mod pdf;
 mod read;
 mod repair;
+mod rows;
 mod sheet;
 mod table;
 mod text;

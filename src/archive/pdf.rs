@@ -12,6 +12,7 @@ use std::time::{Duration, Instant};
 
 use super::blocks::BlockSink;
 use super::repair;
+use super::rows;
 use super::title::real_title;
 use super::{Block, ExtractError, Place, PlaceMark};
 use crate::analysis::normalize::normalize_inline;
@@ -93,6 +94,7 @@ pub(super) fn extract(path: &Path, head: &[u8]) -> Result<Pdf, ExtractError> {
     // from (「議案委員会審査付託表」 on a council's decision results): a title
     // the first page does not bear out is not this document's.
     let title = title.filter(|t| borne_out(t, &page_texts[0]));
+    let page_texts = label_rows(path, page_texts);
 
     let mut sink = BlockSink::default();
     let mut page = 0;
@@ -113,6 +115,41 @@ pub(super) fn extract(path: &Path, head: &[u8]) -> Result<Pdf, ExtractError> {
         page_labels: repaired.page_labels,
         created_year,
     })
+}
+
+/// Bare table rows (numbers whose heading raw order printed elsewhere) take
+/// their heading from the page as `pdftotext -layout` prints it — a second
+/// pass, run only for a PDF that has such rows (see `rows`). Pages stay as
+/// they were when the layout cannot be read or does not line up.
+fn label_rows(path: &Path, pages: Vec<String>) -> Vec<String> {
+    if !rows::has_bare_rows(&pages) {
+        return pages;
+    }
+    let out = run(
+        Command::new("pdftotext")
+            .args(["-layout", "-enc", "UTF-8"])
+            .arg(path)
+            .arg("-"),
+        MAX_TEXT,
+    );
+    let out = match out {
+        Ok(o) if o.ok => o,
+        _ => return pages,
+    };
+    let text = String::from_utf8_lossy(&out.stdout);
+    let layout: Vec<&str> = text
+        .strip_suffix('\u{c}')
+        .unwrap_or(&text)
+        .split('\u{c}')
+        .collect();
+    if layout.len() != pages.len() {
+        return pages;
+    }
+    pages
+        .iter()
+        .zip(layout)
+        .map(|(raw, layout)| rows::label_rows(raw, layout))
+        .collect()
 }
 
 /// Whether most character pairs of `title` occur in `page` (spaces and

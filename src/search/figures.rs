@@ -20,6 +20,23 @@ pub enum Kind {
     Count,
 }
 
+/// Where a figure's label comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum LabelFrom {
+    /// The words just before the number (「補助金 350万円」).
+    Words,
+    /// The thing counted, after the number (「19の連携協定」).
+    Counted,
+    /// The heading its line opens with: a table row's (「8 土木費 5,887,530」).
+    Row,
+    /// The title of its passage, its line having no words: a heading above
+    /// the row, not the row's own name.
+    Title,
+    /// None found.
+    None,
+}
+
 /// One figure of a text.
 #[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct Figure {
@@ -29,8 +46,13 @@ pub struct Figure {
     pub kind: Kind,
     /// What is counted: the nearest noun phrase.
     pub label: String,
+    /// Where the label comes from.
+    pub label_from: LabelFrom,
     /// The sentence.
     pub context: String,
+    /// Byte offset of the number in the text read.
+    #[serde(skip)]
+    pub at: usize,
 }
 
 /// Units that follow a number, longest first.
@@ -185,12 +207,38 @@ fn word_before(s: &str, end: usize) -> &str {
     &s[start..end]
 }
 
+/// Where a name ending in the word at `wstart` of `s` starts: over
+/// 「及び」「&」「・」 between words (「使用料及び手数料」「ガストロノミー&宿泊造成事業」)
+/// and the 「その」 of 「その他」, a row's name, not a demonstrative.
+fn name_start(s: &str, mut wstart: usize) -> usize {
+    while let Some(j) = ["及び", "並びに", "又は", "&", "・"]
+        .iter()
+        .find(|j| s[..wstart].ends_with(**j))
+    {
+        let prev = word_before(s, wstart - j.len());
+        if prev.is_empty() {
+            break;
+        }
+        wstart -= j.len() + prev.len();
+    }
+    if s[..wstart].ends_with("その") && s[wstart..].starts_with('他') {
+        wstart -= "その".len();
+    }
+    wstart
+}
+
 /// The noun phrase before a number: over 「計」「約」「は」「が」 spaces and
 /// colons, one noun run, joined with a preceding 「…の」 run
 /// (「市民意見の収集 計4,000人」 → 市民意見の収集).
 fn label_before(s: &str, at: usize) -> String {
     let mut end = at;
-    if let Some(c) = s[..end].chars().next_back().filter(|c| "計約".contains(*c)) {
+    // 「計4,000人」, never the end of a word (合計, 小計).
+    if let Some(c) = s[..end].chars().next_back().filter(|c| "計約".contains(*c))
+        && !s[..end - c.len_utf8()]
+            .chars()
+            .next_back()
+            .is_some_and(is_word_char)
+    {
         end -= c.len_utf8();
     }
     while let Some(c) = s[..end].chars().next_back() {
@@ -227,8 +275,9 @@ fn label_before(s: &str, at: usize) -> String {
     if word.is_empty() {
         return String::new();
     }
-    let wstart = end - word.len();
-    let word = word.trim_start_matches(|c: char| "計約".contains(c));
+    let mut wstart = end - word.len();
+    wstart = name_start(s, wstart);
+    let word = s[wstart..end].trim_start_matches(|c: char| "計約".contains(c));
     if s[..wstart].ends_with('の') {
         let prev = word_before(s, wstart - 'の'.len_utf8());
         if !prev.is_empty() {
@@ -322,7 +371,12 @@ pub fn extract(text: &str) -> Vec<Figure> {
 pub fn extract_in(text: &str, inherited: Option<f64>) -> Vec<Figure> {
     let yen = table_unit(text).or(inherited);
     let mut out = Vec::new();
-    for (_, sentence) in sentences(text) {
+    // The heading of the previous line when it is a row (words, then a
+    // number ending it).
+    let mut last_row: Option<String> = None;
+    for (start, sentence) in sentences(text) {
+        let above = last_row.take();
+        last_row = row_of(sentence);
         let context = sentence.trim().to_string();
         let chars: Vec<(usize, char)> = sentence.char_indices().collect();
         let mut k = 0;
@@ -435,15 +489,31 @@ pub fn extract_in(text: &str, inherited: Option<f64>) -> Vec<Figure> {
             if unit.ends_with('円') {
                 unit = "円".to_string();
             }
-            let label =
+            let (label, label_from) =
                 if unit != "円" && unit.chars().count() >= 2 && !UNITS.contains(&unit.as_str()) {
-                    unit.clone()
+                    (unit.clone(), LabelFrom::Counted)
                 } else {
-                    let l = label_before(sentence, b);
-                    if l.is_empty() {
-                        line_head(sentence, b)
+                    let line = &sentence[line_start..];
+                    let mut l = unbracket(label_before(sentence, b));
+                    // Letters spread over a cell (「大学 卒226,100」).
+                    let head = row_heading(&sentence[line_start..b]);
+                    if l.chars().count() == 1 && head.ends_with(&l) {
+                        l = head;
+                    }
+                    if is_label(&l, line) {
+                        (l, LabelFrom::Words)
                     } else {
-                        l
+                        let h = unbracket(line_head(sentence, b));
+                        if is_label(&h, line) {
+                            (h, LabelFrom::Row)
+                        } else if before.is_empty()
+                            && let Some(h) = above.as_deref()
+                        {
+                            // 「1件」 alone under its row 「建築検査手数料 16」.
+                            (h.to_string(), LabelFrom::Row)
+                        } else {
+                            (String::new(), LabelFrom::None)
+                        }
                     }
                 };
             let kind = kind_of(sentence, &unit);
@@ -452,7 +522,9 @@ pub fn extract_in(text: &str, inherited: Option<f64>) -> Vec<Figure> {
                 unit,
                 kind,
                 label,
+                label_from,
                 context: context.clone(),
+                at: start + b,
             });
         }
     }
@@ -586,6 +658,68 @@ mod tests {
         assert_eq!(f[1].value, -30_500_000.0, "{f:?}");
     }
 
+    fn labels(text: &str) -> Vec<(String, LabelFrom)> {
+        extract(text)
+            .into_iter()
+            .map(|f| (f.label, f.label_from))
+            .collect()
+    }
+
+    #[test]
+    fn rows_are_labelled_by_their_heading_in_words() {
+        use LabelFrom::{None as Nothing, Row, Words};
+        let l = |s: &str| (s.to_string(), Row);
+        let w = |s: &str| (s.to_string(), Words);
+        // A total is a word (合計, 小計), not 「計」 before a number.
+        assert_eq!(
+            labels("(単位 千円)\n合計69,408,240 579,855\n小計1,234,567\n"),
+            vec![l("合計"), l("合計"), w("小計")]
+        );
+        // Names joined by 及び / & / その他.
+        assert_eq!(
+            labels("(単位 千円)\n15 使用料及び手数料986,156 986,156 1.4\n"),
+            vec![w("使用料及び手数料"), l("使用料及び手数料")]
+        );
+        assert_eq!(
+            labels("(単位 千円)\nその他4,457,906\nその他事務事業合計139,924 △ 34,532\n"),
+            vec![
+                w("その他"),
+                w("その他事務事業合計"),
+                l("その他事務事業合計")
+            ]
+        );
+        // The words the row's cells follow, not the line's first word.
+        assert_eq!(
+            labels("(単位 千円)\n計2,956 381,756市長等5 0 46,512 20,467\n")[3],
+            l("市長等")
+        );
+        assert_eq!(
+            labels("(単位 千円)\n1)架空費 施設維持管理事業35,783 35,700\n")[1],
+            l("施設維持管理事業")
+        );
+        // Letters spread over a cell.
+        assert_eq!(labels("単位:円\n大学 卒226,100\n"), vec![w("大学卒")]);
+        // Brackets are no part of a name.
+        assert_eq!(labels("<減免総額> 305,659千円"), vec![l("減免総額")]);
+        // A count under its row, alone on its line.
+        assert_eq!(
+            labels("建築中間検査手数料 16\n1件\n架空確認手数料 332\n14件\n"),
+            vec![l("建築中間検査手数料"), l("架空確認手数料")]
+        );
+        // A counter after a number is no label (「1通350円」): none, not 「通」.
+        assert_eq!(labels("1通350円"), vec![(String::new(), Nothing)]);
+        // Frequencies and item numbers never make a label.
+        assert_eq!(labels("説明会を年間5回開催する。"), vec![w("説明会")]);
+        assert_eq!(
+            labels("(単位:千円)\n1 社会福祉費5,657,957\n"),
+            vec![w("社会福祉費")]
+        );
+        assert_eq!(
+            labels("事業者と19の連携協定を締結した。")[0].1,
+            LabelFrom::Counted
+        );
+    }
+
     #[test]
     fn words_that_look_like_numerals_and_ordinals_are_not_figures() {
         assert!(extract("一般会計の万全な運営と一人ひとりの参加。").is_empty());
@@ -615,9 +749,86 @@ fn row_heading(title: &str) -> String {
 
 /// The heading of the table row a number stands in: the first words of its
 /// line (「8土木費5,887,53045,795…」 → 土木費), when they come before it.
+/// Otherwise the words the row's cells of numbers follow (「市長等5 0
+/// 46,512 20,467」 → 市長等; 「1)商工費 施設維持管理事業35,783 35,700」 →
+/// 施設維持管理事業); letters spread over a cell count as one word
+/// (「1 市 税 16,485,497」 → 市税).
 fn line_head(sentence: &str, at: usize) -> String {
     let start = sentence[..at].rfind('\n').map_or(0, |i| i + 1);
-    row_heading(&sentence[start..at])
+    let line = &sentence[start..at];
+    let cells = line
+        .trim_end_matches(|c: char| c.is_ascii_digit() || c.is_whitespace() || ",.△▲%".contains(c));
+    let word = word_before(cells, cells.len());
+    if word.chars().count() >= 2 {
+        return cells[name_start(cells, cells.len() - word.len())..].to_string();
+    }
+    row_heading(line)
+}
+
+/// Whether a label is a word and not a fragment: more than one letter, or
+/// one standing alone (「国 1,234」), not a counter after a number (「1通」).
+fn is_label(label: &str, line: &str) -> bool {
+    if label.chars().count() >= 2 {
+        return true;
+    }
+    let Some(at) = line.find(label) else {
+        return false;
+    };
+    !label.is_empty()
+        && !line[..at]
+            .chars()
+            .next_back()
+            .is_some_and(|c| c.is_ascii_digit() || is_word_char(c))
+}
+
+/// The heading of a line that is a table row: words, then a number ending
+/// the line (「建築中間検査手数料 16」).
+fn row_of(line: &str) -> Option<String> {
+    let line = line.trim();
+    let word = line.find(is_word_char)?;
+    let first = word + line[word..].find(|c: char| c.is_ascii_digit())?;
+    let rest = &line[first..];
+    if !rest
+        .chars()
+        .all(|c| c.is_ascii_digit() || c.is_whitespace() || ",.△▲".contains(c))
+    {
+        return None;
+    }
+    let h = row_heading(&line[..first]);
+    (h.chars().count() >= 2).then_some(h)
+}
+
+/// A label without its brackets (「<減免総額>」 → 減免総額).
+fn unbracket(label: String) -> String {
+    let t = label.trim_matches(|c: char| "<>＜＞〈〉《》【】[]「」『』".contains(c));
+    if t.len() == label.len() {
+        label
+    } else {
+        t.to_string()
+    }
+}
+
+/// The pages of a passage: its first, and where its text goes on to
+/// another (char offsets).
+#[derive(Clone, Copy)]
+struct Pages<'a> {
+    first: Option<u32>,
+    breaks: &'a [crate::sections::PageBreak],
+}
+
+impl Pages<'_> {
+    /// The page of byte `at` of `text`.
+    fn page_at(&self, text: &str, at: usize) -> Option<u32> {
+        let first = self.first?;
+        let chars = text.get(..at).map_or(0, |t| t.chars().count()) as u32;
+        Some(
+            self.breaks
+                .iter()
+                .take_while(|b| b.at <= chars)
+                .last()
+                .map_or(first, |b| b.page),
+        )
+    }
 }
 
 /// A figure with where it was found.
@@ -627,7 +838,10 @@ pub struct FigureOut {
     pub unit: String,
     pub kind: Kind,
     pub label: String,
+    pub label_from: LabelFrom,
     pub context: String,
+    /// The physical page of a PDF the number stands on.
+    pub page: Option<u32>,
     pub doc_id: String,
     pub section_id: String,
     pub city: Option<String>,
@@ -651,6 +865,7 @@ impl super::Engine {
         let mut push = |text: &str,
                         heading: &str,
                         unit: Option<f64>,
+                        pages: Pages<'_>,
                         doc_id: &str,
                         section_id: &str,
                         city: &Option<String>,
@@ -659,17 +874,25 @@ impl super::Engine {
             for f in extract_in(text, unit).into_iter().filter(|f| keep(f)) {
                 // A table row's amount without a word before it is labelled
                 // by the row's heading (the passage's title: 「市税」).
-                let label = if f.label.is_empty() {
-                    row_heading(heading)
+                let (label, label_from) = if f.label.is_empty() {
+                    let h = row_heading(heading);
+                    let from = if h.is_empty() {
+                        LabelFrom::None
+                    } else {
+                        LabelFrom::Title
+                    };
+                    (h, from)
                 } else {
-                    f.label
+                    (f.label, f.label_from)
                 };
                 figures.push(FigureOut {
                     value: f.value,
                     unit: f.unit,
                     kind: f.kind,
                     label,
+                    label_from,
                     context: f.context,
+                    page: pages.page_at(text, f.at),
                     doc_id: doc_id.to_string(),
                     section_id: section_id.to_string(),
                     city: city.clone(),
@@ -718,6 +941,10 @@ impl super::Engine {
                     &s.text,
                     &s.title,
                     unit,
+                    Pages {
+                        first: s.page,
+                        breaks: &s.page_breaks,
+                    },
                     doc_id,
                     &s.section_id,
                     &d.summary.city,
@@ -742,10 +969,16 @@ impl super::Engine {
                 .hits;
             for h in hits {
                 super::budget::check()?;
+                // A hit records the pages it spans, not where: a page only
+                // when it is one.
                 push(
                     h.text.as_deref().unwrap_or_default(),
                     &h.section_title,
                     None,
+                    Pages {
+                        first: h.pages.filter(|(a, b)| a == b).map(|(a, _)| a),
+                        breaks: &[],
+                    },
                     &h.doc_id,
                     &h.section_id,
                     &h.city,
