@@ -47,6 +47,19 @@ fn small() -> &'static Engine {
             "応募は30に達しました。",
             "資材置場を移転します。",
             "自転車の置き場を増やします。",
+            "定員十三人の審議会を置きます。",
+            "応募者は二十三人でした。",
+            "職員13人を配置します。",
+            "第十三条の規定によります。",
+            "十一月に説明会を開きます。",
+            "課題は8つあります。",
+            "論点は八つに整理しました。",
+            "対象は8件です。",
+            "一世帯あたりの負担を試算しました。",
+            "1世帯に1台を配布します。",
+            "駐車場整備を進めます。",
+            "ほ場整備事業を実施します。",
+            "圃場整備の補助を受けます。",
         ];
         let docs: Vec<_> = texts
             .iter()
@@ -105,6 +118,53 @@ fn numerals_in_kanji_and_digits_count_the_same() {
         "{:?}",
         texts("十分")
     );
+}
+
+#[test]
+fn a_kanji_number_is_not_found_inside_a_longer_one() {
+    let e = small();
+    // 三人 (and 3人 searched as 三人) is not the 三人 of 十三人 or 二十三人.
+    for q in ["三人", "3人"] {
+        assert_eq!(count(e, q), 2, "{q}: {:?}", texts(q));
+    }
+    for q in ["十三人", "13人"] {
+        assert_eq!(count(e, q), 2, "{q}: {:?}", texts(q));
+    }
+    assert_eq!(count(e, "二十三人"), 1, "{:?}", texts("二十三人"));
+    // Nor at the start of one (第十 is not 第十三), nor after one (一月 of
+    // 十一月).
+    assert!(texts("第十").is_empty(), "{:?}", texts("第十"));
+    assert_eq!(count(e, "第十三条"), 1, "{:?}", texts("第十三条"));
+    assert!(
+        !texts("一月").iter().any(|t| t.contains("十一月")),
+        "{:?}",
+        texts("一月")
+    );
+    assert_eq!(count(e, "十一月"), 1, "{:?}", texts("十一月"));
+}
+
+#[test]
+fn tsu_after_a_number_counts_and_is_no_bare_number() {
+    let e = small();
+    // 8つ is not every 8 (8件); 8つ = 八つ.
+    for q in ["8つ", "８つ", "八つ"] {
+        assert_eq!(count(e, q), 2, "{q}: {:?}", texts(q));
+    }
+}
+
+#[test]
+fn a_noun_ipadic_does_not_list_as_a_counter_counts_after_a_number() {
+    for q in ["一世帯", "1世帯"] {
+        assert_eq!(count(small(), q), 2, "{q}: {:?}", texts(q));
+    }
+}
+
+#[test]
+fn kana_for_a_kanji_is_no_okurigana() {
+    // ほ場整備 is 圃場整備, never 場整備 (駐車場整備).
+    for q in ["ほ場整備", "圃場整備"] {
+        assert_eq!(count(small(), q), 2, "{q}: {:?}", texts(q));
+    }
 }
 
 #[test]

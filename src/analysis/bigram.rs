@@ -23,6 +23,32 @@ enum Class {
     Break,
 }
 
+/// Starts the term of a pair inside a number ([`Gram::Inner`]). A symbol:
+/// never part of a pair of the text.
+pub const NUMBER_MARK: char = '#';
+
+/// Kanji that write a number with digits or place value (〇 is left out: a
+/// text writes 〇〇 for a name left blank).
+pub fn is_kanji_numeral(c: char) -> bool {
+    matches!(
+        c,
+        '一' | '二'
+            | '三'
+            | '四'
+            | '五'
+            | '六'
+            | '七'
+            | '八'
+            | '九'
+            | '十'
+            | '百'
+            | '千'
+            | '万'
+            | '億'
+            | '兆'
+    )
+}
+
 fn class(c: char) -> Class {
     // Fast path for the ranges Japanese text is made of; the general Unicode
     // tables below are slow and rarely needed.
@@ -45,6 +71,10 @@ fn class(c: char) -> Class {
 pub enum Gram {
     /// Two CJK chars (folded), spanning `start..end` of the text.
     Pair(char, char),
+    /// Two CJK chars whose first is a kanji numeral inside a longer number
+    /// (三人 of 十三人, 一月 of 十一月): a term of its own ([`NUMBER_MARK`]
+    /// before the pair), so 三人 typed does not find 十三人 or 二十三人.
+    Inner(char, char),
     /// A CJK char standing alone.
     Single(char),
     /// A run of ASCII letters and digits: `text[start..end]`, lowercased.
@@ -54,8 +84,11 @@ pub enum Gram {
 /// Calls `emit(gram, byte_start, byte_end)` for every token of `text`.
 pub fn scan(text: &str, mut emit: impl FnMut(Gram, usize, usize)) {
     // The previous CJK char of the current run (spaces inside it skipped),
-    // and whether the run has produced a pair yet.
-    let mut prev: Option<(char, usize)> = None;
+    // whether a numeral stood right before it, and whether the run has
+    // produced a pair yet.
+    let mut prev: Option<(char, usize, bool)> = None;
+    // The last char that is no space, `None` after a break.
+    let mut before: Option<char> = None;
     let mut paired = false;
     let mut latin_start: Option<usize> = None;
     let mut chars = text.char_indices().peekable();
@@ -70,16 +103,23 @@ pub fn scan(text: &str, mut emit: impl FnMut(Gram, usize, usize)) {
             Class::Cjk => {
                 // ウィ = ウイ, ウェ = ウエ, ウォ = ウオ (same length, offsets hold).
                 let c = match (prev, c) {
-                    (Some(('ウ', _)), 'ィ') => 'イ',
-                    (Some(('ウ', _)), 'ェ') => 'エ',
-                    (Some(('ウ', _)), 'ォ') => 'オ',
+                    (Some(('ウ', _, _)), 'ィ') => 'イ',
+                    (Some(('ウ', _, _)), 'ェ') => 'エ',
+                    (Some(('ウ', _, _)), 'ォ') => 'オ',
                     _ => fold_char(c),
                 };
-                if let Some((p, p_at)) = prev {
-                    emit(Gram::Pair(p, c), p_at, at + c.len_utf8());
+                if let Some((p, p_at, after_numeral)) = prev {
+                    let gram = if after_numeral && is_kanji_numeral(p) {
+                        Gram::Inner(p, c)
+                    } else {
+                        Gram::Pair(p, c)
+                    };
+                    emit(gram, p_at, at + c.len_utf8());
                     paired = true;
                 }
-                prev = Some((c, at));
+                let after_numeral =
+                    before.is_some_and(|b| b.is_ascii_digit() || is_kanji_numeral(b));
+                prev = Some((c, at, after_numeral));
                 false
             }
             Class::Latin => {
@@ -96,8 +136,13 @@ pub fn scan(text: &str, mut emit: impl FnMut(Gram, usize, usize)) {
             ),
             Class::Break => true,
         };
+        match cls {
+            Class::Space => {}
+            Class::Break => before = None,
+            _ => before = Some(c),
+        }
         if end_run {
-            if let (Some((p, p_at)), false) = (prev, paired) {
+            if let (Some((p, p_at, _)), false) = (prev, paired) {
                 emit(Gram::Single(p), p_at, p_at + p.len_utf8());
             }
             prev = None;
@@ -107,7 +152,7 @@ pub fn scan(text: &str, mut emit: impl FnMut(Gram, usize, usize)) {
     if let Some(start) = latin_start {
         emit(Gram::Latin, start, text.len());
     }
-    if let (Some((p, p_at)), false) = (prev, paired) {
+    if let (Some((p, p_at, _)), false) = (prev, paired) {
         emit(Gram::Single(p), p_at, p_at + p.len_utf8());
     }
 }
@@ -116,6 +161,11 @@ fn write_gram(out: &mut String, text: &str, gram: Gram, start: usize, end: usize
     out.clear();
     match gram {
         Gram::Pair(a, b) => {
+            out.push(a);
+            out.push(b);
+        }
+        Gram::Inner(a, b) => {
+            out.push(NUMBER_MARK);
             out.push(a);
             out.push(b);
         }
@@ -195,6 +245,21 @@ mod tests {
     #[test]
     fn small_vowels_after_u_fold() {
         assert_eq!(terms("ウェブ"), terms("ウエブ"));
+    }
+
+    #[test]
+    fn a_pair_inside_a_number_is_its_own_term() {
+        // 三人 of 十三人 is not the 三人 typed alone.
+        assert_eq!(terms("十三人"), vec!["十三", "#三人"]);
+        assert_eq!(terms("二十三人"), vec!["二十", "#十三", "#三人"]);
+        assert_eq!(terms("三人"), vec!["三人"]);
+        assert_eq!(terms("十一月"), vec!["十一", "#一月"]);
+        // After digits too (3千人 is not 千人).
+        assert_eq!(terms("3千人"), vec!["3", "#千人"]);
+        // A numeral after other kanji starts its own number; 〇〇 is a blank.
+        assert_eq!(terms("統一地方選"), vec!["統一", "一地", "地方", "方選"]);
+        assert_eq!(terms("〇〇一般"), vec!["〇〇", "〇一", "一般"]);
+        assert_eq!(terms("第三者"), vec!["第三", "三者"]);
     }
 
     #[test]

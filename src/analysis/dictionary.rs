@@ -570,6 +570,24 @@ impl Analyzer {
                     continue;
                 }
             }
+            // A number IPADIC cuts into several words (十/三, 二/十/三, 10/万):
+            // one term, in the index and in a query alike, so 三人 (三/人) is
+            // not found inside 十三人 (十三/人).
+            if let Some(last) = number_run(&tokens, i) {
+                let run_end = tokens[last].byte_end;
+                emit(&folded[start..run_end], start, run_end, position, false);
+                if let Some(r) = readings.as_mut() {
+                    let reading: String = tokens[i..=last]
+                        .iter()
+                        .filter_map(|t| entry(t, base))
+                        .map(|e| e.reading.to_string())
+                        .collect();
+                    r(&reading, start, run_end, position);
+                }
+                position += 1;
+                i = last + 1;
+                continue;
+            }
             // A run of words written twice (一人一人 = 一/人/一/人): the doubled form.
             if let Some(k) = repeated_run(&tokens, i) {
                 let unit: String = tokens[i..i + k]
@@ -594,6 +612,22 @@ impl Analyzer {
                 _ => entry(token, base),
             };
             let Some(e) = e else {
+                // つ counting after a number (8つ, ８つ: to IPADIC a number and
+                // an auxiliary) is its counter, not a dropped word: 8つ is no
+                // bare 8.
+                if &*token.surface == "つ"
+                    && i > 0
+                    && tokens[i - 1].byte_end == start
+                    && is_number(&tokens[i - 1])
+                {
+                    emit("つ", start, end, position, false);
+                    if let Some(r) = readings.as_mut() {
+                        r("ツ", start, end, position);
+                    }
+                    position += 1;
+                    i += 1;
+                    continue;
+                }
                 // A dropped word (particle, symbol) still takes its place, so
                 // a phrase means words standing together: 地域の福祉 is not
                 // 地域福祉. Spaces take none (spaced PDF text still matches).
@@ -838,6 +872,33 @@ enum Side {
 
 /// A Latin word split by hyphens or dots (Wi-Fi, Ｗｉ－Ｆｉ after NFKC):
 /// the joined, lowercased term and the index of its last token.
+/// Whether a token is a number: IPADIC's 名詞,数 written in digits or
+/// numeral kanji (not 数 of 十数人, not 何).
+fn is_number(token: &Token<'_>) -> bool {
+    let numeral = |c: char| c.is_ascii_digit() || c == '〇' || super::bigram::is_kanji_numeral(c);
+    // The surface first: most words are no numeral and need no lookup.
+    !token.surface.is_empty() && token.surface.chars().all(numeral) && {
+        let f = features(token);
+        f.pos[0] == "名詞" && f.pos[1] == "数"
+    }
+}
+
+/// The last word of a number of several words starting at `i` (十/三,
+/// 二/十/三, 10/万), or `None`.
+fn number_run(tokens: &[Token<'_>], i: usize) -> Option<usize> {
+    if !is_number(&tokens[i]) {
+        return None;
+    }
+    let mut last = i;
+    while let Some(next) = tokens.get(last + 1) {
+        if next.byte_start != tokens[last].byte_end || !is_number(next) {
+            break;
+        }
+        last += 1;
+    }
+    (last > i).then_some(last)
+}
+
 fn latin_run(tokens: &[Token<'_>], i: usize) -> Option<(String, usize)> {
     let alnum = |t: &Token<'_>| {
         !t.surface.is_empty() && t.surface.chars().all(|c| c.is_ascii_alphanumeric())

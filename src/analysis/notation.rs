@@ -17,7 +17,7 @@ use std::collections::HashMap;
 use std::sync::OnceLock;
 
 use super::dictionary::{Analyzer, TaggedWord};
-use super::script::is_hiragana;
+use super::script::{is_hiragana, is_kanji};
 
 /// The vendored SudachiDict rows (see `scripts/notation_variants.py`).
 pub const BUILTIN: &str = include_str!("../../data/notation_variants.tsv");
@@ -280,7 +280,9 @@ fn numeral_spans(analyzer: &Analyzer, text: &str, words: &[TaggedWord]) -> Vec<S
                 .map_or(0, |(b, c)| b + c.len_utf8());
             let after_dai =
                 i > 0 && words[i - 1].end == w.start && &text[words[i - 1].start..w.start] == "第";
-            if let Some(span) = counted_word(analyzer, text, words, i, prefix) {
+            if let Some(span) = counted_word(analyzer, text, words, i, prefix)
+                .or_else(|| tsu_word(text, words, i, prefix))
+            {
                 out.push(span);
             } else if prefix > 0
                 && prefix < surface.len()
@@ -308,14 +310,22 @@ fn numeral_spans(analyzer: &Analyzer, text: &str, words: &[TaggedWord]) -> Vec<S
         let (start, end) = (words[first].start, words[i].end);
         i += 1;
         let after = words.get(i).filter(|w| w.start == end);
-        // (つ is no counter to IPADIC: 8つ is 8 and an auxiliary, a query
-        // that would find every 8; 八つ stays as written.)
         // A counter as tagged, or a word IPADIC also lists as one (月 of
-        // 3月 is tagged a noun).
+        // 3月 is tagged a noun); つ (8つ: to IPADIC 8 and an auxiliary, which
+        // the index keeps as a counter after a number); or a noun IPADIC
+        // does not list as a counter written after a number (一世帯, 3地区:
+        // a common noun of two kanji or more).
         let counter = after.is_some_and(|w| {
+            let surface = &text[w.start..w.end];
             w.pos[2] == "助数詞"
+                || surface == "つ"
+                || (w.pos[0] == "名詞"
+                    && w.pos[1] == "一般"
+                    && surface.chars().count() >= 2
+                    && surface.chars().all(is_kanji)
+                    && !surface.chars().any(is_numeral_char))
                 || analyzer
-                    .entries_of(&text[w.start..w.end])
+                    .entries_of(surface)
                     .iter()
                     .any(|pos| pos[0] == "名詞" && pos[2] == "助数詞")
         });
@@ -426,6 +436,33 @@ fn counted_word(
         return None;
     }
     let alts = vec![digit_number(value), number.to_string()];
+    Some(Span {
+        start: w.start,
+        end: w.start + prefix,
+        alts,
+    })
+}
+
+/// A number of things counted with つ that IPADIC lists as one noun (一つ,
+/// 八つ; 8つ is 8 and つ): its numeral, as in 8つ. One before kana or
+/// another numeral is part of a longer word (一つひとつ, 一つ一つ).
+fn tsu_word(text: &str, words: &[TaggedWord], i: usize, prefix: usize) -> Option<Span> {
+    let w = &words[i];
+    let surface = &text[w.start..w.end];
+    if prefix == 0 || w.pos[0] != "名詞" || &surface[prefix..] != "つ" {
+        return None;
+    }
+    let number = &surface[..prefix];
+    let value = parse_number(number).filter(|v| (1..10).contains(v))?;
+    let rest = &text[w.end..];
+    let doubled = i > 0 && words[i - 1].end == w.start && text[..w.start].ends_with(surface);
+    if doubled || rest.starts_with(is_hiragana) || rest.starts_with(is_numeral_char) {
+        return None;
+    }
+    let mut alts = vec![digit_number(value), kanji_number(value)];
+    if !alts.iter().any(|a| a == number) {
+        alts.push(number.to_string());
+    }
     Some(Span {
         start: w.start,
         end: w.start + prefix,
@@ -613,8 +650,29 @@ mod tests {
         // Digits in a row are no place-value number.
         assert!(!s("二十五人").contains(&"二五人".to_string()));
         assert!(!s("25人").contains(&"二五人".to_string()));
-        // 8つ is 8 and an auxiliary to IPADIC: no counter, no other spelling.
-        assert!(s("8つ").is_empty(), "{:?}", s("8つ"));
+        // つ counts after a number (8つ is 8 and an auxiliary to IPADIC, 八つ
+        // one noun); one before kana or doubled is part of a longer word.
+        assert_eq!(s("8つ"), ["八つ"]);
+        assert_eq!(s("八つ"), ["8つ"]);
+        assert_eq!(s("一つ"), ["1つ"]);
+        for word in ["一つひとつ", "一つ一つ"] {
+            assert!(
+                !s(word).iter().any(|f| f.contains('1')),
+                "{word}: {:?}",
+                s(word)
+            );
+        }
+        // A noun IPADIC does not list as a counter, after a number.
+        assert!(
+            s("一世帯").contains(&"1世帯".to_string()),
+            "{:?}",
+            s("一世帯")
+        );
+        assert!(
+            s("3地区").contains(&"三地区".to_string()),
+            "{:?}",
+            s("3地区")
+        );
         // A bare number with place value has both spellings; a digit alone,
         // four digits (a year) and kanji digits in a row stay as typed.
         assert_eq!(s("14"), ["十四"]);

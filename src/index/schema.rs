@@ -9,7 +9,7 @@ use crate::analysis::{BIGRAM, MORPH, READING};
 
 /// Bump when the schema or the analysis changes: an index with another
 /// version is rebuilt instead of being searched with mismatched terms.
-pub const SCHEMA_VERSION: u32 = 9;
+pub const SCHEMA_VERSION: u32 = 10;
 
 /// Handles to every field of the schema.
 #[derive(Debug, Clone, Copy)]

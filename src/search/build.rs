@@ -12,7 +12,7 @@ use tantivy::query::{BooleanQuery, BoostQuery, Occur, PhraseQuery, Query, TermQu
 use tantivy::schema::{Field, IndexRecordOption};
 
 use super::plan::{Chunk, Form, FormKind, Plan};
-use crate::analysis::bigram::bigrams;
+use crate::analysis::bigram::{bigrams, is_kanji_numeral};
 use crate::analysis::dictionary::{Analyzer, Word};
 use crate::index::Fields;
 
@@ -203,6 +203,19 @@ fn is_year(words: &[(usize, Vec<Word>)]) -> bool {
     }
 }
 
+/// Whether a form ends in a number written in kanji (二十, 第三): its
+/// characters would find it at the start of a longer number (二十三,
+/// 第三十), so its words alone match (the index holds a number IPADIC cuts
+/// in pieces as one word: 三十).
+fn ends_in_kanji_number(words: &[(usize, Vec<Word>)]) -> bool {
+    words.last().is_some_and(|(_, group)| {
+        let s = &group[0].surface;
+        s.chars().any(is_kanji_numeral)
+            && s.chars()
+                .all(|c| is_kanji_numeral(c) || c == '〇' || c.is_ascii_digit())
+    })
+}
+
 impl Compiler<'_> {
     /// The whole plan at `mode`, or `None` when nothing searchable is left.
     pub fn compile(&self, plan: &Plan, mode: Mode) -> Option<Box<dyn Query>> {
@@ -353,7 +366,7 @@ impl Compiler<'_> {
         let f = self.fields;
         let mut alts: Vec<Box<dyn Query>> = Vec::new();
         let by_chars = self.features.bigram || words.is_empty();
-        if by_chars && !is_year(words) {
+        if by_chars && !is_year(words) && !ends_in_kanji_number(words) {
             alts.extend(
                 self.bigram_phrase(f.text_bi, text)
                     .map(|q| boost(q, W_BIGRAM)),

@@ -437,12 +437,18 @@ impl Forms {
 }
 
 /// The kanji of a short word written with okurigana (申込み → 申込).
+/// Okurigana follow a kanji: kana that start a word stand for a kanji
+/// (ほ場整備 is 圃場整備, never 場整備).
 pub fn okurigana_skeleton(text: &str) -> Option<String> {
     let chars: Vec<char> = text.chars().collect();
     let kanji = chars.iter().filter(|&&c| is_kanji(c)).count();
     let kana = chars.iter().filter(|&&c| is_hiragana(c)).count();
-    (chars.len() <= 8 && kanji >= 2 && (1..=3).contains(&kana) && kanji + kana == chars.len())
-        .then(|| chars.iter().filter(|&&c| is_kanji(c)).collect())
+    (chars.len() <= 8
+        && chars.first().is_some_and(|&c| is_kanji(c))
+        && kanji >= 2
+        && (1..=3).contains(&kana)
+        && kanji + kana == chars.len())
+    .then(|| chars.iter().filter(|&&c| is_kanji(c)).collect())
 }
 
 #[cfg(test)]
@@ -465,5 +471,7 @@ mod tests {
     fn okurigana_skeleton_of_short_mixed_words() {
         assert_eq!(okurigana_skeleton("申込み").as_deref(), Some("申込"));
         assert_eq!(okurigana_skeleton("公民連携"), None);
+        // Kana that start a word stand for a kanji (交ぜ書き), not okurigana.
+        assert_eq!(okurigana_skeleton("ほ場整備"), None);
     }
 }

@@ -202,7 +202,11 @@ fn spelling(engine: &Engine, searcher: &tantivy::Searcher, text: &str) -> Result
             let Ok(term) = std::str::from_utf8(stream.key()) else {
                 continue;
             };
-            if term.starts_with(first) && term != key {
+            // A number is no spelling of a word (三人 is not 三, 8つ not 8).
+            let number = term.chars().all(|c| {
+                c.is_ascii_digit() || c == '〇' || crate::analysis::bigram::is_kanji_numeral(c)
+            });
+            if term.starts_with(first) && term != key && !number {
                 *counts.entry(term.to_string()).or_default() += u64::from(stream.value().doc_freq);
             }
         }
