@@ -22,13 +22,13 @@ jmdict-kanji: the kanji spellings of one JMdict entry only (the held-out
 numeral: numbers written with kanji (place value) and with digits before a
   counter or after 第 (十四人 / 14人, 第九条 / 第9条), generated.
 """
-import os, re, sqlite3, subprocess, sys, tempfile, unicodedata
+import hashlib, os, re, sqlite3, subprocess, sys, tempfile, unicodedata
 
 MIN = 3
 
 
 def corpus_text(root):
-    cache = os.path.join(tempfile.gettempdir(), "notation-corpus-" + str(abs(hash(os.path.abspath(root)))) + ".txt")
+    cache = os.path.join(tempfile.gettempdir(), "notation-corpus-" + hashlib.sha1(os.path.abspath(root).encode()).hexdigest()[:16] + ".txt")
     if not os.path.exists(cache):
         with open(cache + ".tmp", "w", encoding="utf-8") as out:
             for d, _, files in sorted(os.walk(root)):
