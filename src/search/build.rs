@@ -163,6 +163,27 @@ fn phrase(field: Field, terms: &[(usize, &str)]) -> Box<dyn Query> {
     boxed(PhraseQuery::new_with_offset(terms))
 }
 
+/// One item of each list in every combination, in order, the first `max`
+/// only (spellings multiply: a few phrases at most).
+fn capped_product<T: Clone>(lists: &[Vec<T>], max: usize) -> Vec<Vec<T>> {
+    let mut combos: Vec<Vec<T>> = vec![Vec::new()];
+    for list in lists {
+        let mut next = Vec::with_capacity(max);
+        'fill: for combo in &combos {
+            for item in list {
+                if next.len() >= max {
+                    break 'fill;
+                }
+                let mut c = combo.clone();
+                c.push(item.clone());
+                next.push(c);
+            }
+        }
+        combos = next;
+    }
+    combos
+}
+
 /// The phrase of a kana chunk's indexed readings on the reading field.
 pub fn reading_query(fields: &Fields, pieces: &[String]) -> Box<dyn Query> {
     let terms: Vec<(usize, &str)> = pieces.iter().map(String::as_str).enumerate().collect();
@@ -439,27 +460,18 @@ impl Compiler<'_> {
     /// The words of a form at their positions on the body: one phrase per
     /// combination of each word's spellings (a few at most).
     fn morph_phrases(&self, words: &[(usize, Vec<Word>)]) -> Vec<Box<dyn Query>> {
-        let mut combos: Vec<Vec<(usize, &str, bool)>> = vec![Vec::new()];
-        for (at, group) in words {
-            let spellings: Vec<(&str, bool)> = group
-                .iter()
-                .enumerate()
-                .filter(|(i, w)| *i == 0 || w.variant)
-                .map(|(_, w)| (w.term.as_str(), w.variant))
-                .collect();
-            let mut next = Vec::new();
-            for combo in &combos {
-                for &(term, variant) in &spellings {
-                    if next.len() >= MAX_PHRASES {
-                        break;
-                    }
-                    let mut c = combo.clone();
-                    c.push((*at, term, variant));
-                    next.push(c);
-                }
-            }
-            combos = next;
-        }
+        let spellings: Vec<Vec<(usize, &str, bool)>> = words
+            .iter()
+            .map(|(at, group)| {
+                group
+                    .iter()
+                    .enumerate()
+                    .filter(|(i, w)| *i == 0 || w.variant)
+                    .map(|(_, w)| (*at, w.term.as_str(), w.variant))
+                    .collect()
+            })
+            .collect();
+        let combos = capped_product(&spellings, MAX_PHRASES);
         combos
             .into_iter()
             .map(|combo| {
@@ -488,9 +500,9 @@ impl Compiler<'_> {
         if chunks.len() < 2 {
             return None;
         }
-        let mut combos: Vec<Vec<String>> = vec![Vec::new()];
+        let mut spellings: Vec<Vec<Vec<String>>> = Vec::new();
         for chunk in chunks {
-            let spellings: Vec<Vec<String>> = chunk
+            let terms: Vec<Vec<String>> = chunk
                 .forms
                 .iter()
                 .filter(|f| matches!(f.kind, FormKind::Typed | FormKind::Variant) && keep(f.kind))
@@ -503,21 +515,15 @@ impl Compiler<'_> {
                 })
                 .filter(|terms| !terms.is_empty())
                 .collect();
-            if spellings.is_empty() {
+            if terms.is_empty() {
                 return None;
             }
-            let mut next = Vec::new();
-            for terms in &combos {
-                for more in spellings
-                    .iter()
-                    .take(MAX_PHRASES - next.len().min(MAX_PHRASES))
-                {
-                    next.push(terms.iter().chain(more).cloned().collect());
-                }
-            }
-            next.truncate(MAX_PHRASES);
-            combos = next;
+            spellings.push(terms);
         }
+        let combos: Vec<Vec<String>> = capped_product(&spellings, MAX_PHRASES)
+            .into_iter()
+            .map(|combo| combo.concat())
+            .collect();
         let phrases: Vec<Box<dyn Query>> = combos
             .into_iter()
             .map(|terms| {

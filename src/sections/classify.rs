@@ -321,7 +321,7 @@ pub(super) fn items(blocks: &[Block]) -> Vec<Item> {
             Block::Heading(text) | Block::Para(text) => {
                 let explicit = matches!(blocks[i], Block::Heading(_));
                 if let Some((title, outcome)) = motion(text) {
-                    b.motion(title, outcome);
+                    b.motion(&title, outcome);
                     i += 1;
                     continue;
                 }
@@ -481,20 +481,9 @@ impl Builder {
     }
 
     /// A motion of a 議決結果 list: its own section, like an initiative row.
-    fn motion(&mut self, title: String, outcome: String) {
-        self.in_table = false;
-        self.in_header = false;
-        self.after_label = false;
+    fn motion(&mut self, title: &str, outcome: String) {
+        self.record(title, &[outcome]);
         self.in_motions = true;
-        let at = self.at;
-        self.items.push(Item::Head(Head {
-            line: title.clone(),
-            title,
-            style: Style::Row,
-            level: 0,
-            at,
-        }));
-        self.items.push(Item::Para(outcome, at));
     }
 
     /// A numbered row: its name becomes a heading, the rest its first text.
