@@ -7,7 +7,7 @@
 mod common;
 
 use std::collections::HashMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::LazyLock;
 
 use plansearch::analysis::synonyms::Synonyms;
@@ -46,14 +46,15 @@ fn printed(number: &str, lines: &[String]) -> bool {
             .any(|w| w[0].ends_with(',') && format!("{}{}", w[0], w[1]).contains(number))
 }
 
-#[test]
-fn figures_of_the_shared_pdfs_stand_on_their_pages() {
-    let Some(shared) = common::shared_dir() else {
-        return;
-    };
+/// An engine over the PDFs of `dirs` of the shared data, the PDFs by file
+/// name, and the archive and index folders (kept while the engine lives).
+fn index_pdfs(
+    shared: &Path,
+    dirs: &[&str],
+) -> (Engine, HashMap<String, PathBuf>, [tempfile::TempDir; 2]) {
     let archive = tempfile::tempdir().unwrap();
     let mut pdfs = HashMap::new();
-    for dir in ["pdf", "real"] {
+    for dir in dirs {
         for entry in std::fs::read_dir(shared.join(dir)).unwrap() {
             let path = entry.unwrap().path();
             if path.extension().is_some_and(|e| e == "pdf") {
@@ -67,6 +68,15 @@ fn figures_of_the_shared_pdfs_stand_on_their_pages() {
     common::index_into(archive.path(), index.path());
     let handle = IndexHandle::open(index.path(), common::analyzer()).unwrap();
     let engine = Engine::new(handle, Synonyms::builtin());
+    (engine, pdfs, [archive, index])
+}
+
+#[test]
+fn figures_of_the_shared_pdfs_stand_on_their_pages() {
+    let Some(shared) = common::shared_dir() else {
+        return;
+    };
+    let (engine, pdfs, _dirs) = index_pdfs(&shared, &["pdf", "real"]);
     let (mut checked, mut wrong) = (0usize, Vec::new());
     for doc in engine.all_documents().unwrap().documents {
         let Some(pdf) = pdfs.get(doc.file.rsplit('/').next().unwrap()) else {
@@ -173,20 +183,7 @@ fn labels_of_the_shared_pdfs_are_their_rows() {
     let Some(shared) = common::shared_dir() else {
         return;
     };
-    let archive = tempfile::tempdir().unwrap();
-    let mut pdfs = HashMap::new();
-    for entry in std::fs::read_dir(shared.join("pdf")).unwrap() {
-        let path = entry.unwrap().path();
-        if path.extension().is_some_and(|e| e == "pdf") {
-            let name = path.file_name().unwrap().to_string_lossy().to_string();
-            std::fs::copy(&path, archive.path().join(&name)).unwrap();
-            pdfs.insert(name, path);
-        }
-    }
-    let index = tempfile::tempdir().unwrap();
-    common::index_into(archive.path(), index.path());
-    let handle = IndexHandle::open(index.path(), common::analyzer()).unwrap();
-    let engine = Engine::new(handle, Synonyms::builtin());
+    let (engine, pdfs, _dirs) = index_pdfs(&shared, &["pdf"]);
     let mut pages: HashMap<(String, u32), Vec<String>> = HashMap::new();
     let (mut located, mut right, mut wrong) = (0usize, 0usize, Vec::new());
     let mut budget_row = None;
