@@ -852,7 +852,8 @@ def lucene_jar(tmp: Path) -> tuple[Path | None, str | None]:
     return jar, None
 
 
-def lucene_run(corpus: Path, queries: list[dict], opts, tmp: Path) -> dict:
+def lucene_run(corpus: Path, queries: list[dict], opts, tmp: Path, tag: str = "lucene",
+               timeout: float | None = None) -> dict:
     """Build + query with ../shared/bench/lucene/LuceneJa.java (run in place, source-file mode)."""
     res: dict = {"errors": []}
     harness = opts.lucene_harness
@@ -871,15 +872,15 @@ def lucene_run(corpus: Path, queries: list[dict], opts, tmp: Path) -> dict:
     res["jar"] = str(jar)
     qfile = tmp / "lucene-queries.txt"
     qfile.write_text("\n".join(q["q"] for q in queries) + "\n", encoding="utf-8")
-    idx = tmp / "lucene-index"
+    idx = tmp / f"{tag}-index"
     shutil.rmtree(idx, ignore_errors=True)
-    m = Measured(tmp, "lucene")
+    m = Measured(tmp, tag)
     cmd = [java, f"-Xmx{opts.lucene_heap}", "-cp", str(jar), str(harness), str(corpus), str(idx), str(qfile),
            str(opts.lucene_threads)]
     log(f"lucene: {' '.join(cmd)}")
-    r = m.run(cmd, timeout=opts.index_timeout)
+    r = m.run(cmd, timeout=timeout or opts.index_timeout)
     r["cmd"] = cmd
-    out = (tmp / "lucene.log").read_text(errors="replace")
+    out = m.logfile.read_text(errors="replace")
     mi = re.search(r"lucene_kuromoji index_s=([\d.]+) files=(\d+)", out)
     mq = re.search(r"lucene_kuromoji p50_ms=([\d.]+) p99_ms=([\d.]+) n=(\d+)", out)
     if r["returncode"] != 0 or not mi or not mq:
@@ -937,6 +938,13 @@ def scale_run(binp: Path, src: Path, n: int, queries: list[dict], opts, tmp: Pat
                                "trend": [plansearch_path(q, endpoint="/api/trend") for q in queries]})
         srv = res.get("serve") or {}
         row["serve"] = {k: v for k, v in srv.items() if k not in ("per_query", "variants_per_query")}
+        if not opts.skip_lucene:
+            # The same N copies through Lucene + kuromoji, side by side.
+            row["lucene"] = lucene_run(root, queries, opts, tmp, tag=f"lucene-scale-{n}x",
+                                       timeout=opts.index_timeout * max(1, n))
+            lr = row["lucene"].get("run") or {}
+            log(f"scale {n}x: lucene CPU {lr.get('user_s', 0) + lr.get('sys_s', 0):.0f} s, "
+                f"size {(lr.get('size') or {}).get('bytes', 0) / MB:.0f} MB, p50 {lr.get('p50_ms')} ms")
     finally:
         shutil.rmtree(idx, ignore_errors=True)
         shutil.rmtree(root, ignore_errors=True)
@@ -1289,6 +1297,32 @@ def render_extras(R: dict) -> list[str]:
         out.append("Copies are hard links of the corpus files under c1/…cN/ with one city name each (c1 = 桐生市, "
                    "the others invented); search = the 275 queries with facets and snippets, trend = `/api/trend` "
                    "with the same queries; sequential, one warm-up pass; no wrk.")
+        if any(r.get("lucene") for r in R["scale"]):
+            out += ["", "#### The same N copies: plansearch beside Lucene + kuromoji", "",
+                    "| N | search p50 / p99 (ms) | bare p50 / p99 (ms) | Lucene p50 / p99 (ms, in-process) "
+                    "| trend p50 / p99 (ms) | index (MB) | Lucene index (MB) | size ratio | build CPU (s) "
+                    "| Lucene build CPU (s, whole JVM) | CPU ratio |",
+                    "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+            for r in R["scale"]:
+                b = r.get("build") or {}
+                lu = (r.get("lucene") or {}).get("run") or {}
+                sv = r.get("serve") or {}
+                seq = sv.get("sequential") or {}
+                v = sv.get("variants") or {}
+                pp = lambda d: f"{fmt(d.get('p50_ms'), 2)} / {fmt(d.get('p99_ms'), 2)}" if d else "n/a"  # noqa: E731
+                c = b["user_s"] + b.get("sys_s", 0.0) if b.get("user_s") is not None else None
+                lc = lu["user_s"] + lu.get("sys_s", 0.0) if lu.get("user_s") is not None else None
+                size = g(b, "size", "bytes")
+                lsize = g(lu, "size", "bytes")
+                ratio = lambda a, z: fmt(a / z, 2) if a and z else "n/a"  # noqa: E731
+                out.append(f"| {r['n']} | {pp(seq)} | {pp(v.get('bare'))} | {pp(lu)} | {pp(v.get('trend'))} "
+                           f"| {fmt(size and size / MB)} | {fmt(lsize and lsize / MB)} | {ratio(size, lsize)} "
+                           f"| {fmt(c)} | {fmt(lc)} | {ratio(c, lc)} |")
+            errs = [e for r in R["scale"] for e in (r.get("lucene") or {}).get("errors", [])]
+            out += [f"- **lucene**: {e.splitlines()[0]}" for e in errs]
+            out += ["", "Lucene: the harness of the main table on the same N copies (one document per file, "
+                    "no facets, snippets or stored-field reads, in-process timing); its build CPU includes the "
+                    "JVM start, compilation of the harness and its query passes."]
     return out
 
 

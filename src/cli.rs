@@ -5,6 +5,8 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
 
+use std::io::Write;
+
 use clap::{Args, Parser, Subcommand};
 
 use crate::analysis::synonyms::Synonyms;
@@ -119,6 +121,15 @@ enum Command {
         /// full, morph-only, bigram-only, no-synonyms, no-escalation, or all.
         #[arg(long, default_value = "full")]
         ablation: String,
+        /// Print the report as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// What each field of the index costs on disk (terms, postings,
+    /// positions, columns, norms and its share of the stored text).
+    DiskUsage {
+        #[command(flatten)]
+        common: Common,
         /// Print the report as JSON.
         #[arg(long)]
         json: bool,
@@ -286,6 +297,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             ablation,
             json,
         } => eval(&queries, &common, &ablation, json),
+        Command::DiskUsage { common, json } => disk_usage(&common, json),
         Command::DictInfo { common } => {
             let started = Instant::now();
             let _ = common.analyzer()?;
@@ -349,6 +361,49 @@ fn index(
         for p in &report.manifest_problems {
             eprintln!("manifest: {p}");
         }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn disk_usage(common: &Common, json: bool) -> anyhow::Result<ExitCode> {
+    let handle = IndexHandle::open(&common.index, common.analyzer()?)?;
+    let usage = crate::index::usage::disk_usage(&handle.searcher())?;
+    if json {
+        println!("{}", serde_json::to_string_pretty(&usage)?);
+        return Ok(ExitCode::SUCCESS);
+    }
+    let mb = |b: u64| b as f64 / 1e6;
+    // A closed pipe (`| head`) ends the listing, not the process with a panic.
+    let mut out = std::io::stdout().lock();
+    let _ = writeln!(
+        out,
+        "{} passages in {} segments: {:.1} MB (stored text {:.1} MB)",
+        usage.passages,
+        usage.segments,
+        mb(usage.total),
+        mb(usage.store)
+    );
+    let _ = writeln!(
+        out,
+        "{:<20} {:>9} {:>9} {:>9} {:>9} {:>9} {:>9} {:>9}",
+        "field (MB)", "total", "terms", "postings", "positions", "columns", "norms", "stored"
+    );
+    for (name, b) in &usage.fields {
+        if b.total() < 1_000 {
+            continue;
+        }
+        let _ = writeln!(
+            out,
+            "{:<20} {:>9.2} {:>9.2} {:>9.2} {:>9.2} {:>9.2} {:>9.2} {:>9.2}",
+            name,
+            mb(b.total()),
+            mb(b.terms),
+            mb(b.postings),
+            mb(b.positions),
+            mb(b.fast),
+            mb(b.fieldnorms),
+            mb(b.stored)
+        );
     }
     Ok(ExitCode::SUCCESS)
 }

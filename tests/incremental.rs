@@ -905,3 +905,75 @@ fn a_run_killed_after_a_periodic_commit_keeps_that_commit_and_the_next_run_resum
     check_counts(&again, index.path(), &all);
     assert_eq!(orphan_segment_files(index.path()), Vec::<String>::new());
 }
+
+/// What the index stores once: the whole metadata only on a document's
+/// first passage (a document view and 新着 still read it), keyword fields
+/// without length norms, the stored text compressed with zstd; the disk
+/// report accounts for every byte of the segments.
+#[test]
+fn metadata_is_stored_once_per_document_and_the_disk_report_adds_up() {
+    let archive = tempfile::tempdir().unwrap();
+    let index = tempfile::tempdir().unwrap();
+    let docs = fictional::generate(archive.path(), 0..12, 4);
+    let report = run(archive.path(), index.path());
+    assert_eq!(counts(&report), (12, 0, 0, 0));
+    let engine = open(index.path());
+    let searcher = engine.searcher();
+    let f = engine.fields();
+
+    let mut with_meta = 0;
+    let mut passages = 0;
+    for (ord, seg) in searcher.segment_readers().iter().enumerate() {
+        for doc in 0..seg.max_doc() {
+            let d: tantivy::TantivyDocument = searcher
+                .doc(tantivy::DocAddress::new(ord as u32, doc))
+                .unwrap();
+            passages += 1;
+            if d.get_first(f.meta_json).is_some() {
+                with_meta += 1;
+            }
+        }
+    }
+    assert!(passages > docs.len(), "documents of several passages");
+    assert_eq!(with_meta, docs.len(), "one stored metadata per document");
+
+    // Every document still shows its metadata and when it was indexed.
+    let list = engine.documents(&Filters::default(), 100, 0).unwrap();
+    assert_eq!(list.documents.len(), docs.len());
+    let ids: Vec<String> = list.documents.iter().map(|d| d.doc_id.clone()).collect();
+    let id_refs: Vec<&str> = ids.iter().map(String::as_str).collect();
+    let at = engine.indexed_at(&id_refs).unwrap();
+    assert!(ids.iter().all(|id| at[id].is_some()), "{at:?}");
+
+    let usage = plansearch::index::usage::disk_usage(&searcher).unwrap();
+    let field = |name: &str| {
+        usage
+            .fields
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, b)| b.clone())
+            .unwrap_or_default()
+    };
+    assert!(field("text").positions > 0 && field("text").stored > 0);
+    assert!(field("text_bi").positions > 0 && field("text_bi").stored == 0);
+    for keyword in ["doc_id", "city", "section_id", "year", "section_no"] {
+        assert_eq!(field(keyword).fieldnorms, 0, "{keyword} keeps no norms");
+    }
+    let summed: u64 = usage.fields.iter().map(|(_, b)| b.total()).sum();
+    let diff = summed.abs_diff(usage.total);
+    assert!(
+        diff * 100 <= usage.total,
+        "per-field bytes {summed} add up to the segments' {}",
+        usage.total
+    );
+    let meta: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(index.path().join("meta.json")).unwrap())
+            .unwrap();
+    assert!(
+        meta["index_settings"]["docstore_compression"]
+            .as_str()
+            .is_some_and(|c| c.starts_with("zstd")),
+        "{}",
+        meta["index_settings"]
+    );
+}

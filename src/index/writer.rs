@@ -188,8 +188,6 @@ fn shared_values(fields: &Fields, doc: &PreparedDoc) -> Arc<Values> {
     if let Some(y) = &meta.year {
         v.push((fields.year, FieldValue::I64(y.value)));
     }
-    let meta_json = serde_json::to_string(meta).unwrap_or_default();
-    v.push((fields.meta_json, FieldValue::text(&meta_json)));
     v.push((fields.format, FieldValue::text(doc.format.name())));
     if let Some(pages) = doc.pages {
         v.push((fields.pages, FieldValue::U64(u64::from(pages))));
@@ -219,7 +217,17 @@ fn passage(
         (fields.text_bi, text.clone()),
         (fields.text_rd, text),
     ];
-    if let Some(key) = title_key(&section.title) {
+    // The whole metadata (with its sources) is read only from a
+    // document's first passage (summaries, the document view): stored once.
+    if n == 0 {
+        let meta_json = serde_json::to_string(&doc.meta).unwrap_or_default();
+        own.push((fields.meta_json, FieldValue::text(&meta_json)));
+    }
+    // A speech's title is its speaker and first sentence, unique to the
+    // passage: no completion to offer, a term per passage to keep.
+    if section.speech.is_none()
+        && let Some(key) = title_key(&section.title)
+    {
         own.push((fields.section_title_key, FieldValue::text(&key)));
     }
     match &section.place {
@@ -404,7 +412,10 @@ fn writer_error(dir: &Path, e: tantivy::TantivyError) -> Error {
 fn create(dir: &Path) -> Result<Index> {
     reader::write_marker(dir)?;
     let (schema, _) = schema::build();
-    Ok(Index::create_in_dir(dir, schema)?)
+    Ok(Index::builder()
+        .schema(schema)
+        .settings(schema::settings())
+        .create_in_dir(dir)?)
 }
 
 /// Removes tantivy's files, meta.json first so that an interrupted removal
@@ -499,6 +510,7 @@ pub fn index_archive(
     let mut writer: IndexWriter = index
         .writer_with_num_threads(options.threads, options.memory_budget)
         .map_err(|e| disk_full(index_dir, writer_error(index_dir, e)))?;
+    writer.set_merge_policy(Box::new(super::merge::BoundedMergePolicy::default()));
     let result = update(
         &walk,
         manifest.as_ref(),

@@ -249,10 +249,12 @@ impl Engine {
             if out.contains_key(*id) || !valid_doc_id(id) {
                 continue;
             }
-            let top = searcher.search(
-                self.doc_id_query(id).as_ref(),
-                &TopDocs::with_limit(1).order_by_score(),
-            )?;
+            // The metadata is stored on the document's first passage.
+            let first = tantivy::query::BooleanQuery::intersection(vec![
+                self.doc_id_query(id),
+                Box::new(f.first_passages()),
+            ]);
+            let top = searcher.search(&first, &TopDocs::with_limit(1).order_by_score())?;
             let mut at = None;
             if let Some((_, addr)) = top.first() {
                 let doc: TantivyDocument = searcher.doc(*addr)?;

@@ -130,15 +130,9 @@ impl SegmentCollector for FacetSegmentCollector {
         };
         for (i, (col, counts)) in self.strs.into_iter().enumerate() {
             let Some(col) = col else { continue };
-            let mut buf = String::new();
-            for (ord, &count) in counts.iter().enumerate() {
-                if count == 0 {
-                    continue;
-                }
-                buf.clear();
-                if col.ord_to_str(ord as u64, &mut buf).unwrap_or(false) {
-                    *fruit.strs[i].entry(buf.clone()).or_default() += count;
-                }
+            let seen = (0..counts.len() as u64).filter(|&ord| counts[ord as usize] > 0);
+            for (ord, value) in super::columns::strs_of_ords(&col, seen) {
+                *fruit.strs[i].entry(value).or_default() += counts[ord as usize];
             }
         }
         fruit

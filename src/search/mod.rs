@@ -4,6 +4,7 @@
 pub mod archive;
 pub mod budget;
 pub mod build;
+pub mod columns;
 pub mod compare;
 pub mod diff;
 pub mod documents;

@@ -46,7 +46,7 @@ pub struct Trend {
 type Cells = HashMap<(i64, String), (u64, HashSet<u64>)>;
 
 /// Passages and distinct document ordinals of one (year, city ordinal).
-type OrdCell = (u64, HashSet<Option<u64>>);
+type OrdCell = (u64, Vec<Option<u64>>);
 
 struct TrendCollector;
 
@@ -102,12 +102,20 @@ fn doc_key(id: &str) -> u64 {
     })
 }
 
-fn ord_str(col: &Option<StrColumn>, ord: Option<u64>) -> String {
-    let mut s = String::new();
-    if let (Some(col), Some(ord)) = (col, ord) {
-        let _ = col.ord_to_str(ord, &mut s);
+/// Each distinct ordinal of `col` among `ords` with its string (empty for
+/// a missing column or value), read in one pass over the dictionary.
+fn ord_strs(
+    col: &Option<StrColumn>,
+    ords: impl Iterator<Item = Option<u64>>,
+) -> HashMap<Option<u64>, String> {
+    let mut out: HashMap<Option<u64>, String> = ords.map(|o| (o, String::new())).collect();
+    if let Some(col) = col {
+        let present = out.keys().flatten().copied().collect::<Vec<u64>>();
+        for (ord, s) in super::columns::strs_of_ords(col, present) {
+            out.insert(Some(ord), s);
+        }
     }
-    s
+    out
 }
 
 impl SegmentCollector for TrendSegment {
@@ -123,30 +131,36 @@ impl SegmentCollector for TrendSegment {
         self.seen.push((year, city, id));
     }
 
-    fn harvest(self) -> Cells {
-        // Grouped by ordinals first; each distinct city and document is
-        // turned into its value once, not once per passage.
-        let mut by_ord: HashMap<(i64, Option<u64>), OrdCell> = HashMap::new();
+    fn harvest(mut self) -> Cells {
+        // Sorted, the passages of one (year, city) and of one document in
+        // it stand together: counted in one pass, hashing each distinct
+        // city and document once rather than every passage.
+        self.seen.sort_unstable();
+        let mut by_ord: Vec<((i64, Option<u64>), OrdCell)> = Vec::new();
         for (year, city, id) in self.seen {
-            let e = by_ord.entry((year, city)).or_default();
-            e.0 += 1;
-            e.1.insert(id);
+            match by_ord.last_mut() {
+                Some((key, cell)) if *key == (year, city) => {
+                    cell.0 += 1;
+                    if cell.1.last() != Some(&id) {
+                        cell.1.push(id);
+                    }
+                }
+                _ => by_ord.push(((year, city), (1, vec![id]))),
+            }
         }
-        let mut cities: HashMap<Option<u64>, String> = HashMap::new();
-        let mut docs: HashMap<Option<u64>, u64> = HashMap::new();
+        let cities = ord_strs(&self.city, by_ord.iter().map(|((_, c), _)| *c));
+        let docs: HashMap<Option<u64>, u64> = ord_strs(
+            &self.doc_id,
+            by_ord.iter().flat_map(|(_, (_, ids))| ids.iter().copied()),
+        )
+        .into_iter()
+        .map(|(ord, id)| (ord, doc_key(&id)))
+        .collect();
         let mut out = Cells::new();
         for ((year, city), (n, ids)) in by_ord {
-            let city = cities
-                .entry(city)
-                .or_insert_with(|| ord_str(&self.city, city))
-                .clone();
-            let e = out.entry((year, city)).or_default();
+            let e = out.entry((year, cities[&city].clone())).or_default();
             e.0 += n;
-            e.1.extend(ids.into_iter().map(|id| {
-                *docs
-                    .entry(id)
-                    .or_insert_with(|| doc_key(&ord_str(&self.doc_id, id)))
-            }));
+            e.1.extend(ids.iter().map(|id| docs[id]));
         }
         out
     }
