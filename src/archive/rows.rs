@@ -67,12 +67,65 @@ struct LayoutRow {
     heading: Option<String>,
     numbers: Vec<String>,
     taken: Vec<bool>,
+    /// The columns (chars) each number spans.
+    spans: Vec<(usize, usize)>,
+}
+
+/// The tokens of a layout line with the columns (chars) they span.
+fn tokens_at(line: &str) -> Vec<(usize, usize, &str)> {
+    let mut out = Vec::new();
+    let mut start: Option<(usize, usize)> = None;
+    let mut col = 0;
+    for (b, c) in line.char_indices() {
+        match (c.is_whitespace(), start) {
+            (false, None) => start = Some((col, b)),
+            (true, Some((sc, sb))) => {
+                out.push((sc, col, &line[sb..b]));
+                start = None;
+            }
+            _ => {}
+        }
+        col += 1;
+    }
+    if let Some((sc, sb)) = start {
+        out.push((sc, col, &line[sb..]));
+    }
+    out
+}
+
+/// The cells of a table's header line: letters spread over a cell
+/// (「合    計」) closed up; no cell holding a digit.
+fn header_cells(line: &str) -> Vec<(usize, usize, String)> {
+    let mut cells: Vec<(usize, usize, String)> = Vec::new();
+    let mut single = false;
+    for (a, b, t) in tokens_at(line) {
+        let one = t.chars().count() == 1;
+        match cells.last_mut() {
+            Some(last) if one && single && a - last.1 <= 6 => {
+                last.1 = b;
+                last.2.push_str(t);
+            }
+            _ => cells.push((a, b, t.to_string())),
+        }
+        single = one;
+    }
+    // A cell of more than ten letters is a title, not a column's heading.
+    cells.retain(|c| {
+        !c.2.chars().any(|c| c.is_ascii_digit() || c.is_numeric()) && c.2.chars().count() <= 10
+    });
+    cells
 }
 
 impl LayoutRow {
     fn parse(line: &str) -> LayoutRow {
-        let tokens: Vec<&str> = line.split_whitespace().collect();
+        let at = tokens_at(line);
+        let tokens: Vec<&str> = at.iter().map(|t| t.2).collect();
         let numbers: Vec<String> = tokens.iter().filter_map(|t| number(t)).collect();
+        let spans = at
+            .iter()
+            .filter(|t| number(t.2).is_some())
+            .map(|t| (t.0, t.1))
+            .collect();
         let taken = vec![false; numbers.len()];
         // The heading: the words before the first number that follows a
         // word, after an item number (「16」 of 「16 国 庫 支 出 金 14,341,064」).
@@ -94,6 +147,7 @@ impl LayoutRow {
                             heading,
                             numbers,
                             taken,
+                            spans,
                         };
                     }
                 }
@@ -105,6 +159,7 @@ impl LayoutRow {
             heading,
             numbers,
             taken,
+            spans,
         }
     }
 
@@ -120,6 +175,18 @@ impl LayoutRow {
             if j == self.numbers.len() {
                 return None;
             }
+            at.push(j);
+            j += 1;
+        }
+        Some(at)
+    }
+
+    /// Where `nums` stand on this line, in order, matched or not.
+    fn find_any(&self, nums: &[String]) -> Option<Vec<usize>> {
+        let mut at = Vec::with_capacity(nums.len());
+        let mut j = 0;
+        for n in nums {
+            j += self.numbers[j..].iter().position(|x| x == n)?;
             at.push(j);
             j += 1;
         }
@@ -143,6 +210,111 @@ fn close_up(tokens: &[&str]) -> String {
     }
 }
 
+/// The name a row's heading continues when its cell runs over lines: the
+/// layout line above (one of the next two) holds, in the heading's column
+/// and alone there, the name's first part (「祝子川エリア五感解放ガス」 over
+/// 「トロノミー＆宿泊造成事業」), or, when the row opens with a one-letter
+/// mark of its own column (「新」 of 「新規」), the name beside it.
+fn name_above(lines: &[&str], li: usize) -> Option<String> {
+    let toks = tokens_at(lines[li]);
+    let is_num = |t: &str| number(t).is_some() || is_sign(t);
+    let w = toks.iter().position(|t| !is_num(t.2))?;
+    let end = w + toks[w..].iter().position(|t| is_num(t.2))?;
+    let first_num = toks[end].0;
+    let last = toks[end - 1];
+    let letters = last.2.chars().count();
+    let mark = end - w == 1 && letters == 1 && !"計合小累総".contains(last.2);
+    if !mark
+        && (letters < 2 || w + 1 < end && toks[w..end].iter().all(|t| t.2.chars().count() == 1))
+    {
+        return None;
+    }
+    for up in (li.saturating_sub(2)..li).rev() {
+        let above = tokens_at(lines[up]);
+        if above.iter().any(|t| is_num(t.2)) {
+            return None;
+        }
+        let cell: Vec<_> = above
+            .iter()
+            .filter(|t| t.0 + 1 >= if mark { last.1 + 1 } else { last.0 } && t.1 <= first_num)
+            .collect();
+        let [name] = cell[..] else {
+            if cell.is_empty() {
+                continue;
+            }
+            return None;
+        };
+        let n = name.2.chars().count();
+        let fits = if mark {
+            n >= 4
+        } else {
+            name.0 + 1 >= last.0 && name.0 <= last.0 + 1 && n >= letters
+        };
+        let tag = name.2.starts_with(['【', '<', '＜', '(', '（', '[']);
+        return (fits && !tag).then(|| name.2.to_string());
+    }
+    None
+}
+
+/// The heading of each number's column in a table whose rows are years
+/// (「本年度」「前年度」「比較」): the nearest header line above holding a
+/// cell over the number.
+fn columns(lines: &[&str], li: usize, spans: &[(usize, usize)]) -> Vec<Option<String>> {
+    let mut out: Vec<Option<String>> = vec![None; spans.len()];
+    for up in (li.saturating_sub(8)..li).rev() {
+        // A blank line or the table's unit (「(単位 千円)」) is its top.
+        if lines[up].trim().is_empty() || lines[up].contains("単位") {
+            break;
+        }
+        if tokens_at(lines[up])
+            .iter()
+            .any(|t| number(t.2).is_some() || is_sign(t.2))
+        {
+            continue;
+        }
+        let cells = header_cells(lines[up]);
+        for (k, &(a, b)) in spans.iter().enumerate() {
+            if out[k].is_some() {
+                continue;
+            }
+            out[k] = cells
+                .iter()
+                .find(|c| c.0 < b + 3 && a < c.1 + 3)
+                .map(|c| c.2.clone());
+        }
+    }
+    out
+}
+
+/// A row of a year said with its columns: 「前年度 1,863 2,359,288」 →
+/// 「前年度 職員数 1,863 共済費 2,359,288」, each number after its column's
+/// heading; `at` are the layout numbers the row's numbers stand at.
+fn with_columns(line: &str, cols: &[Option<String>], at: &[usize]) -> String {
+    let mut k = 0;
+    let mut out: Vec<String> = Vec::new();
+    let tokens: Vec<&str> = line.split_whitespace().collect();
+    // The row's heading spread over its cell closed up (「比 較」).
+    let lead = tokens
+        .iter()
+        .position(|t| number(t).is_some() || is_sign(t))
+        .unwrap_or(tokens.len());
+    if lead > 1 && tokens[..lead].iter().all(|t| t.chars().count() == 1) {
+        out.push(tokens[..lead].concat());
+    } else {
+        out.extend(tokens[..lead].iter().map(|t| t.to_string()));
+    }
+    for t in &tokens[lead..] {
+        if number(t).is_some() {
+            if let Some(Some(c)) = at.get(k).and_then(|&j| cols.get(j)) {
+                out.push(c.clone());
+            }
+            k += 1;
+        }
+        out.push(t.to_string());
+    }
+    out.join(" ")
+}
+
 fn squeeze(s: &str) -> String {
     s.chars().filter(|c| !c.is_whitespace()).collect()
 }
@@ -160,10 +332,18 @@ pub(super) fn has_bare_rows(pages: &[String]) -> bool {
 /// numbers, taken from the page as the layout prints it.
 pub(super) fn label_rows(raw: &str, layout: &str) -> String {
     let lines: Vec<&str> = raw.lines().collect();
-    let mut rows: Vec<LayoutRow> = layout.lines().map(LayoutRow::parse).collect();
+    let layout_lines: Vec<&str> = layout.lines().collect();
+    let mut rows: Vec<LayoutRow> = layout_lines.iter().map(|l| LayoutRow::parse(l)).collect();
+    // A row of a year: its numbers take their columns' headings.
+    let period = |r: &LayoutRow| {
+        r.heading
+            .as_deref()
+            .is_some_and(|h| crate::search::figures::is_period(&squeeze(h)))
+    };
+    let mut out: Vec<Option<String>> = lines.iter().map(|l| Some(l.to_string())).collect();
     // Rows raw already prints with their words take their numbers first
     // (a bare row must not be matched to them).
-    for line in &lines {
+    for (i, line) in lines.iter().enumerate() {
         if bare_row(line).is_some() {
             continue;
         }
@@ -172,15 +352,18 @@ pub(super) fn label_rows(raw: &str, layout: &str) -> String {
             continue;
         }
         let s = squeeze(line);
-        if let Some((r, at)) = rows.iter_mut().find_map(|r| {
+        if let Some((li, at)) = rows.iter().enumerate().find_map(|(li, r)| {
             let own = r.heading.as_ref().is_some_and(|h| s.contains(&squeeze(h)));
             let at = r.find(&nums).filter(|_| own)?;
-            Some((r, at))
+            Some((li, at))
         }) {
-            r.take(at);
+            if period(&rows[li]) {
+                let cols = columns(&layout_lines, li, &rows[li].spans);
+                out[i] = Some(with_columns(line, &cols, &at));
+            }
+            rows[li].take(at);
         }
     }
-    let mut out: Vec<Option<String>> = lines.iter().map(|l| Some(l.to_string())).collect();
     let mut moved: Vec<String> = Vec::new();
     for (i, line) in lines.iter().enumerate() {
         let Some(nums) = bare_row(line) else {
@@ -189,17 +372,50 @@ pub(super) fn label_rows(raw: &str, layout: &str) -> String {
         // A row without an amount only when its numbers are all a layout
         // line has (「9 1 1 0.0」 is 自動車取得税交付金's).
         let amounts = nums.iter().any(|n| grouped(n));
-        let Some((r, at)) = rows.iter_mut().find_map(|r| {
-            let whole = r.numbers == nums && r.taken.iter().all(|t| !t);
-            let at = r.find(&nums).filter(|_| amounts || whole)?;
-            Some((r, at))
-        }) else {
+        let Some((li, at)) = rows
+            .iter()
+            .enumerate()
+            .find_map(|(li, r)| {
+                let whole = r.numbers == nums && r.taken.iter().all(|t| !t);
+                let at = r.find(&nums).filter(|_| amounts || whole)?;
+                Some((li, at))
+            })
+            // Cells of a row raw printed apart may repeat a number already
+            // matched (「13,500」, then 「13,500 10,750」): the row holding
+            // them all, in order.
+            .or_else(|| {
+                amounts
+                    .then(|| {
+                        rows.iter()
+                            .enumerate()
+                            .find_map(|(li, r)| Some((li, r.find_any(&nums)?)))
+                    })
+                    .flatten()
+            })
+        else {
             continue;
         };
+        let line = if period(&rows[li]) {
+            with_columns(line, &columns(&layout_lines, li, &rows[li].spans), &at)
+        } else {
+            line.to_string()
+        };
+        let r = &mut rows[li];
         r.take(at);
-        let Some(heading) = r.heading.clone() else {
+        let Some(mut heading) = r.heading.clone() else {
             continue;
         };
+        let own = squeeze(&heading);
+        // A name over several lines of its cell.
+        if let Some(name) = name_above(&layout_lines, li) {
+            moved.push(squeeze(&name));
+            if heading.chars().count() == 1 {
+                heading = format!("{heading} {name}");
+            } else {
+                let cut = heading.rfind(' ').map_or(0, |k| k + 1);
+                heading.insert_str(cut, &name);
+            }
+        }
         let tokens: Vec<&str> = line.split_whitespace().collect();
         let first = tokens.first().and_then(|t| number(t));
         let text = match &r.item {
@@ -209,7 +425,7 @@ pub(super) fn label_rows(raw: &str, layout: &str) -> String {
             _ => format!("{heading} {}", tokens.join(" ")),
         };
         out[i] = Some(text);
-        moved.push(squeeze(&heading));
+        moved.push(own);
     }
     // The headings' own lines: each moved heading once.
     for h in moved {
@@ -304,6 +520,68 @@ mod tests {
         assert_eq!(
             label_rows(raw, layout),
             "1 繰越金 1,000,000 1,000,000 0\n計 1,000,000 1,000,000 0\n"
+        );
+    }
+
+    #[test]
+    fn a_name_over_two_lines_of_its_cell_is_joined() {
+        // A project's name wraps in its cell; a mark of the 「新規」 column
+        // opens the row; a name beside the mark on the line above.
+        let raw = "新\n架空川エリア体験ガス\nトロノミー造成事業\n0 10,750 10,750\n架空島の宴造成事業\n0 13,500 13,500\n";
+        let layout = concat!(
+            "№   新   事 業 名               補正前額    補正額    補正後額\n",
+            "         架空川エリア体験ガス\n",
+            "7   新   トロノミー造成事業          0    10,750    10,750\n",
+            "\n",
+            "           架空島の宴造成事業\n",
+            "8   新                              0    13,500    13,500\n",
+        );
+        let got = label_rows(raw, layout);
+        let lines: Vec<&str> = got.lines().collect();
+        assert!(
+            lines.contains(&"新 架空川エリア体験ガストロノミー造成事業 0 10,750 10,750"),
+            "{got}"
+        );
+        assert!(
+            lines.contains(&"新 架空島の宴造成事業 0 13,500 13,500"),
+            "{got}"
+        );
+        // A heading of letters spread over its cell takes nothing above.
+        let layout = "   架空収入\n 1 架  空  税     1,000    2,000\n";
+        assert_eq!(
+            label_rows("1 1,000 2,000\n", layout),
+            "1 架空税 1,000 2,000\n"
+        );
+    }
+
+    #[test]
+    fn rows_of_years_say_each_number_after_its_column() {
+        let raw = "ア 架空職員 (単位 千円)\n職員数 給 料 共済費 合 計\n12 7,000 2,500 9,500\n11 6,800 2,300 9,100\n本年度\n前年度\n";
+        let layout = concat!(
+            "ア 架空職員                                   (単位 千円)\n",
+            "       職員数      給  料     共済費     合  計\n",
+            "本年度     12       7,000      2,500      9,500\n",
+            "前年度     11       6,800      2,300      9,100\n",
+        );
+        let got = label_rows(raw, layout);
+        let lines: Vec<&str> = got.lines().collect();
+        assert!(
+            lines.contains(&"本年度 職員数 12 給料 7,000 共済費 2,500 合計 9,500"),
+            "{got}"
+        );
+        assert!(
+            lines.contains(&"前年度 職員数 11 給料 6,800 共済費 2,300 合計 9,100"),
+            "{got}"
+        );
+    }
+
+    #[test]
+    fn a_row_whose_cells_raw_repeats_takes_its_heading_for_each() {
+        let raw = "13,500\n架空事業\n13,500 10,750\n";
+        let layout = "8 架空事業      0    13,500    10,750    13,500\n";
+        assert_eq!(
+            label_rows(raw, layout),
+            "架空事業 13,500\n架空事業 13,500 10,750\n"
         );
     }
 

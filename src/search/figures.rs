@@ -207,6 +207,74 @@ fn word_before(s: &str, end: usize) -> &str {
     &s[start..end]
 }
 
+fn is_hiragana(c: char) -> bool {
+    matches!(c, '\u{3041}'..='\u{309F}')
+}
+
+/// Hiragana runs that join the words around them (particles, conjunctions,
+/// formal nouns): a name never runs over them.
+const KANA_JOINERS: &[&str] = &[
+    "より",
+    "まで",
+    "など",
+    "ほか",
+    "および",
+    "ならびに",
+    "また",
+    "または",
+    "かつ",
+    "ごと",
+    "だけ",
+    "のみ",
+    "ずつ",
+    "にも",
+    "とも",
+    "でも",
+    "のも",
+    "こと",
+    "もの",
+    "ため",
+    "ところ",
+    "し",
+    "つつ",
+    "うち",
+    "さらに",
+    "あたり",
+];
+
+/// A noun run ending just before `end`: letters, and a hiragana run inside
+/// a compound between them (「子宮がん検診」「児童生徒むし歯予防事業」), never
+/// a particle or a verb's ending (「市が検診」「実施した検診」).
+fn noun_before(s: &str, end: usize) -> &str {
+    let mut start = end - word_before(s, end).len();
+    if start == end {
+        return "";
+    }
+    for _ in 0..2 {
+        let head = &s[..start];
+        let kana: usize = head
+            .chars()
+            .rev()
+            .take_while(|&c| is_hiragana(c))
+            .map(char::len_utf8)
+            .sum();
+        if kana == 0 {
+            break;
+        }
+        let run = &head[head.len() - kana..];
+        let prev = word_before(s, start - kana);
+        if run.chars().count() > 3
+            || prev.is_empty()
+            || KANA_JOINERS.contains(&run)
+            || run.ends_with(|c: char| "のがはをにでとへやかるたてなずいうえばれらよび".contains(c))
+        {
+            break;
+        }
+        start -= kana + prev.len();
+    }
+    &s[start..end]
+}
+
 /// Where a name ending in the word at `wstart` of `s` starts: over
 /// 「及び」「&」「・」 between words (「使用料及び手数料」「ガストロノミー&宿泊造成事業」)
 /// and the 「その」 of 「その他」, a row's name, not a demonstrative.
@@ -271,7 +339,37 @@ fn label_before(s: &str, at: usize) -> String {
             }
         }
     }
-    let word = word_before(s, end);
+    // 「出席議員の3分の2(18名)」: the number restates a share of something.
+    static SHARE: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r"[0-9一二三四五六七八九十]+分の[0-9一二三四五六七八九十]+$")
+            .expect("share regex")
+    });
+    if let Some(m) = SHARE.find(&s[..end]) {
+        let of = s[..m.start()].strip_suffix('の');
+        let w = noun_before(s, of.map_or(m.start(), str::len));
+        if !w.is_empty() {
+            let joint = if of.is_some() { "の" } else { "" };
+            return format!("{w}{joint}{}", m.as_str());
+        }
+    }
+    // 「生徒1人あたり35,750円」: an amount for each one of what is named.
+    if let Some(per) = ["あたり", "当たり", "につき"]
+        .iter()
+        .find_map(|p| s[..end].strip_suffix(*p))
+    {
+        let counter = word_before(per, per.len());
+        let digits = per[..per.len() - counter.len()]
+            .trim_end_matches(|c: char| c.is_ascii_digit() || c == '一');
+        let w = noun_before(s, digits.len());
+        if !counter.is_empty()
+            && counter.chars().count() <= 3
+            && digits.len() < per.len() - counter.len()
+            && !w.is_empty()
+        {
+            return s[digits.len() - w.len()..end].to_string();
+        }
+    }
+    let word = noun_before(s, end);
     if word.is_empty() {
         return String::new();
     }
@@ -432,6 +530,12 @@ pub fn extract_in(text: &str, inherited: Option<f64>) -> Vec<Figure> {
             let Some(mut value) = read_number(raw) else {
                 continue;
             };
+            // 「4~9回」: the end of a range counts nothing by itself.
+            if let Some(r) = sentence[..b].strip_suffix(['~', '〜', '-', '－', '‐'])
+                && r.ends_with(|c: char| c.is_ascii_digit() || kanji_digit(c).is_some())
+            {
+                continue;
+            }
             // 「△ 30,500」「▲6,302」: a decrease, as budget tables print it.
             if sentence[..b].trim_end().ends_with(['△', '▲']) {
                 value = -value;
@@ -500,7 +604,11 @@ pub fn extract_in(text: &str, inherited: Option<f64>) -> Vec<Figure> {
                     if l.chars().count() == 1 && head.ends_with(&l) {
                         l = head;
                     }
-                    if is_label(&l, line) {
+                    if let Some((col, p)) = period_column(&sentence[line_start..b]) {
+                        // A row of a year (「前年度 共済費 2,359,288」): the
+                        // column's heading, said for the year.
+                        (format!("{col}({p})"), LabelFrom::Words)
+                    } else if is_label(&l, line) {
                         (l, LabelFrom::Words)
                     } else {
                         let h = unbracket(line_head(sentence, b));
@@ -721,6 +829,106 @@ mod tests {
     }
 
     #[test]
+    fn a_share_a_rate_and_a_noun_with_kana_make_whole_labels() {
+        use LabelFrom::Words;
+        let w = |s: &str| (s.to_string(), Words);
+        // A number restating a share names the share.
+        assert_eq!(
+            labels("賛成が出席委員の3分の2(12名)以上となった。"),
+            vec![w("出席委員の3分の2")]
+        );
+        // An amount for each one of something.
+        assert_eq!(
+            labels("園児1人あたり12,300円(月額1,100円)")[1],
+            w("園児1人あたり")
+        );
+        // Hiragana inside a compound noun, never a particle or a verb's end.
+        assert_eq!(
+            labels("架空健診 大腸がん検診1,234人"),
+            vec![w("大腸がん検診")]
+        );
+        assert_eq!(
+            labels("架空学校むし歯予防事業 30校"),
+            vec![w("架空学校むし歯予防事業")]
+        );
+        assert_eq!(labels("市が検診 5回"), vec![w("検診")]);
+        assert_eq!(labels("実施した研修 3回"), vec![w("研修")]);
+        assert_eq!(labels("県より補助 2件"), vec![w("補助")]);
+        assert_eq!(
+            labels("架空費、及び架空改造費補助金 7件"),
+            vec![w("架空改造費補助金")]
+        );
+        assert_ne!(
+            labels("架空町のように子ども1人あたり月5千円")[1].0,
+            "人あたり月"
+        );
+    }
+
+    #[test]
+    fn a_range_gives_no_count() {
+        assert!(extract("架空講座 3科目 4~9回").is_empty());
+        assert!(extract("参加者 10〜20人").is_empty());
+        assert_eq!(one("講座 9回").value, 9.0);
+    }
+
+    #[test]
+    fn a_legend_key_or_a_note_in_brackets_is_no_part_of_a_row_name() {
+        use LabelFrom::Row;
+        let l = |s: &str| (s.to_string(), Row);
+        assert_eq!(
+            labels("(単位 千円)\n架空会計 債) 104,600\n"),
+            vec![l("架空会計")]
+        );
+        assert_eq!(
+            labels("(単位 千円)\n5)架空計画費 架空公園整備事業(補助) 13,000\n"),
+            vec![l("架空公園整備事業")]
+        );
+        // Brackets within the note.
+        assert_eq!(
+            labels("架空市 120 3.4% 2世代世帯(本人(夫婦を含む)と子) 627 39.8%")[1],
+            l("世代世帯")
+        );
+        // The whole cell, hiragana and all.
+        assert_eq!(
+            labels("架空手当 まつくい虫防除散布(年2回)47.15ha").last(),
+            Some(&l("まつくい虫防除散布"))
+        );
+    }
+
+    #[test]
+    fn rows_of_years_are_labelled_by_their_columns() {
+        use LabelFrom::Words;
+        let w = |s: &str| (s.to_string(), Words);
+        let want = vec![
+            w("給料(本年度)"),
+            w("共済費(本年度)"),
+            w("給料(前年度)"),
+            w("共済費(前年度)"),
+            w("共済費(比較)"),
+        ];
+        assert_eq!(
+            labels(
+                "(単位 千円)\n本年度 給料 7,000 共済費 2,500\n前年度 給料 6,800 共済費 2,300\n比較 共済費 1,200\n"
+            ),
+            want
+        );
+        // The rows run together in one line.
+        assert_eq!(
+            labels(
+                "(単位 千円)\n本年度 給料7,000 共済費2,500前年度 給料6,800 共済費2,300比較 共済費1,200\n"
+            ),
+            want
+        );
+        // After the table's own heading; a decrease after its column.
+        assert_eq!(
+            labels("(単位 千円)\n区分 給料 共済費 本年度 給料 7,000 共済費 △ 2,500\n"),
+            vec![w("給料(本年度)"), w("共済費(本年度)")]
+        );
+        // A row of a year without its columns keeps the year.
+        assert_eq!(labels("(単位 千円)\n前年度 6,800 2,300\n")[0].0, "前年度");
+    }
+
+    #[test]
     fn words_that_look_like_numerals_and_ordinals_are_not_figures() {
         assert!(extract("一般会計の万全な運営と一人ひとりの参加。").is_empty());
         assert!(extract("第4次総合計画の推進").is_empty());
@@ -756,13 +964,94 @@ fn row_heading(title: &str) -> String {
 fn line_head(sentence: &str, at: usize) -> String {
     let start = sentence[..at].rfind('\n').map_or(0, |i| i + 1);
     let line = &sentence[start..at];
-    let cells = line
+    let mut cells = line
         .trim_end_matches(|c: char| c.is_ascii_digit() || c.is_whitespace() || ",.△▲%".contains(c));
-    let word = word_before(cells, cells.len());
+    // A note in brackets after a name (「都市公園施設長寿命化事業 (補助)」,
+    // 「松くい虫防除薬剤散布(年2回)」): the name is the cell before it.
+    if cells.ends_with([')', '）'])
+        && let Some(open) = matching_open(cells)
+    {
+        let name = cells[..open].trim_end();
+        let cell = name.rfind(char::is_whitespace).map_or(name, |k| &name[k..]);
+        let h = row_heading(cell);
+        if h.chars().count() >= 2 && !name.ends_with(|c: char| c.is_ascii_digit()) {
+            return h;
+        }
+    }
+    // A legend's key in a cell (「一般会計 債) 104,600」: 債 = 地方債) is no
+    // part of the row's name.
+    if cells.ends_with([')', '）'])
+        && let Some(sp) = cells.rfind(char::is_whitespace)
+        && !cells[sp..].contains(['(', '（'])
+    {
+        cells = cells[..sp].trim_end();
+    }
+    let word = noun_before(cells, cells.len());
     if word.chars().count() >= 2 {
         return cells[name_start(cells, cells.len() - word.len())..].to_string();
     }
     row_heading(line)
+}
+
+/// The year a table row stands for when its heading is one (「本年度」
+/// 「前年度」「比較」「増減」「令和5年度」): its numbers are said by the
+/// columns, not by the row.
+pub(crate) fn is_period(heading: &str) -> bool {
+    static PERIOD: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(
+            r"^(本|前|今|昨|当|翌|次)年度?$|^(比較|増減|差引|前年比|前年度比|対前年度比)$|^((令和|平成)[0-9元]+|[0-9]{4})年度?$",
+        )
+        .expect("period regex")
+    });
+    PERIOD.is_match(heading)
+}
+
+/// The column and the year of a number in a table whose rows are years,
+/// its columns' headings said before each number (「本年度 共済費
+/// 2,509,962 … 前年度 共済費 2,359,288」): the word just before the number
+/// and the last year a row opened with before it (after the line's start
+/// or the previous row's numbers), with only headings and numbers between.
+fn period_column(before: &str) -> Option<(String, String)> {
+    static ROW: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(
+            r"(?:^|[\s0-9%])((?:本|前|今|昨|当|翌|次)年度?|比\s?較|増\s?減|差\s?引|前年度?比|対前年度比|(?:令和|平成)[0-9元]+年度?)(?:[\s0-9]|$)",
+        )
+        .expect("period row regex")
+    });
+    let m = ROW.captures_iter(before).last()?.get(1)?;
+    let period: String = m.as_str().split_whitespace().collect();
+    let cells = before.trim_end_matches(|c: char| c.is_whitespace() || "△▲".contains(c));
+    let col = noun_before(cells, cells.len());
+    let col_start = cells.len() - col.len();
+    if col.is_empty() || col_start < m.end() || col == period {
+        return None;
+    }
+    let between = &before[m.end()..col_start];
+    if between
+        .chars()
+        .any(|c| is_hiragana(c) && c != 'の' || "。、".contains(c))
+    {
+        return None;
+    }
+    Some((col.to_string(), period))
+}
+
+/// Where the bracket closing `s` opens (「世帯(本人(夫婦)と子)」 → 世帯|).
+fn matching_open(s: &str) -> Option<usize> {
+    let mut depth = 0usize;
+    for (i, c) in s.char_indices().rev() {
+        match c {
+            ')' | '）' => depth += 1,
+            '(' | '（' => {
+                depth = depth.checked_sub(1)?;
+                if depth == 0 {
+                    return Some(i);
+                }
+            }
+            _ => {}
+        }
+    }
+    None
 }
 
 /// Whether a label is a word and not a fragment: more than one letter, or
