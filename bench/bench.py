@@ -1130,6 +1130,16 @@ def fmt(v, digits=1, unit=""):
     return s + unit
 
 
+def cpu_s(d: dict):
+    """User + system CPU seconds of a measured run, or None."""
+    return d["user_s"] + d.get("sys_s", 0.0) if d.get("user_s") is not None else None
+
+
+def p50_p99(d: dict | None) -> str:
+    """「p50 / p99」 of a latency record (ms), or n/a."""
+    return f"{fmt(d.get('p50_ms'), 2)} / {fmt(d.get('p99_ms'), 2)}" if d else "n/a"
+
+
 def ratio(a, b):
     if a is None or b is None or isinstance(a, str) or isinstance(b, str) or b == 0:
         return "n/a"
@@ -1225,14 +1235,13 @@ def render_lucene(R: dict) -> list[str]:
             out += ["", "### Lucene + kuromoji", ""] + [f"- **lucene**: {e.splitlines()[0]}" for e in lu["errors"]]
         return out
     mb = lambda v: v / MB if isinstance(v, (int, float)) else None  # noqa: E731
-    cpu = lambda b: (b["user_s"] + b.get("sys_s", 0.0)) if b.get("user_s") is not None else None  # noqa: E731
     out += ["", "### Top 10 without facets and snippets: plansearch vs Lucene + kuromoji", "",
             "| metric | plansearch bare (`facets=false&snippets=false`) | plansearch full response "
             "| Lucene 9.9 + kuromoji | ratio plansearch bare/Lucene |", "|---|---:|---:|---:|---:|"]
     rows = [
         ("index build wall time (s)", pb.get("wall_s"), pb.get("wall_s"), lr.get("index_s")),
         ("build process wall incl. JVM start + compile + queries (s)", None, None, lr.get("wall_s")),
-        ("build CPU time (user+sys, s; Lucene: whole process)", cpu(pb) if pb else None, None, cpu(lr) if lr else None),
+        ("build CPU time (user+sys, s; Lucene: whole process)", cpu_s(pb) if pb else None, None, cpu_s(lr) if lr else None),
         ("peak RSS (MB; Lucene: whole JVM process, -Xmx" + str(R["options"].get("lucene_heap", "?")) + ")",
          mb(pb.get("peak_rss_bytes")), None, mb(lr.get("peak_rss_bytes"))),
         ("index size on disk (MB, du)", mb(g(pb, "size", "bytes")), None, mb(g(lr, "size", "bytes"))),
@@ -1271,7 +1280,7 @@ def render_extras(R: dict) -> list[str]:
             if r.get("error"):
                 out.append(f"| {r['writer_mb']} | error | | | |")
                 continue
-            c = r["user_s"] + r.get("sys_s", 0.0) if r.get("user_s") is not None else None
+            c = cpu_s(r)
             out.append(f"| {r['writer_mb']} | {fmt(r['wall_s'])} | {fmt(c)} | "
                        f"{fmt((r.get('peak_rss_bytes') or 0) / MB)} | {fmt(g(r, 'size', 'bytes') and r['size']['bytes'] / MB)} |")
     if R.get("scale"):
@@ -1287,11 +1296,10 @@ def render_extras(R: dict) -> list[str]:
             sv = r.get("serve") or {}
             seq = sv.get("sequential") or {}
             v = sv.get("variants") or {}
-            c = b["user_s"] + b.get("sys_s", 0.0) if b.get("user_s") is not None else None
-            pp = lambda d: f"{fmt(d.get('p50_ms'), 2)} / {fmt(d.get('p99_ms'), 2)}" if d else "n/a"  # noqa: E731
+            c = cpu_s(b)
             out.append(f"| {r['n']} | {r['files']} | {r['bytes'] / MB:.0f} | {fmt(b['wall_s'])} | {fmt(b.get('mb_per_s'))} "
                        f"| {fmt(c)} | {fmt((b.get('peak_rss_bytes') or 0) / MB)} | {fmt(b['size']['bytes'] / MB)} "
-                       f"| {fmt(g(r, 'rerun', 'wall_s'), 2)} | {pp(seq)} | {pp(v.get('bare'))} | {pp(v.get('trend'))} "
+                       f"| {fmt(g(r, 'rerun', 'wall_s'), 2)} | {p50_p99(seq)} | {p50_p99(v.get('bare'))} | {p50_p99(v.get('trend'))} "
                        f"| {fmt((sv.get('rss_after_load_bytes') or 0) / MB)} |")
         out.append("")
         out.append("Copies are hard links of the corpus files under c1/…cN/ with one city name each (c1 = 桐生市, "
@@ -1309,13 +1317,11 @@ def render_extras(R: dict) -> list[str]:
                 sv = r.get("serve") or {}
                 seq = sv.get("sequential") or {}
                 v = sv.get("variants") or {}
-                pp = lambda d: f"{fmt(d.get('p50_ms'), 2)} / {fmt(d.get('p99_ms'), 2)}" if d else "n/a"  # noqa: E731
-                c = b["user_s"] + b.get("sys_s", 0.0) if b.get("user_s") is not None else None
-                lc = lu["user_s"] + lu.get("sys_s", 0.0) if lu.get("user_s") is not None else None
+                c = cpu_s(b)
+                lc = cpu_s(lu)
                 size = g(b, "size", "bytes")
                 lsize = g(lu, "size", "bytes")
-                ratio = lambda a, z: fmt(a / z, 2) if a and z else "n/a"  # noqa: E731
-                out.append(f"| {r['n']} | {pp(seq)} | {pp(v.get('bare'))} | {pp(lu)} | {pp(v.get('trend'))} "
+                out.append(f"| {r['n']} | {p50_p99(seq)} | {p50_p99(v.get('bare'))} | {p50_p99(lu)} | {p50_p99(v.get('trend'))} "
                            f"| {fmt(size and size / MB)} | {fmt(lsize and lsize / MB)} | {ratio(size, lsize)} "
                            f"| {fmt(c)} | {fmt(lc)} | {ratio(c, lc)} |")
             errs = [e for r in R["scale"] for e in (r.get("lucene") or {}).get("errors", [])]

@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 
 use serde::Serialize;
-use tantivy::schema::{OwnedValue, Value};
+use tantivy::schema::Value;
 use tantivy::{Searcher, TantivyDocument};
 
 use crate::error::Result;
@@ -95,10 +95,7 @@ fn stored_bytes_sample(searcher: &Searcher) -> Result<BTreeMap<String, u64>> {
             let doc: TantivyDocument =
                 searcher.doc(tantivy::DocAddress::new(ord as u32, doc_id))?;
             for (field, value) in doc.field_values() {
-                let bytes = match OwnedValue::from(value.as_value()) {
-                    OwnedValue::Str(s) => s.len() as u64,
-                    _ => 8,
-                };
+                let bytes = value.as_str().map_or(8, |s| s.len() as u64);
                 *out.entry(schema.get_field_name(field).to_string())
                     .or_default() += bytes;
             }
