@@ -402,7 +402,7 @@ impl Compiler<'_> {
             [(_, group)] => {
                 alts.push(self.position_clause(f.text, group, true));
                 alts.push(boost(
-                    self.position_clause(f.section_title, group, false),
+                    self.position_clause(f.section_title_words, group, false),
                     W_SECTION_TITLE,
                 ));
             }
@@ -621,7 +621,10 @@ impl Compiler<'_> {
         let f = self.fields;
         let mut alts = vec![
             boost(term_query(f.text, &word.term), W_TEXT),
-            boost(term_query(f.section_title, &word.term), W_SECTION_TITLE),
+            boost(
+                term_query(f.section_title_words, &word.term),
+                W_SECTION_TITLE,
+            ),
             boost(term_query(f.title, &word.term), W_TITLE),
         ];
         if self.features.bigram

@@ -45,6 +45,18 @@ pub struct Speech {
     pub qa: Option<Qa>,
 }
 
+impl Speech {
+    /// `工藤英人（議員）`: who speaks, as titles show it and as a speech's
+    /// title is searched (its sentence is the passage's text already).
+    pub fn who(&self) -> String {
+        match (self.speaker.is_empty(), self.role.is_empty()) {
+            (false, false) => format!("{}（{}）", self.speaker, self.role),
+            (false, true) => self.speaker.clone(),
+            (true, _) => self.role.clone(),
+        }
+    }
+}
+
 /// A speech's place in a question and its answers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Qa {
@@ -548,11 +560,7 @@ fn title(speech: &Speech, window: &[Unit]) -> String {
         })
         .find(|t| !t.is_empty() && !AGENDA_MARK.is_match(t))
         .map(|t| window::sentence_title(&t));
-    let who = match (speech.speaker.is_empty(), speech.role.is_empty()) {
-        (false, false) => format!("{}（{}）", speech.speaker, speech.role),
-        (false, true) => speech.speaker.clone(),
-        (true, _) => speech.role.clone(),
-    };
+    let who = speech.who();
     match first {
         Some(f) => format!("{who}: {f}"),
         None => speech.agenda.clone().unwrap_or(who),
