@@ -350,8 +350,8 @@ fn a_speech_is_titled_by_its_first_sentence_but_searched_by_who_speaks() {
         answer.section_title,
         "中村四郎（都市整備部長）: 御答弁申し上げます"
     );
-    // The first sentence is the passage's text: analysing it again for the
-    // title cost a tenth of the minutes' build. Only who speaks is a title.
+    // The first sentence is the passage's text already: only who speaks is
+    // searched as the title.
     let searcher = e.searcher();
     let f = e.fields();
     let freq = |field, word: &str| {

@@ -203,9 +203,10 @@ fn passage(
     n: usize,
     section: &Section,
 ) -> PassageDoc {
+    let title = FieldValue::text(&section.title);
     let title_words = match &section.speech {
         Some(speech) => FieldValue::text(&speech.who()),
-        None => FieldValue::text(&section.title),
+        None => title.clone(),
     };
     let text = FieldValue::text(&section.text);
     let mut own: Values = vec![
@@ -214,7 +215,7 @@ fn passage(
             FieldValue::text(&format!("{}-{n}", doc.doc_id)),
         ),
         (fields.section_no, FieldValue::U64(n as u64)),
-        (fields.section_title, FieldValue::text(&section.title)),
+        (fields.section_title, title),
         (fields.section_title_words, title_words.clone()),
         (fields.section_title_bi, title_words),
         (fields.text, text.clone()),
