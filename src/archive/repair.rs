@@ -663,6 +663,21 @@ static ITEM_START: LazyLock<Regex> = LazyLock::new(|| {
     .expect("item regex")
 });
 
+/// Most characters of a unit after a line's last digit (「人」, 「%>」).
+const COUNT_UNIT_MAX: usize = 3;
+
+/// Whether a line ends in a number and its unit (「20人」, 「<30.7%>」).
+fn ends_in_count(line: &str) -> bool {
+    let unit = line.chars().rev().take_while(|c| !is_digit(*c)).count();
+    unit <= COUNT_UNIT_MAX
+        && line.chars().rev().nth(unit).is_some_and(is_digit)
+        && !line
+            .chars()
+            .rev()
+            .take(unit)
+            .any(|c| matches!(c, '。' | '、' | '，'))
+}
+
 /// Whether `next` goes on the paragraph that ends with `prev` (which may
 /// continue, see [`repair`]).
 fn continues(prev: &str, next: &str) -> bool {
@@ -678,6 +693,11 @@ fn continues(prev: &str, next: &str) -> bool {
     // and the next row's 「７年度から」 are not 77,6007 (#23).
     let digit = |c: char| c.is_ascii_digit() || ('０'..='９').contains(&c);
     if prev.chars().last().is_some_and(digit) && digit(first) {
+        return false;
+    }
+    // Two lines that each end in a count (「…ペアサポーター20人」,
+    // 「エリアサポーター7人」) are rows of a table, however wide the first.
+    if ends_in_count(prev) && ends_in_count(next) {
         return false;
     }
     // Inside a sentence, closing punctuation and hiragana never start a
@@ -729,6 +749,22 @@ mod tests {
             paras.iter().any(|p| p.ends_with("７７，６００")),
             "{paras:?}"
         );
+    }
+
+    #[test]
+    fn rows_that_end_in_counts_are_never_one_paragraph() {
+        // The first row is the page's widest line: by width alone the next
+        // row would go on it (「…20人エリア架空サポーター7人」).
+        let page = "架空市民生委員協力員ペア架空サポーター 20人\nエリア架空サポーター 7人\n短い行";
+        let paras = texts(&[page]);
+        assert!(
+            paras.contains(&"エリア架空サポーター7人".to_string()),
+            "{paras:?}"
+        );
+        // A sentence broken after a count still goes on.
+        let paras =
+            texts(&["架空市の登録者数は昨年度末の集計で延べ1,200人\nとなり、目標を上回りました。"]);
+        assert_eq!(paras.len(), 1, "{paras:?}");
     }
 
     #[test]

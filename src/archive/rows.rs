@@ -256,6 +256,50 @@ fn name_above(lines: &[&str], li: usize) -> Option<String> {
     None
 }
 
+/// Where each word stands on the layout: its line and columns.
+type WordPlaces<'a> = std::collections::HashMap<&'a str, Vec<(usize, usize, usize)>>;
+
+fn word_places<'a>(layout: &[&'a str]) -> WordPlaces<'a> {
+    let mut places: WordPlaces<'a> = std::collections::HashMap::new();
+    for (li, line) in layout.iter().enumerate() {
+        for (a, b, t) in tokens_at(line) {
+            places.entry(t).or_default().push((li, a, b));
+        }
+    }
+    places
+}
+
+/// Whether raw line `first` is the start of the name raw line `next` goes
+/// on with: `first` is one word without digits, `next` opens with a word and
+/// holds a number, and on the layout `first` stands on the line just above
+/// `next`'s word, starting left of it and running on over its column (a
+/// wrapped cell's next line is indented: 「風しん・ＭＲワクチン」 over
+/// 「接種費補助金 2人」). A line above that starts in the same column is
+/// a list's previous item, not the same name.
+fn wrapped_name(places: &WordPlaces, first: &str, next: &str) -> bool {
+    let first = first.trim();
+    let has_digit = |s: &str| s.chars().any(|c| c.is_numeric());
+    let Some(word) = next.split_whitespace().next() else {
+        return false;
+    };
+    let one_word = !first.is_empty()
+        && !first.contains(char::is_whitespace)
+        && !has_digit(first)
+        && !first.contains('。')
+        && first.chars().count() >= 2;
+    if !one_word || has_digit(word) || !has_digit(next) || word.chars().count() < 2 {
+        return false;
+    }
+    let (Some(words), Some(firsts)) = (places.get(word), places.get(first)) else {
+        return false;
+    };
+    words.iter().any(|&(li, w, _)| {
+        firsts
+            .iter()
+            .any(|&(lf, a, b)| lf + 1 == li && a < w && b > w)
+    })
+}
+
 /// The heading of each number's column in a table whose rows are years
 /// (「本年度」「前年度」「比較」): the nearest header line above holding a
 /// cell over the number.
@@ -437,6 +481,18 @@ pub(super) fn label_rows(raw: &str, layout: &str) -> String {
             out[i] = None;
         }
     }
+    // A name wrapped in its cell, raw printing its first part on a line
+    // of its own: the part joins the line that goes on with it.
+    let places = word_places(&layout_lines);
+    for i in 1..lines.len() {
+        if out[i - 1].as_deref() == Some(lines[i - 1])
+            && out[i].as_deref() == Some(lines[i])
+            && wrapped_name(&places, lines[i - 1], lines[i])
+        {
+            out[i] = Some(format!("{}{}", lines[i - 1].trim(), lines[i].trim_start()));
+            out[i - 1] = None;
+        }
+    }
     let mut text: String = out
         .into_iter()
         .flatten()
@@ -552,6 +608,31 @@ mod tests {
             label_rows("1 1,000 2,000\n", layout),
             "1 架空税 1,000 2,000\n"
         );
+    }
+
+    #[test]
+    fn a_wrapped_name_joins_the_line_it_goes_on_with() {
+        // A cell too narrow for the name: its next line is indented and
+        // holds the count; raw prints the first part on a line of its own.
+        let raw = "10 架空事業費 2,000\n架空検診 350人\n20\n架空ワクチン\n接種費補助金 2人\n300\n架空再接種費補助金\n";
+        let layout = concat!(
+            "10 委託料   2,000   架空事業費                      2,000\n",
+            "\n",
+            "                    架空検診             350人\n",
+            "\n",
+            "                    架空ワクチン                         20\n",
+            "                         接種費補助金        2人\n",
+            "\n",
+            "                    架空再接種費補助金                   300\n",
+        );
+        let got = label_rows(raw, layout);
+        let lines: Vec<&str> = got.lines().collect();
+        assert!(lines.contains(&"架空ワクチン接種費補助金 2人"), "{got}");
+        assert!(!lines.contains(&"架空ワクチン"), "{got}");
+        // Items of a list stand in one column: no item joins the next.
+        let raw = "架空検診\n架空相談 12回\n";
+        let layout = "   架空検診\n   架空相談      12回\n";
+        assert_eq!(label_rows(raw, layout), raw);
     }
 
     #[test]
