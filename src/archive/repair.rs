@@ -649,9 +649,11 @@ fn width(line: &str) -> f64 {
 }
 
 /// A line that ends inside a sentence whatever its width: after 「、」 or an
-/// opening bracket.
+/// opening bracket, or inside a bracketed heading broken over two lines
+/// (「【…PDL1.0に関す」 + 「る重要情報】」).
 fn ends_open(line: &str) -> bool {
     line.ends_with(['、', '，', '(', '（', '「', '『', '【'])
+        || line.matches('【').count() > line.matches('】').count()
 }
 
 /// A line that starts something of its own: a numbered or lettered item, a
@@ -747,6 +749,16 @@ mod tests {
         assert!(paras.iter().all(|p| !p.contains("６００７")), "{paras:?}");
         assert!(
             paras.iter().any(|p| p.ends_with("７７，６００")),
+            "{paras:?}"
+        );
+    }
+
+    #[test]
+    fn a_bracketed_heading_broken_over_two_lines_is_one_line() {
+        let page = "架空データカタログの利用について定めたものであり、本文はこの行より長く続いています。\n【架空データカタログのコンテンツの利用に関す\nる重要情報】\n1.1出典の記載について";
+        let paras = texts(&[page]);
+        assert!(
+            paras.contains(&"【架空データカタログのコンテンツの利用に関する重要情報】".to_string()),
             "{paras:?}"
         );
     }

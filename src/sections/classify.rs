@@ -86,7 +86,9 @@ fn re(pattern: &str) -> Regex {
     Regex::new(pattern).expect("static regex")
 }
 
-static BRACKET: LazyLock<Regex> = LazyLock::new(|| re(r"^【([^】]{1,30})】\s*(.*)$"));
+/// `【…】` opening a line; the name inside may be long
+/// (「【…オープンデータカタログのコンテンツの利用に係るPDL1.0に関する重要情報】」).
+static BRACKET: LazyLock<Regex> = LazyLock::new(|| re(r"^【([^】]{1,50})】\s*(.*)$"));
 static ENUMERATED: LazyLock<Vec<(Style, Regex)>> = LazyLock::new(|| {
     vec![
         (
