@@ -385,6 +385,15 @@ fn label_before(s: &str, at: usize) -> String {
     word.to_string()
 }
 
+/// A row's name without the 延べ that counts its number (「予防接種費補助金
+/// 延べ229人」 names 予防接種費補助金).
+fn without_count_word(label: String) -> String {
+    match ["延べ", "のべ"].iter().find_map(|w| label.strip_suffix(*w)) {
+        Some(name) if !name.trim().is_empty() => name.trim_end().to_string(),
+        _ => label,
+    }
+}
+
 fn kind_of(sentence: &str, unit: &str) -> Kind {
     if unit.ends_with('円') {
         Kind::Amount
@@ -624,6 +633,7 @@ pub fn extract_in(text: &str, inherited: Option<f64>) -> Vec<Figure> {
                         }
                     }
                 };
+            let label = without_count_word(label);
             let kind = kind_of(sentence, &unit);
             out.push(Figure {
                 value,
@@ -688,6 +698,8 @@ mod tests {
             (4000.0, "人", Kind::Count)
         );
         assert_eq!(f.label, "住民意見の聴取");
+        let f = one("架空予防接種費補助金延べ229人");
+        assert_eq!((f.value, f.label.as_str()), (229.0, "架空予防接種費補助金"));
         let f = one("説明会を年5回開催することを目標とする。");
         assert_eq!(
             (f.value, f.unit.as_str(), f.kind),
