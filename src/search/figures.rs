@@ -385,6 +385,34 @@ fn label_before(s: &str, at: usize) -> String {
     word.to_string()
 }
 
+/// Most bytes between a part's number and the slash before its whole
+/// (「6人/」, 「1,234件／」).
+const RATIO_GAP: usize = 24;
+
+/// Whether the number after `before` (its sentence, starting at byte
+/// `start` of the text, up to the number) follows figure `p` over a slash,
+/// as the whole of which `p` is a part (「6人/501人」).
+fn is_ratio_of(p: &Figure, before: &str, start: usize) -> bool {
+    let Some(from) = p.at.checked_sub(start) else {
+        return false;
+    };
+    let Some(between) = before.get(from..) else {
+        return false;
+    };
+    let Some(part) = between.trim_end().strip_suffix(['/', '／']) else {
+        return false;
+    };
+    // The part is a number and its unit only (「6 人」), no other words.
+    let unit = part
+        .chars()
+        .filter(|c| !c.is_ascii_digit() && !matches!(c, ',' | '.') && !c.is_whitespace())
+        .count();
+    between.len() <= RATIO_GAP && unit <= RATIO_UNIT_MAX
+}
+
+/// Most characters of the part's unit (「人」, 「世帯」, 「千円」).
+const RATIO_UNIT_MAX: usize = 3;
+
 /// A row's name without the 延べ that counts its number (「予防接種費補助金
 /// 延べ229人」 names 予防接種費補助金).
 fn without_count_word(label: String) -> String {
@@ -634,6 +662,12 @@ pub fn extract_in(text: &str, inherited: Option<f64>) -> Vec<Figure> {
                     }
                 };
             let label = without_count_word(label);
+            // 「嘱託職員 6人/501人」: the number after a slash is the whole
+            // the number before it is a part of, and names the same thing.
+            let (label, label_from) = match out.last() {
+                Some(p) if is_ratio_of(p, &sentence[..b], start) => (p.label.clone(), p.label_from),
+                _ => (label, label_from),
+            };
             let kind = kind_of(sentence, &unit);
             out.push(Figure {
                 value,
@@ -698,6 +732,12 @@ mod tests {
             (4000.0, "人", Kind::Count)
         );
         assert_eq!(f.label, "住民意見の聴取");
+        let got = labels("正規職員 44 人／990 人 比率 4.4% 嘱託職員 6人/501人");
+        let names: Vec<&str> = got.iter().map(|(l, _)| l.as_str()).collect();
+        assert_eq!(
+            names,
+            ["正規職員", "正規職員", "比率", "嘱託職員", "嘱託職員"]
+        );
         let f = one("架空予防接種費補助金延べ229人");
         assert_eq!((f.value, f.label.as_str()), (229.0, "架空予防接種費補助金"));
         let f = one("説明会を年5回開催することを目標とする。");
