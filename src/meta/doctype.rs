@@ -43,10 +43,11 @@ static KINDS: LazyLock<Vec<Kind>> = LazyLock::new(|| parse(DATA));
 /// Longest line (characters, spaces removed) read as a title.
 const MAX_TITLE_CHARS: usize = 40;
 
-/// A numbered item: 「第5号」, 「議案第3号」, 「報告第1号」, 「(1)」, 「1.」.
+/// A numbered item: 「第5号」, 「議案第3号」, 「報告第1号」, 「(1)」, 「1.」, or
+/// a bullet (「・「…総合戦略」の改定」 is a plan's target, not its title).
 static ITEM: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"^(?:(?:議案|報告|請願|陳情|発議)?第[0-9０-９]+号|[(（][0-9０-９]+[)）]|[0-9０-９]+[.．])",
+        r"^(?:(?:議案|報告|請願|陳情|発議)?第[0-9０-９]+号|[(（][0-9０-９]+[)）]|[0-9０-９]+[.．]|[-*・○●◇◆■□※])",
     )
     .expect("valid")
 });
@@ -302,6 +303,9 @@ mod tests {
         ];
         assert_eq!(title(&lines), Some("議決結果"));
         assert_eq!(title(&["議案第2号 令和9年度架空市一般会計補正予算"]), None);
+        // A target listed under a plan's heading names another document.
+        assert_eq!(title(&["・「架空市総合戦略」の改定"]), None);
+        assert_eq!(title(&["- 架空市総合戦略の策定"]), None);
         assert_eq!(
             title(&["令和9年度 架空市 6月補正予算の概要"]),
             Some("補正予算")
