@@ -2,7 +2,9 @@
 //! of one word kept in two resources (SudachiDict's notation variants,
 //! `data/notation_variants.tsv`: 漏洩 / 漏えい, 圃場 / ほ場, 抽選 / 抽せん; and
 //! JMdict's written forms of one entry sharing a reading,
-//! `data/jmdict_variants.tsv`: 隠蔽 / 隠ぺい, 近頃 / 近ごろ, 芸術 / 藝術), and
+//! `data/jmdict_variants.tsv`: 隠蔽 / 隠ぺい, 近頃 / 近ごろ, 芸術 / 藝術), the
+//! 交ぜ書き of every IPADIC noun with a kanji outside the jōyō list, made by
+//! rule (`data/mazegaki_variants.tsv`: 牽引 / けん引, 橋梁 / 橋りょう), and
 //! numbers written in kanji or digits before a counter or after 第 (三人 /
 //! 3人, 第九条 / 第9条, 三月 / 3月).
 //!
@@ -26,6 +28,11 @@ pub const BUILTIN: &str = include_str!("../../data/notation_variants.tsv");
 /// (a form written in two entries) and hiragana-only forms left out.
 pub const JMDICT: &str = include_str!("../../data/jmdict_variants.tsv");
 
+/// 交ぜ書き by rule (see `scripts/mazegaki_variants.py`): an IPADIC noun
+/// with its kanji outside the jōyō list in kana, read kanji by kanji from
+/// KANJIDIC2; forms under three characters or that IPADIC lists left out.
+pub const MAZEGAKI: &str = include_str!("../../data/mazegaki_variants.tsv");
+
 /// Most spellings one chunk yields (its own included).
 pub const MAX_SPELLINGS: usize = 8;
 
@@ -44,7 +51,7 @@ impl Notation {
     /// The shipped resource, parsed once.
     pub fn builtin() -> &'static Notation {
         static N: OnceLock<Notation> = OnceLock::new();
-        N.get_or_init(|| Notation::parse_all(&[BUILTIN, JMDICT]))
+        N.get_or_init(|| Notation::parse_all(&[BUILTIN, JMDICT, MAZEGAKI]))
     }
 
     /// Several resources as one: words sharing a spelling are one word.
@@ -730,6 +737,39 @@ mod tests {
         assert_eq!(a1, a2);
         // A short kana spelling is not added to another one (明らかに ⊃ かに).
         assert!(!s("蟹").contains(&"かに".to_string()), "{:?}", s("蟹"));
+    }
+
+    #[test]
+    fn mazegaki_by_rule_reaches_words_no_list_holds() {
+        let a = analyzer();
+        let listed = Notation::parse_all(&[BUILTIN, JMDICT]);
+        // Words neither SudachiDict's nor JMdict's rows hold, both ways and
+        // inside a compound.
+        for (typed, other) in [
+            ("発癌", "発がん"),
+            ("発がん", "発癌"),
+            ("瓦礫", "瓦れき"),
+            ("瓦れき処理", "瓦礫処理"),
+        ] {
+            assert!(listed.word_of(typed).is_none(), "{typed} is listed");
+            let got = spellings(&a, typed);
+            assert!(got.contains(&other.to_string()), "{typed}: {got:?}");
+        }
+        // Forms that would be other words are never made: two characters
+        // (動悸 → 動き), a kana part read as an inflection (指嗾 → 指そう of
+        // 目指そう), a word all in kana (斡旋 → あっせん is no 交ぜ書き).
+        let rule = Notation::parse(MAZEGAKI);
+        assert!(rule.word_of("動悸").is_none());
+        assert!(rule.word_of("指そう").is_none());
+        assert!(rule.word_of("あっせん").is_none());
+        for line in MAZEGAKI.lines().filter(|l| !l.starts_with('#')) {
+            let forms: Vec<&str> = line.split('\t').collect();
+            assert!(forms.len() >= 2, "{line}");
+            for form in &forms[1..] {
+                assert!(form.chars().count() >= 3, "{line}");
+                assert!(form.chars().any(is_kanji), "{line}");
+            }
+        }
     }
 
     #[test]
