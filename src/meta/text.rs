@@ -257,7 +257,31 @@ fn early_kind(ex: &Extracted) -> Option<&'static str> {
         .find(|m| matches!(&m.place, Place::Page(p) if *p > EARLY_PAGES))
         .map_or(ex.blocks.len(), |m| m.first_block);
     let lines = short_lines(&ex.blocks[..end.min(ex.blocks.len())], EARLY_KIND_BLOCKS);
-    doctype::by_title(&lines).map(|(_, k)| k.name.as_str())
+    doctype::by_title(&lines)
+        .map(|(_, k)| k.name.as_str())
+        .or_else(|| {
+            defines_terms(&lines)
+                .then(|| doctype::named(GLOSSARY_KIND))
+                .flatten()
+                .map(|k| k.name.as_str())
+        })
+}
+
+/// The kind of a document that opens by defining its terms.
+const GLOSSARY_KIND: &str = "説明資料";
+
+/// 「通常水位計とは:」: a heading that defines a term.
+static DEFINES_RE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^[^。、]{1,30}とは[:：]?$").expect("definition regex"));
+
+/// Whether at least two early headings define a term (a glossary or an
+/// explanation sheet, whatever its title).
+fn defines_terms(lines: &[String]) -> bool {
+    lines
+        .iter()
+        .filter(|l| DEFINES_RE.is_match(&doctype::squeeze(l)))
+        .count()
+        >= 2
 }
 
 /// `Sheet1`, `R8`, `2024`: a sheet name that names nothing.
@@ -837,6 +861,28 @@ mod tests {
 
     fn hints(blocks: Vec<Block>) -> TextHints {
         analyze(&doc(blocks))
+    }
+
+    #[test]
+    fn a_sheet_that_defines_its_terms_is_an_explanation() {
+        // A fictional city's map legend: no printed kind, two definitions.
+        let h = hints(vec![
+            Block::Heading("みなと市ハザードマップ(雨量計の表示)".into()),
+            para("常設雨量計とは︓"),
+            para("常時、雨量を提供する雨量計です。"),
+            para("簡易雨量計とは:"),
+            para("大雨の時だけ観測します。"),
+        ]);
+        assert_eq!(h.doc_type, None);
+        assert_eq!(h.weak_doc_type.as_deref(), Some("説明資料"));
+        // One definition in passing is not enough.
+        let h = hints(vec![
+            Block::Heading("みなと市の取組".into()),
+            para("協働とは"),
+            para("市民と市がともに取り組むことです。"),
+        ]);
+        assert_eq!(h.weak_doc_type, None);
+        assert!(doctype::named(GLOSSARY_KIND).is_some());
     }
 
     #[test]
