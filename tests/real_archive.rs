@@ -222,7 +222,7 @@ fn unseen_governments_archive_is_found_on_the_right_page() {
         s.pages.1
     );
     assert!(
-        s.meta.0 * 100 >= s.meta.1 * 90,
+        s.meta.0 * 100 >= s.meta.1 * 97,
         "metadata {}/{}",
         s.meta.0,
         s.meta.1
