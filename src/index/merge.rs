@@ -45,34 +45,55 @@ impl MergePolicy for BoundedMergePolicy {
             segments.iter().map(|s| (s.id(), s.num_docs())).collect();
         let mut out = Vec::new();
         for MergeCandidate(ids) in self.levels.compute_merge_candidates(segments) {
-            // Pack the level's segments, largest first, into merges that
-            // stay under the ceiling; a lone segment needs no merge.
-            let mut ids: Vec<(u32, SegmentId)> = ids
+            let ids = ids
                 .into_iter()
                 .map(|id| (size.get(&id).copied().unwrap_or(0), id))
                 .collect();
-            ids.sort_by_key(|(n, _)| std::cmp::Reverse(*n));
-            let mut bins: Vec<(u32, Vec<SegmentId>)> = Vec::new();
-            for (n, id) in ids {
-                match bins
-                    .iter_mut()
-                    .find(|(total, _)| total + n <= self.max_passages)
-                {
-                    Some((total, bin)) => {
-                        *total += n;
-                        bin.push(id);
-                    }
-                    None => bins.push((n, vec![id])),
-                }
-            }
-            out.extend(
-                bins.into_iter()
-                    .filter(|(_, bin)| bin.len() > 1)
-                    .map(|(_, bin)| MergeCandidate(bin)),
-            );
+            out.extend(pack(ids, self.max_passages).into_iter().map(MergeCandidate));
         }
         out
     }
+}
+
+/// Segments packed, largest first, into merges that stay under
+/// `max_passages`; a lone segment needs no merge.
+fn pack(mut ids: Vec<(u32, SegmentId)>, max_passages: u32) -> Vec<Vec<SegmentId>> {
+    ids.sort_by_key(|(n, _)| std::cmp::Reverse(*n));
+    let mut bins: Vec<(u32, Vec<SegmentId>)> = Vec::new();
+    for (n, id) in ids {
+        match bins.iter_mut().find(|(total, _)| total + n <= max_passages) {
+            Some((total, bin)) => {
+                *total += n;
+                bin.push(id);
+            }
+            None => bins.push((n, vec![id])),
+        }
+    }
+    bins.into_iter()
+        .filter(|(_, bin)| bin.len() > 1)
+        .map(|(_, bin)| bin)
+        .collect()
+}
+
+/// Small segments an index run may leave before they are compacted.
+pub const SMALL_SEGMENTS_KEPT: usize = 4;
+
+/// The merges that compact what an index run leaves: every query looks up
+/// each form of its plan in every segment, so a dozen small segments cost
+/// each search more than their merge costs once. Segments below half the
+/// ceiling are packed into as few as the ceiling allows, once there are
+/// more than [`SMALL_SEGMENTS_KEPT`] of them (an update of a few files adds
+/// one small segment and rewrites nothing until a few have gathered).
+pub fn compaction(segments: &[SegmentMeta], max_passages: u32) -> Vec<Vec<SegmentId>> {
+    let small: Vec<(u32, SegmentId)> = segments
+        .iter()
+        .filter(|s| s.num_docs() < max_passages / 2)
+        .map(|s| (s.num_docs(), s.id()))
+        .collect();
+    if small.len() <= SMALL_SEGMENTS_KEPT {
+        return Vec::new();
+    }
+    pack(small, max_passages)
 }
 
 #[cfg(test)]
@@ -118,6 +139,41 @@ mod tests {
     fn segments_past_half_the_ceiling_are_final() {
         let policy = BoundedMergePolicy::new(100_000);
         assert!(merged_sizes(&policy, &metas(&[60_000; 10])).is_empty());
+    }
+
+    fn compacted(segments: &[SegmentMeta], max: u32) -> Vec<u32> {
+        let size: HashMap<SegmentId, u32> =
+            segments.iter().map(|s| (s.id(), s.num_docs())).collect();
+        compaction(segments, max)
+            .iter()
+            .map(|bin| bin.iter().map(|id| size[id]).sum())
+            .collect()
+    }
+
+    #[test]
+    fn a_run_leaves_few_segments() {
+        // Kiryu's six flushed segments become one.
+        let kiryu = metas(&[18_059, 20_439, 24_590, 24_917, 30_301, 30_467]);
+        assert_eq!(compacted(&kiryu, MAX_SEGMENT_PASSAGES), vec![148_773]);
+        // Ten times as much: the final segments stay, the small ones are
+        // packed under the ceiling.
+        let mut sizes = vec![291_098, 200_000, 160_000];
+        sizes.extend([
+            90_000, 80_000, 70_000, 60_000, 50_000, 40_000, 30_000, 20_000,
+        ]);
+        let merges = compacted(&metas(&sizes), 300_000);
+        assert!(merges.iter().all(|&n| n <= 300_000), "{merges:?}");
+        assert_eq!(merges.iter().sum::<u32>(), 440_000);
+        assert_eq!(merges.len(), 2, "{merges:?}");
+        // An update's one new segment beside a compacted index rewrites
+        // nothing.
+        assert!(compacted(&metas(&[148_773, 1_200]), MAX_SEGMENT_PASSAGES).is_empty());
+        assert!(compacted(&metas(&[148_773, 900, 800, 700]), 300_000).is_empty());
+        // A fifth small one: all are packed again.
+        assert_eq!(
+            compacted(&metas(&[148_773, 900, 800, 700, 600]), 300_000),
+            vec![151_773]
+        );
     }
 
     #[test]

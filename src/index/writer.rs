@@ -542,6 +542,7 @@ pub fn index_archive(
     writer
         .wait_merging_threads()
         .map_err(|e| disk_full(index_dir, e.into()))?;
+    compact(&index);
     if let Err(e) = reader::record_archive_root(index_dir, archive_dir) {
         return Err(disk_full(index_dir, e));
     }
@@ -558,6 +559,35 @@ pub fn index_archive(
         return Err(disk_full(index_dir, e));
     }
     Ok(report)
+}
+
+/// Merges the small segments a run leaves ([`super::merge::compaction`]),
+/// once the run's own merges are done. The run is committed already: a
+/// compaction that cannot start (another run holds the lock) or fails (a
+/// full disk) leaves a valid index with more segments, so it only warns.
+fn compact(index: &Index) {
+    let merges = match index.searchable_segment_metas() {
+        Ok(metas) => super::merge::compaction(&metas, super::merge::MAX_SEGMENT_PASSAGES),
+        Err(e) => {
+            tracing::warn!(error = %e, "could not list segments to compact");
+            return;
+        }
+    };
+    if merges.is_empty() {
+        return;
+    }
+    let run = || -> tantivy::Result<()> {
+        let mut writer: IndexWriter = index.writer_with_num_threads(1, 15 * 1024 * 1024)?;
+        writer.set_merge_policy(Box::new(tantivy::indexer::NoMergePolicy));
+        for ids in &merges {
+            writer.merge(ids).wait()?;
+        }
+        commit(&mut writer).map_err(|e| tantivy::TantivyError::InternalError(e.to_string()))?;
+        writer.wait_merging_threads()
+    };
+    if let Err(e) = run() {
+        tracing::warn!(error = %e, "could not compact the index's segments; searches stay correct, a little slower");
+    }
 }
 
 /// The body of [`index_archive`] once the writer (and its lock) is held.

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 
 use serde::Serialize;
 use tantivy::collector::{Collector, SegmentCollector};
-use tantivy::columnar::{Column, StrColumn};
+use tantivy::columnar::{Cardinality, Column, StrColumn};
 use tantivy::{DocId, Score, SegmentOrdinal, SegmentReader};
 
 /// One facet value and how many passages have it.
@@ -53,6 +53,62 @@ pub struct FacetSegmentCollector {
     strs: Vec<(Option<StrColumn>, Vec<u64>)>,
     year: Column<i64>,
     years: HashMap<i64, u64>,
+    /// Matches not yet counted: columns are read a block at a time (one
+    /// call per column and block instead of one per column and match).
+    pending: Vec<DocId>,
+    /// Scratch for one block's values.
+    ords: Vec<Option<u64>>,
+    year_vals: Vec<Option<i64>>,
+}
+
+/// Matches counted per block of column reads.
+const BLOCK: usize = 512;
+
+impl FacetSegmentCollector {
+    /// Counts the pending matches.
+    fn flush(&mut self) {
+        if self.pending.is_empty() {
+            return;
+        }
+        let docs = &self.pending;
+        for (col, counts) in &mut self.strs {
+            let Some(col) = col else { continue };
+            let ords = col.ords();
+            if ords.get_cardinality() == Cardinality::Multivalued {
+                for &doc in docs {
+                    for ord in col.term_ords(doc) {
+                        counts[ord as usize] += 1;
+                    }
+                }
+            } else {
+                self.ords.resize(docs.len(), None);
+                ords.first_vals(docs, &mut self.ords);
+                for ord in self.ords.iter().flatten() {
+                    counts[*ord as usize] += 1;
+                }
+            }
+        }
+        self.year_vals.resize(docs.len(), None);
+        self.year.first_vals(docs, &mut self.year_vals);
+        // Runs of one year are counted at once (passages of a document
+        // are neighbours).
+        let mut run: Option<(i64, u64)> = None;
+        for y in self.year_vals.iter().flatten() {
+            match &mut run {
+                Some((year, n)) if year == y => *n += 1,
+                _ => {
+                    if let Some((year, n)) = run.take() {
+                        *self.years.entry(year).or_default() += n;
+                    }
+                    run = Some((*y, 1));
+                }
+            }
+        }
+        if let Some((year, n)) = run {
+            *self.years.entry(year).or_default() += n;
+        }
+        self.pending.clear();
+    }
 }
 
 #[derive(Default)]
@@ -81,6 +137,9 @@ impl Collector for FacetCollector {
             strs,
             year: ff.i64("year")?,
             years: HashMap::new(),
+            pending: Vec::with_capacity(BLOCK),
+            ords: Vec::with_capacity(BLOCK),
+            year_vals: Vec::with_capacity(BLOCK),
         })
     }
 
@@ -111,19 +170,14 @@ impl SegmentCollector for FacetSegmentCollector {
     type Fruit = FacetFruit;
 
     fn collect(&mut self, doc: DocId, _score: Score) {
-        for (col, counts) in &mut self.strs {
-            if let Some(col) = col {
-                for ord in col.term_ords(doc) {
-                    counts[ord as usize] += 1;
-                }
-            }
-        }
-        if let Some(y) = self.year.first(doc) {
-            *self.years.entry(y).or_default() += 1;
+        self.pending.push(doc);
+        if self.pending.len() == BLOCK {
+            self.flush();
         }
     }
 
-    fn harvest(self) -> FacetFruit {
+    fn harvest(mut self) -> FacetFruit {
+        self.flush();
         let mut fruit = FacetFruit {
             strs: vec![HashMap::new(); self.strs.len()],
             years: self.years,
@@ -181,5 +235,73 @@ impl FacetFruit {
             speaker_role: next(),
             speaker_group: next(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tantivy::collector::Count;
+    use tantivy::query::AllQuery;
+    use tantivy::schema::{FAST, STRING, Schema};
+    use tantivy::{Index, IndexWriter, TantivyDocument};
+
+    #[test]
+    fn counts_are_exact_across_blocks_and_multi_valued_columns() {
+        let mut builder = Schema::builder();
+        let city = builder.add_text_field("city", STRING | FAST);
+        let speaker = builder.add_text_field("speaker", STRING | FAST);
+        let year = builder.add_i64_field("year", FAST);
+        let index = Index::create_in_ram(builder.build());
+        let mut writer: IndexWriter = index.writer_with_num_threads(1, 20_000_000).unwrap();
+        // More matches than a block, runs of one year, docs without a
+        // value, and a column holding two values on some docs.
+        let n = BLOCK * 3 + 17;
+        for i in 0..n {
+            let mut doc = TantivyDocument::default();
+            if i % 7 != 0 {
+                doc.add_text(
+                    city,
+                    if i % 3 == 0 {
+                        "みなと市"
+                    } else {
+                        "やま町"
+                    },
+                );
+            }
+            doc.add_text(speaker, "議長");
+            if i % 5 == 0 {
+                doc.add_text(speaker, "市長");
+            }
+            doc.add_i64(year, 2000 + (i / 100) as i64);
+            writer.add_document(doc).unwrap();
+        }
+        writer.commit().unwrap();
+        let searcher = index.reader().unwrap().searcher();
+        let collector = FacetCollector {
+            columns: &["city", "speaker"],
+        };
+        let (total, fruit) = searcher.search(&AllQuery, &(Count, collector)).unwrap();
+        assert_eq!(total, n);
+        let (columns, years) = fruit.into_counts(100);
+        let count = |f: &dyn Fn(usize) -> bool| (0..n).filter(|&i| f(i)).count() as u64;
+        let city_counts: HashMap<String, u64> = columns[0]
+            .iter()
+            .map(|v| (v.value.clone(), v.count))
+            .collect();
+        assert_eq!(
+            city_counts["みなと市"],
+            count(&|i| i % 7 != 0 && i % 3 == 0)
+        );
+        assert_eq!(city_counts["やま町"], count(&|i| i % 7 != 0 && i % 3 != 0));
+        let speakers: HashMap<String, u64> = columns[1]
+            .iter()
+            .map(|v| (v.value.clone(), v.count))
+            .collect();
+        assert_eq!(speakers["議長"], n as u64);
+        assert_eq!(speakers["市長"], count(&|i| i % 5 == 0));
+        assert_eq!(years.iter().map(|y| y.count).sum::<u64>(), n as u64);
+        assert_eq!(years.last().unwrap().value, "2000");
+        assert_eq!(years.last().unwrap().count, 100);
     }
 }
