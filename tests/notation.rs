@@ -60,6 +60,15 @@ fn small() -> &'static Engine {
             "駐車場整備を進めます。",
             "ほ場整備事業を実施します。",
             "圃場整備の補助を受けます。",
+            "議案ごとに質疑を行います。",
+            "私ごとで恐縮ですが報告します。",
+            "時代の変化に対応します。",
+            "その制度は時代おくれです。",
+            "申込書を受け付けます。",
+            "参加の申し込みを受け付けます。",
+            "発がんの危険を周知します。",
+            "瓦れき処理を進めます。",
+            "瓦礫処理の費用を計上します。",
         ];
         let docs: Vec<_> = texts
             .iter()
@@ -188,6 +197,26 @@ fn jmdict_spellings_of_one_word_match_each_other() {
     // A form that is also another word (根本 is こんぽん too) stays apart.
     assert_eq!(count(e, "根元"), 1, "{:?}", texts("根元"));
     assert_eq!(count(e, "根本"), 1, "{:?}", texts("根本"));
+}
+
+#[test]
+fn a_form_counts_only_passages_that_hold_it_whole() {
+    let e = small();
+    // ごと, a word the stop list drops, left 私 … ごと as every ごと; the
+    // kana of 時代おくれ are a word, not okurigana, so 時代 is no form of it.
+    assert_eq!(count(e, "私ごと"), 1, "{:?}", texts("私ごと"));
+    assert_eq!(count(e, "時代おくれ"), 1, "{:?}", texts("時代おくれ"));
+    // Okurigana still find the skeleton (申し込み → 申込 of 申込書).
+    assert_eq!(count(e, "申し込み"), 2, "{:?}", texts("申し込み"));
+}
+
+#[test]
+fn mazegaki_by_rule_matches_the_kanji_spelling() {
+    let e = small();
+    for q in ["瓦礫処理", "瓦れき処理"] {
+        assert_eq!(count(e, q), 2, "{q}: {:?}", texts(q));
+    }
+    assert_eq!(count(e, "発癌"), 1, "{:?}", texts("発癌"));
 }
 
 #[test]

@@ -237,6 +237,19 @@ fn ends_in_kanji_number(words: &[(usize, Vec<Word>)]) -> bool {
     })
 }
 
+/// Whether the words kept of `text` (stop words removed) are all of its
+/// letters: the word channel then matches what the characters do, and its
+/// equalities (inflection, okurigana keys, counters) add other spellings.
+fn covers(text: &str, words: &[(usize, Vec<Word>)]) -> bool {
+    let letters = text.chars().filter(|c| c.is_alphanumeric()).count();
+    let kept: usize = words
+        .iter()
+        .filter_map(|(_, group)| group.iter().find(|w| !w.variant))
+        .map(|w| w.surface.chars().filter(|c| c.is_alphanumeric()).count())
+        .sum();
+    kept >= letters
+}
+
 impl Compiler<'_> {
     /// The whole plan at `mode`, or `None` when nothing searchable is left.
     pub fn compile(&self, plan: &Plan, mode: Mode) -> Option<Box<dyn Query>> {
@@ -397,6 +410,15 @@ impl Compiler<'_> {
                     .map(|q| boost(q, W_BIGRAM * W_SECTION_TITLE)),
             );
         }
+        // Words a form loses to the stop list (私ごと → ごと; 年より → 年;
+        // 中ぐらい → 中) would find every passage with what is left: such a
+        // form is matched by its characters alone (when they are searched:
+        // 一から, a number, is matched by its words).
+        let words = if !alts.is_empty() && !covers(text, words) {
+            &[][..]
+        } else {
+            words
+        };
         match words {
             [] => {}
             [(_, group)] => {

@@ -232,6 +232,7 @@ impl Planner<'_> {
             // where the word it knows has the skeleton as its checked key
             // (置き場 → 置場; 生き物 has none: 生物 is another word).
             && (self.analyzer.words(typed).len() > 1 || self.keyed_by(typed, &skeleton))
+            && kana_are_okurigana(self.analyzer, typed)
         {
             forms.push(&skeleton, FormKind::Variant);
         }
@@ -434,6 +435,18 @@ impl Forms {
             kind,
         });
     }
+}
+
+/// Whether every kana of `text` ends a dictionary word that starts with a
+/// kanji (申/込み), as okurigana do; kana that are a word of their own are
+/// no okurigana, and the kanji alone another word (時代/おくれ is no 時代,
+/// 子供/たち no 子供, 日本/じゅう no 日本).
+fn kana_are_okurigana(analyzer: &Analyzer, text: &str) -> bool {
+    analyzer.tagged_words(text).iter().all(|w| {
+        text.get(w.start..w.end).is_some_and(|word| {
+            !word.chars().any(is_hiragana) || word.chars().next().is_some_and(is_kanji)
+        })
+    })
 }
 
 /// The kanji of a short word written with okurigana (申込み → 申込).
