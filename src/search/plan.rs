@@ -323,9 +323,17 @@ impl Planner<'_> {
             return Vec::new();
         };
         let mut kana = String::new();
+        let mut covered = 0;
         self.analyzer
-            .scan_with_readings(typed, |_, _, _, _| {}, &mut |r, _, _, _| kana.push_str(r));
-        if kana.chars().count() < 3 {
+            .scan_with_readings(typed, |_, _, _, _| {}, &mut |r, s, e, _| {
+                kana.push_str(r);
+                covered += e - s;
+            });
+        // A word the stop list drops has no reading here (申し訳ない reads
+        // モウシワケ): spellings of the rest would be another, shorter word.
+        // One kana left over is okurigana IPADIC cut off (埋立/て).
+        let uncovered = typed.len().saturating_sub(covered) / 'あ'.len_utf8();
+        if kana.chars().count() < 3 || uncovered > 1 {
             return Vec::new();
         }
         let field = self.fields.text_rd;
