@@ -643,6 +643,20 @@ fn engine() -> &'static plansearch::search::Engine {
     })
 }
 
+/// Found by `search_answers_any_query`: an excluded chunk whose words the
+/// stop list cuts (「(1)」) compiled to a lone phrase, which tantivy's
+/// exclusion cannot seek (a debug assertion in its phrase scorer).
+#[test]
+fn an_excluded_chunk_with_dropped_words_is_answered() {
+    for q in ["-防災(1) (1) ", "-私ごと 待機児童", "保育所 -定員を"] {
+        let r = engine().search(&plansearch::search::SearchRequest::new(q));
+        assert!(
+            matches!(r, Ok(_) | Err(plansearch::Error::Query(_))),
+            "{q}: {r:?}"
+        );
+    }
+}
+
 proptest! {
     #![proptest_config(config(128))]
 

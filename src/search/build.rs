@@ -292,8 +292,12 @@ impl Compiler<'_> {
         }
         for chunk in &plan.excluded {
             let words = self.atom_words(&chunk.typed);
-            if let Some(q) = self.form(&chunk.typed, &words, chunk.quoted) {
-                clauses.push((Occur::MustNot, q));
+            if let Some(q) = self.excluded_form(&chunk.typed, &words, chunk.quoted) {
+                // Twice, as a union: in a segment where one phrase alone is
+                // left of the form, tantivy's exclusion would seek that phrase
+                // scorer backwards (a debug assertion, and no contract in
+                // release); a union's scorer allows it.
+                clauses.push((Occur::MustNot, should(vec![q.box_clone(), q])));
             }
         }
         Some(boxed(BooleanQuery::new(clauses)))
@@ -387,6 +391,18 @@ impl Compiler<'_> {
         self.form(&chunk.typed, words, chunk.quoted)
     }
 
+    /// What an excluded chunk leaves out: where its characters or its words
+    /// stand, words kept even when the stop list dropped some (leaving out
+    /// more errs on the safe side).
+    fn excluded_form(
+        &self,
+        text: &str,
+        words: &[(usize, Vec<Word>)],
+        quoted: bool,
+    ) -> Option<Box<dyn Query>> {
+        self.form_with(text, words, quoted, true)
+    }
+
     /// Where one form stands: its bigrams as a phrase in the passage or its
     /// title, or its `words` at adjacent positions. A form typed with a
     /// particle (協働のまちづくり) is that particle too, unless `quoted`: a
@@ -396,6 +412,16 @@ impl Compiler<'_> {
         text: &str,
         words: &[(usize, Vec<Word>)],
         quoted: bool,
+    ) -> Option<Box<dyn Query>> {
+        self.form_with(text, words, quoted, false)
+    }
+
+    fn form_with(
+        &self,
+        text: &str,
+        words: &[(usize, Vec<Word>)],
+        quoted: bool,
+        keep_words: bool,
     ) -> Option<Box<dyn Query>> {
         let f = self.fields;
         let mut alts: Vec<Box<dyn Query>> = Vec::new();
@@ -414,7 +440,7 @@ impl Compiler<'_> {
         // 中ぐらい → 中) would find every passage with what is left: such a
         // form is matched by its characters alone (when they are searched:
         // 一から, a number, is matched by its words).
-        let words = if !alts.is_empty() && !covers(text, words) {
+        let words = if !keep_words && !alts.is_empty() && !covers(text, words) {
             &[][..]
         } else {
             words
