@@ -327,12 +327,12 @@ impl Planner<'_> {
         self.analyzer
             .scan_with_readings(typed, |_, _, _, _| {}, &mut |r, s, e, _| {
                 kana.push_str(r);
-                covered += e - s;
+                covered += typed.get(s..e).map_or(0, |w| w.chars().count());
             });
         // A word the stop list drops has no reading here (申し訳ない reads
         // モウシワケ): spellings of the rest would be another, shorter word.
         // One kana left over is okurigana IPADIC cut off (埋立/て).
-        let uncovered = typed.len().saturating_sub(covered) / 'あ'.len_utf8();
+        let uncovered = chars.len().saturating_sub(covered);
         if kana.chars().count() < 3 || uncovered > 1 {
             return Vec::new();
         }
