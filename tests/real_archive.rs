@@ -213,8 +213,8 @@ fn unseen_governments_archive_is_found_on_the_right_page() {
     );
     // Floors a little under this round's figures (the script's own run is
     // in the README): a regression fails here, not in a held-out check.
-    assert!(s.ndcg >= 0.77, "nDCG@10 {:.3}", s.ndcg);
-    assert!(s.recall >= 0.78, "recall@10 {:.3}", s.recall);
+    assert!(s.ndcg >= 0.79, "nDCG@10 {:.3}", s.ndcg);
+    assert!(s.recall >= 0.80, "recall@10 {:.3}", s.recall);
     assert!(
         s.pages.0 * 100 >= s.pages.1 * 92 && s.pages.1 >= 45,
         "page of the match {}/{}",

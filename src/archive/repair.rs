@@ -534,10 +534,42 @@ fn unrepeat(line: &str) -> String {
 /// consecutive lines, furigana printed as lines of their own, and
 /// vertical text that comes out one character per line.
 fn tidy_lines(lines: Vec<String>) -> Vec<String> {
-    let lines = drop_repeated_lines(lines);
+    let lines = drop_chart_values(drop_repeated_lines(lines));
     // Vertical text first: its one-kana lines are not furigana.
     let lines = join_vertical(lines);
     drop_furigana(lines)
+}
+
+/// Fewest bare numbers in a row read as a chart's value labels.
+const MIN_CHART_VALUES: usize = 5;
+
+/// A line that is only numbers (「64.5%」, 「0% 20% 40%」, 「12」): a chart's
+/// value label or axis tick when it stands in a run of such lines.
+fn is_bare_value(line: &str) -> bool {
+    static VALUE: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"^(?:[-+▲△]?[0-9０-９][0-9０-９,，.．]*\s*[%％]?\s*)+$").unwrap()
+    });
+    VALUE.is_match(line)
+}
+
+/// Drops runs of [`MIN_CHART_VALUES`] or more bare numbers: a chart's
+/// value labels and axis ticks come out of the PDF one per line, detached
+/// from the bars they label, and only lengthen the passage they fall in
+/// (a search ranks it as if it said more). Numbers with words (「7 地域福祉
+/// の推進」, 「77,600 千円」) are not bare and stay.
+fn drop_chart_values(lines: Vec<String>) -> Vec<String> {
+    let mut out: Vec<String> = Vec::with_capacity(lines.len());
+    let mut i = 0;
+    while i < lines.len() {
+        let run = lines[i..].iter().take_while(|l| is_bare_value(l)).count();
+        if run >= MIN_CHART_VALUES {
+            i += run;
+        } else {
+            out.extend(lines[i..i + run.max(1)].iter().cloned());
+            i += run.max(1);
+        }
+    }
+    out
 }
 
 /// Most copies of one line that fake bold draws; more identical lines in a
@@ -1022,6 +1054,21 @@ mod tests {
         assert_eq!(clean_glyphs("⻑期⻘少年計画"), "長期青少年計画");
         // After the mapping the line is text like any other.
         assert_eq!(texts(&["⽔ 位 計 の 説 明"]), ["水位計の説明"]);
+    }
+
+    #[test]
+    fn a_charts_value_labels_one_per_line_are_dropped() {
+        let lines = |s: &str| s.lines().map(str::to_owned).collect::<Vec<_>>();
+        let chart = lines(
+            "満足度の推移\n64.5%\n63.8％\n61.3%\n12\n▲0.4\n0% 20% 40% 60% 80% 100%\n公園の整備 1 (88.5%)\n本文です。",
+        );
+        assert_eq!(
+            drop_chart_values(chart),
+            ["満足度の推移", "公園の整備 1 (88.5%)", "本文です。"]
+        );
+        // Four numbers are a short table column, and numbers with words stay.
+        let column = lines("53.3\n5\n2\n4\n77,600 千円\n7 公園の整備\n8 道路の補修");
+        assert_eq!(drop_chart_values(column.clone()), column);
     }
 
     #[test]

@@ -289,8 +289,12 @@ struct Draft {
     /// The heading the title came from, put back as text if this draft is
     /// merged into a neighbour; `None` when the title is a copy of the text.
     head_line: Option<String>,
-    /// Named initiative: never merged away while it has text.
+    /// Named initiative: never merged away while it has text, unless it
+    /// is one of a list (see [`merge_crumbs`]).
     strong: bool,
+    /// A record row (`第3号 …` in a vote table): short by nature, never
+    /// read as a list item.
+    row: bool,
     /// Crumbs merged in from before the heading.
     before: Vec<Unit>,
     units: Vec<Unit>,
@@ -305,6 +309,7 @@ impl Draft {
             title: head.title.clone(),
             head_line: Some(head.line.clone()),
             strong: head.style.is_strong(),
+            row: head.style == Style::Row,
             before: Vec::new(),
             units,
             at: head.at,
@@ -321,6 +326,7 @@ impl Draft {
                 title,
                 head_line: Some(line),
                 strong: false,
+                row: false,
                 before: Vec::new(),
                 units,
                 at,
@@ -330,6 +336,7 @@ impl Draft {
             title: window::derived_title(&units),
             head_line: None,
             strong: false,
+            row: false,
             before: Vec::new(),
             units,
             at,
@@ -536,6 +543,29 @@ fn row_lines(cells: &[String]) -> Vec<String> {
     }
 }
 
+/// Fewest short drafts in a row that are read as a list.
+const MIN_LIST_RUN: usize = 3;
+
+/// Which drafts are items of a list: runs of at least [`MIN_LIST_RUN`]
+/// drafts with less than [`MIN_TEXT`] of their own text (record rows
+/// excepted).
+fn listed(drafts: &[Draft]) -> Vec<bool> {
+    let short: Vec<bool> = drafts
+        .iter()
+        .map(|d| !d.row && window::size(&d.units) < MIN_TEXT)
+        .collect();
+    let mut out = vec![false; drafts.len()];
+    let mut i = 0;
+    while i < short.len() {
+        let run = short[i..].iter().take_while(|&&s| s).count();
+        if run >= MIN_LIST_RUN {
+            out[i..i + run].fill(true);
+        }
+        i += run.max(1);
+    }
+    out
+}
+
 /// Merges crumbs into the next section (into the previous one at the end):
 /// page furniture and captions join real text, a heading with no text of
 /// its own becomes the first line of what follows it.
@@ -544,8 +574,15 @@ fn row_lines(cells: &[String]) -> Vec<String> {
 /// a page of a hundred thousand crumbs (bare `<p>` labels) costs linear
 /// time. Carried crumbs that outgrow [`CAP`] become windows of their own
 /// instead of swelling one section without bound.
+///
+/// A numbered heading stands on its own text, however short, except in a
+/// run of [`MIN_LIST_RUN`] or more short drafts: numbered lines one after
+/// another with a few words each (a chart's legend, a list of policies)
+/// are a list, not initiatives, and a passage per line would outrank the
+/// pages that say something about them.
 fn merge_crumbs(drafts: &mut Vec<Draft>) {
     let total = drafts.len();
+    let listed = listed(drafts);
     let mut kept: Vec<Draft> = Vec::with_capacity(total);
     // Units of the crumbs since the last kept draft, in document order.
     let mut carry: Vec<Unit> = Vec::new();
@@ -553,8 +590,8 @@ fn merge_crumbs(drafts: &mut Vec<Draft>) {
     for (k, mut d) in std::mem::take(drafts).into_iter().enumerate() {
         // A weak heading counts only its own text: crumbs merged in front
         // of it must not make it stand (`本文ここまで` closing a page).
-        let stands =
-            (d.strong && carry_size + d.text_size() > 0) || window::size(&d.units) >= MIN_TEXT;
+        let stands = (d.strong && !listed[k] && carry_size + d.text_size() > 0)
+            || window::size(&d.units) >= MIN_TEXT;
         // Drafts left if this one is merged: the ones kept and those after it.
         let others = kept.len() + (total - k - 1);
         if stands || others == 0 {

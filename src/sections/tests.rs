@@ -500,6 +500,30 @@ fn crumbs_join_the_next_section_or_the_last() {
 }
 
 #[test]
+fn a_run_of_numbered_lines_is_a_list_not_initiatives() {
+    let s = split(&[
+        h("施策の一覧"),
+        p("架空町の総合計画に掲げる施策を、分野ごとに次のとおり整理しています。"),
+        p("1 子どもの成長への支援"),
+        p("2 子育て家庭への支援"),
+        p("3 地域福祉の推進"),
+        p("4 公園の再整備"),
+        h("分析の方法"),
+        p("各施策の満足度と重要度を、五段階の回答の点数を平均して、指数として求めています。"),
+    ]);
+    assert_eq!(titles(&s), ["施策の一覧", "分析の方法"]);
+    assert!(s[0].text.contains("2 子育て家庭への支援\n3 地域福祉の推進"));
+    // One numbered heading with a short text of its own still stands.
+    let s = split(&[
+        p("1 子どもの成長への支援"),
+        p("放課後の居場所を町内の全ての小学校区に設けます。"),
+        p("2 子育て家庭への支援"),
+        p("保育料の第二子以降の無償化を続け、一時預かりの枠を広げます。"),
+    ]);
+    assert_eq!(titles(&s), ["子どもの成長への支援", "子育て家庭への支援"]);
+}
+
+#[test]
 fn mixed_document_loses_nothing() {
     let mut blocks = initiative_table();
     blocks.push(h("参考 施政方針より"));
