@@ -72,6 +72,14 @@ fn small() -> &'static Engine {
             "大変申しわけない結果です。",
             "申しわけありませんでした。",
             "申し訳ない思いです。",
+            "調査は例年どおり行われる予定です。",
+            "検査は毎年行なわれる決まりです。",
+            "休日は家族と過ごす人が増えました。",
+            "休日を家で過す人もいます。",
+            "感染症にり患した職員はいません。",
+            "罹患率の推移を報告します。",
+            "処方せんの受付を始めます。",
+            "処方箋の様式を改めます。",
         ];
         let docs: Vec<_> = texts
             .iter()
@@ -223,6 +231,20 @@ fn mazegaki_by_rule_matches_the_kanji_spelling() {
         assert_eq!(count(e, q), 2, "{q}: {:?}", texts(q));
     }
     assert_eq!(count(e, "発癌"), 1, "{:?}", texts("発癌"));
+}
+
+#[test]
+fn okurigana_and_kana_for_kanji_added_in_2010_are_one_word() {
+    let e = small();
+    // Okurigana IPADIC lists both ways (送り仮名の許容), in an inflected form.
+    for q in ["行われる", "行なわれる", "過ごす", "過す"] {
+        assert_eq!(count(e, q), 2, "{q}: {:?}", texts(q));
+    }
+    // 交ぜ書き IPADIC lists with the word's reading (り患, two characters),
+    // and of a kanji the jōyō list took in only in 2010 (箋).
+    for q in ["罹患", "り患", "処方箋", "処方せん"] {
+        assert_eq!(count(e, q), 2, "{q}: {:?}", texts(q));
+    }
 }
 
 #[test]

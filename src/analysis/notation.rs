@@ -4,7 +4,9 @@
 //! JMdict's written forms of one entry sharing a reading,
 //! `data/jmdict_variants.tsv`: 隠蔽 / 隠ぺい, 近頃 / 近ごろ, 芸術 / 藝術), the
 //! 交ぜ書き of every IPADIC noun with a kanji outside the jōyō list, made by
-//! rule (`data/mazegaki_variants.tsv`: 牽引 / けん引, 橋梁 / 橋りょう), and
+//! rule (`data/mazegaki_variants.tsv`: 牽引 / けん引, 橋梁 / 橋りょう), the
+//! okurigana IPADIC lists a word with and without
+//! (`data/okurigana_variants.tsv`: 過ごす / 過す, 行う / 行なう), and
 //! numbers written in kanji or digits before a counter or after 第 (三人 /
 //! 3人, 第九条 / 第9条, 三月 / 3月).
 //!
@@ -29,9 +31,15 @@ pub const BUILTIN: &str = include_str!("../../data/notation_variants.tsv");
 pub const JMDICT: &str = include_str!("../../data/jmdict_variants.tsv");
 
 /// 交ぜ書き by rule (see `scripts/mazegaki_variants.py`): an IPADIC noun
-/// with its kanji outside the jōyō list in kana, read kanji by kanji from
-/// KANJIDIC2; forms under three characters or that IPADIC lists left out.
+/// with its kanji outside the jōyō list (of 2010, or of before it) in kana,
+/// read kanji by kanji from KANJIDIC2; a form under three characters only
+/// as kana then kanji that IPADIC lists with the word's reading (り患).
 pub const MAZEGAKI: &str = include_str!("../../data/mazegaki_variants.tsv");
+
+/// Okurigana written or left out (see `scripts/okurigana_variants.py`):
+/// spellings IPADIC lists for one word with the same kanji and reading
+/// (過ごす / 過す, 行われ / 行なわれ, 取り付け / 取付け / 取付).
+pub const OKURIGANA: &str = include_str!("../../data/okurigana_variants.tsv");
 
 /// Most spellings one chunk yields (its own included).
 pub const MAX_SPELLINGS: usize = 8;
@@ -51,7 +59,7 @@ impl Notation {
     /// The shipped resource, parsed once.
     pub fn builtin() -> &'static Notation {
         static N: OnceLock<Notation> = OnceLock::new();
-        N.get_or_init(|| Notation::parse_all(&[BUILTIN, JMDICT, MAZEGAKI]))
+        N.get_or_init(|| Notation::parse_all(&[BUILTIN, JMDICT, MAZEGAKI, OKURIGANA]))
     }
 
     /// Several resources as one: words sharing a spelling are one word.
@@ -762,14 +770,42 @@ mod tests {
         assert!(rule.word_of("動悸").is_none());
         assert!(rule.word_of("指そう").is_none());
         assert!(rule.word_of("あっせん").is_none());
+        assert!(rule.word_of("上し").is_none());
         for line in MAZEGAKI.lines().filter(|l| !l.starts_with('#')) {
             let forms: Vec<&str> = line.split('\t').collect();
             assert!(forms.len() >= 2, "{line}");
             for form in &forms[1..] {
-                assert!(form.chars().count() >= 3, "{line}");
-                assert!(form.chars().any(is_kanji), "{line}");
+                // Two characters only as kana then kanji (り患, ほ場): kana
+                // after a kanji could be an inflection.
+                let chars: Vec<char> = form.chars().collect();
+                assert!(
+                    chars.len() >= 3 || (!is_kanji(chars[0]) && is_kanji(chars[1])),
+                    "{line}"
+                );
+                assert!(chars.iter().any(|&c| is_kanji(c)), "{line}");
             }
         }
+        // Kanji the jōyō list took in only in 2010 are written in kana too.
+        assert!(
+            rule.word_of("隠蔽")
+                .unwrap()
+                .contains(&"隠ぺい".to_string())
+        );
+        assert!(rule.word_of("罹患").unwrap().contains(&"り患".to_string()));
+    }
+
+    #[test]
+    fn okurigana_listed_both_ways_are_one_word() {
+        let rule = Notation::parse(OKURIGANA);
+        for (a, b) in [("過ごす", "過す"), ("行なわ", "行わ"), ("取り付け", "取付")]
+        {
+            let word = rule.word_of(a).unwrap_or_default();
+            assert!(word.contains(&b.to_string()), "{a}: {word:?}");
+        }
+        // A spelling read two ways (上り: あがり, のぼり) is no spelling of
+        // 上がり; kana before the first kanji are no okurigana (ひっ提げ).
+        assert!(rule.word_of("上り").is_none());
+        assert!(rule.word_of("提げ").is_none());
     }
 
     #[test]
