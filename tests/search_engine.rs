@@ -432,3 +432,34 @@ fn chunks_typed_as_one_sentence_rank_first_where_they_stand_together() {
     assert_eq!(r.total, 2, "{:?}", r.hits);
     assert_eq!(r.hits[0].section_title, "施策の評価", "{:?}", r.hits);
 }
+
+#[test]
+fn equal_scores_list_the_newer_document_first_whatever_the_index_order() {
+    // The same passage in three years' reports scores the same; the order
+    // must not depend on which was indexed (or merged) first.
+    let text = "架空町の図書館では、開館時間を延長する取り組みを続けています。";
+    let docs: Vec<_> = [2020, 2024, 2022]
+        .iter()
+        .map(|y| {
+            common::doc(
+                &format!("r{y}.txt"),
+                "架空町",
+                *y,
+                "教育課",
+                &[("図書館", text)],
+            )
+        })
+        .collect();
+    let e = common::engine(&docs);
+    let r = search(&e, "開館時間");
+    let years: Vec<_> = r.hits.iter().map(|h| h.year).collect();
+    assert_eq!(years, [Some(2024), Some(2022), Some(2020)], "{:?}", r.hits);
+    assert!(r.hits.windows(2).all(|w| w[0].score == w[1].score));
+    // At the page's edge too: the two newest make the first page.
+    let mut req = plansearch::search::SearchRequest::new("開館時間");
+    req.limit = 2;
+    let r = e.search(&req).unwrap();
+    let years: Vec<_> = r.hits.iter().map(|h| h.year).collect();
+    assert_eq!(years, [Some(2024), Some(2022)]);
+    assert_eq!(r.total, 3);
+}

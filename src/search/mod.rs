@@ -175,6 +175,35 @@ pub struct Hit {
     pub speech: Option<speeches::SpeechOut>,
 }
 
+/// Passages collected past the page (relevance order) to cut ties at its edge.
+const TIE_SLACK: usize = 16;
+
+/// Puts hits of equal rank in one order whatever segment each landed in (a
+/// rebuild or a merge moves passages between segments, and the same passage
+/// in two years' reports scores the same): the newer document first, then
+/// by file and by the passage's place in it. Ties across the page's edge
+/// are rare and left as collected.
+fn break_ties(hits: &mut [Hit], sort: Sort) {
+    let ordinal = |h: &Hit| {
+        h.section_id
+            .rsplit_once('-')
+            .and_then(|(_, n)| n.parse::<u64>().ok())
+            .unwrap_or(0)
+    };
+    let dated = |h: &Hit, sign: i64| h.year.map_or(i64::MIN, |y| y * sign);
+    hits.sort_by(|a, b| {
+        let rank = match sort {
+            Sort::Relevance => std::cmp::Ordering::Equal,
+            Sort::YearDesc => dated(b, 1).cmp(&dated(a, 1)),
+            Sort::YearAsc => dated(b, -1).cmp(&dated(a, -1)),
+        };
+        rank.then(b.score.total_cmp(&a.score))
+            .then(b.year.cmp(&a.year))
+            .then_with(|| a.file.cmp(&b.file))
+            .then_with(|| ordinal(a).cmp(&ordinal(b)))
+    });
+}
+
 /// A page of results. `total` and `facets` count strict matches: passages
 /// with every term (or its equal forms). `hits` lists them first; when they
 /// end on this page, a query of several chunks goes on with the passages
@@ -749,6 +778,7 @@ impl Engine {
         }
         let strict = self.strict_query(plan, &req.filters)?;
         let (top, total, facets) = self.collect(searcher, strict.as_ref(), req)?;
+        let top = self.cut_ties(searcher, top, req.limit)?;
         budget::check()?;
         let highlighter = self.highlighter(plan);
         let marks = req.snippets.then_some(&highlighter);
@@ -763,6 +793,7 @@ impl Engine {
             })
             .collect::<Result<Vec<_>>>()?;
         let mut hits = hits;
+        break_ties(&mut hits, req.sort);
         let mut some_total = 0;
         let mut listed_some = Vec::new();
         let strict_set = StrictSet::new(strict.as_ref());
@@ -939,7 +970,14 @@ impl Engine {
         query: &dyn Query,
         req: &SearchRequest,
     ) -> Result<Collected> {
-        let top_docs = TopDocs::with_limit(req.limit).and_offset(req.offset);
+        // A few more than the page, so that hits tying at its edge are cut
+        // in a stable order (see `Engine::cut_ties`).
+        let slack = if req.sort == Sort::Relevance {
+            TIE_SLACK
+        } else {
+            0
+        };
+        let top_docs = TopDocs::with_limit(req.limit + slack).and_offset(req.offset);
         let facet = |f: facets::FacetFruit| f.into_facets(FACET_LIMIT);
         macro_rules! run {
             ($collector:expr, $map:expr) => {{
@@ -972,6 +1010,45 @@ impl Engine {
                 run!(by_year, |((_, score), addr)| (score, addr))
             }
         })
+    }
+
+    /// The first `limit` of `top` (in score order, a few past the page),
+    /// where passages tying across the page's edge are ordered as
+    /// [`break_ties`] orders them, not by the segment each landed in.
+    fn cut_ties(
+        &self,
+        searcher: &Searcher,
+        mut top: Vec<(f32, DocAddress)>,
+        limit: usize,
+    ) -> Result<Vec<(f32, DocAddress)>> {
+        if top.len() <= limit {
+            return Ok(top);
+        }
+        let edge = top[limit - 1].0;
+        if top[limit].0 != edge {
+            top.truncate(limit);
+            return Ok(top);
+        }
+        let start = top.iter().position(|(s, _)| *s == edge).unwrap_or(0);
+        let end = top
+            .iter()
+            .rposition(|(s, _)| *s == edge)
+            .map_or(top.len(), |i| i + 1);
+        let f = self.fields();
+        let mut keyed = Vec::with_capacity(end - start);
+        for &(score, addr) in &top[start..end] {
+            let doc: TantivyDocument = searcher.doc(addr)?;
+            let year = doc.get_first(f.year).and_then(|v| v.as_i64());
+            let file = stored_str(&doc, f.file).unwrap_or_default();
+            let ordinal = stored_str(&doc, f.section_id)
+                .and_then(|id| id.rsplit_once('-').and_then(|(_, n)| n.parse::<u64>().ok()))
+                .unwrap_or(0);
+            keyed.push(((std::cmp::Reverse(year), file, ordinal), (score, addr)));
+        }
+        keyed.sort_by(|a, b| a.0.cmp(&b.0));
+        top.splice(start..end, keyed.into_iter().map(|(_, hit)| hit));
+        top.truncate(limit);
+        Ok(top)
     }
 
     pub(crate) fn hit(
