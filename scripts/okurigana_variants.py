@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Regenerates data/okurigana_variants.tsv: the okurigana a word may be
 written with or without (送り仮名の付け方's 許容: 過ごす / 過す, 行う / 行なう,
-締まり / 締り, 取り付け / 取付け / 取付), as IPADIC itself lists them.
+締まり / 締り, 取り付け / 取付け / 取付), and a kanji of such a word written in
+kana (払い込む / 払いこむ, 食い止める / 食いとめる), as IPADIC itself lists them.
 
 Usage:
   apt-get install mecab-ipadic        # Debian's IPADIC source (EUC-JP CSVs)
@@ -18,7 +19,13 @@ reads more than one way is left out (上り is あがり and のぼり, so it is
 a spelling of 上がり), and so are spellings of one character (話 / 話し: one
 kanji alone is in too many words) or with characters other than kanji and
 hiragana.
-Output: one word per line, its spellings tab-separated, the longest first.
+The second rule: spellings of the same part of speech, conjugated form and
+reading where the kanji of one are some of the other's, in order, and the
+one with more kanji has kana too (払い込む / 払いこむ; not 結集 / けっ集: a word
+of kanji only is left to scripts/mazegaki_variants.py), unless that spelling
+stands for words of different kanji (引きあげる: 引き上げる, 引き揚げる).
+Output: one word per line, its spellings tab-separated, the longest first
+(lines sharing a spelling are one word when loaded).
 """
 import os
 import sys
@@ -89,6 +96,29 @@ def main():
                       key=lambda w: (-len(w), w))
         if same:
             words.add(tuple([longest] + same))
+    # A kanji of a word written with okurigana put in kana (払い込む /
+    # 払いこむ, 跳ね返り / はね返り, 当て物 / 当てもの): same part of speech,
+    # conjugated form and reading, the kanji of one a part of the other's,
+    # in order. Words of kanji only are the 交ぜ書き rule's, which checks the
+    # kana against the kanji's readings (IPADIC also lists pieces such as
+    # けっ集 for 結集).
+    by_reading = {}
+    for (pos, form, reading, _), forms in groups.items():
+        by_reading.setdefault((pos, form, reading), set()).update(
+            w for w in forms if len(readings[w]) == 1)
+    for forms in by_reading.values():
+        wholes = {}
+        for whole in forms:
+            if not kana(whole):
+                continue
+            for part in forms:
+                if len(skeleton(part)) < len(skeleton(whole)) and subsequence(skeleton(part), skeleton(whole)):
+                    wholes.setdefault(part, set()).add(whole)
+        for part, ws in wholes.items():
+            # A kana spelling of two words (引きあげる: 引き上げる and
+            # 引き揚げる) would make them one: it is left out.
+            if len({skeleton(w) for w in ws}) == 1:
+                words.update((w, part) for w in ws)
     print("# Okurigana written or left out (送り仮名の許容), as IPADIC (mecab-ipadic) lists the spellings of one word;")
     print("# see data/LICENSE-IPADIC. Regenerate: scripts/okurigana_variants.py IPADIC_DIR > data/okurigana_variants.tsv")
     for w in sorted(words):

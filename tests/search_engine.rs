@@ -462,4 +462,14 @@ fn equal_scores_list_the_newer_document_first_whatever_the_index_order() {
     let years: Vec<_> = r.hits.iter().map(|h| h.year).collect();
     assert_eq!(years, [Some(2024), Some(2022)]);
     assert_eq!(r.total, 3);
+    // Page after page, each passage once, in the same order.
+    let paged: Vec<_> = (0..3)
+        .map(|offset| {
+            let mut req = plansearch::search::SearchRequest::new("開館時間");
+            req.limit = 1;
+            req.offset = offset;
+            e.search(&req).unwrap().hits[0].year
+        })
+        .collect();
+    assert_eq!(paged, [Some(2024), Some(2022), Some(2020)]);
 }

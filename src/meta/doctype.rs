@@ -325,6 +325,9 @@ mod tests {
         assert_eq!(file("kakuu_kiyaku"), Some("利用規約"));
         assert_eq!(file("kakuu_2027_soshiki"), Some("組織一覧"));
         assert_eq!(file("kakuu_2027_kessan"), Some("決算"));
+        // 市税 (shizei) is no 施政 (shisei).
+        assert_eq!(file("kakuu_2027_shizei"), Some("市税"));
+        assert_eq!(file("kakuu_2027_shisei"), None);
         assert_eq!(file("jimujigyou_hyouka_2027"), Some("事務事業評価"));
         assert_eq!(file("令和9年度予算の概要"), Some("当初予算"));
         // Whole words only.

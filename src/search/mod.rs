@@ -177,12 +177,39 @@ pub struct Hit {
 
 /// Passages collected past the page (relevance order) to cut ties at its edge.
 const TIE_SLACK: usize = 16;
+/// Most passages collected to order a tie at a page's edge.
+const TIE_MAX: usize = 1024;
+
+/// What orders passages of equal score (see [`break_ties`]): the newer
+/// document first, then by document and passage order; read from columns.
+type TieKey = (std::cmp::Reverse<Option<i64>>, String, u64);
+
+fn tie_keys(searcher: &Searcher, hits: &[(f32, DocAddress)]) -> Result<Vec<TieKey>> {
+    let mut out = Vec::with_capacity(hits.len());
+    for &(_, addr) in hits {
+        let fast = searcher.segment_reader(addr.segment_ord).fast_fields();
+        let year = fast.i64("year").ok().and_then(|c| c.first(addr.doc_id));
+        let no = fast
+            .u64("section_no")
+            .ok()
+            .and_then(|c| c.first(addr.doc_id))
+            .unwrap_or(0);
+        let mut doc_id = String::new();
+        if let Some(col) = fast.str("doc_id")?
+            && let Some(ord) = col.term_ords(addr.doc_id).next()
+        {
+            col.ord_to_str(ord, &mut doc_id)?;
+        }
+        out.push((std::cmp::Reverse(year), doc_id, no));
+    }
+    Ok(out)
+}
 
 /// Puts hits of equal rank in one order whatever segment each landed in (a
 /// rebuild or a merge moves passages between segments, and the same passage
 /// in two years' reports scores the same): the newer document first, then
-/// by file and by the passage's place in it. Ties across the page's edge
-/// are rare and left as collected.
+/// by document (its id) and by the passage's place in it. Ties across the
+/// page's edges are cut in the same order by `Engine::cut_ties`.
 fn break_ties(hits: &mut [Hit], sort: Sort) {
     let ordinal = |h: &Hit| {
         h.section_id
@@ -199,7 +226,7 @@ fn break_ties(hits: &mut [Hit], sort: Sort) {
         };
         rank.then(b.score.total_cmp(&a.score))
             .then(b.year.cmp(&a.year))
-            .then_with(|| a.file.cmp(&b.file))
+            .then_with(|| a.doc_id.cmp(&b.doc_id))
             .then_with(|| ordinal(a).cmp(&ordinal(b)))
     });
 }
@@ -778,7 +805,11 @@ impl Engine {
         }
         let strict = self.strict_query(plan, &req.filters)?;
         let (top, total, facets) = self.collect(searcher, strict.as_ref(), req)?;
-        let top = self.cut_ties(searcher, top, req.limit)?;
+        let top = if req.sort == Sort::Relevance {
+            self.cut_ties(searcher, strict.as_ref(), top, req.offset, req.limit)?
+        } else {
+            top
+        };
         budget::check()?;
         let highlighter = self.highlighter(plan);
         let marks = req.snippets.then_some(&highlighter);
@@ -930,14 +961,21 @@ impl Engine {
         all.offset = 0;
         all.facets = false;
         let (top, total, _) = self.collect(&searcher, strict.as_ref(), &all)?;
+        // In the order the search's pages list them.
+        let top = if all.sort == Sort::Relevance {
+            self.cut_ties(&searcher, strict.as_ref(), top, 0, all.limit)?
+        } else {
+            top
+        };
         let highlighter = self.highlighter(&plan);
-        let hits = top
+        let mut hits = top
             .into_iter()
             .map(|(score, addr)| {
                 budget::check()?;
                 self.hit(&searcher, addr, score, &highlighter, false)
             })
             .collect::<Result<Vec<_>>>()?;
+        break_ties(&mut hits, all.sort);
         Ok((total, hits))
     }
 
@@ -970,14 +1008,13 @@ impl Engine {
         query: &dyn Query,
         req: &SearchRequest,
     ) -> Result<Collected> {
-        // A few more than the page, so that hits tying at its edge are cut
-        // in a stable order (see `Engine::cut_ties`).
-        let slack = if req.sort == Sort::Relevance {
-            TIE_SLACK
+        // By relevance, from the first hit and a few past the page, so that
+        // hits tying at its edges are cut in a stable order (`Engine::cut_ties`).
+        let top_docs = if req.sort == Sort::Relevance {
+            TopDocs::with_limit(req.offset + req.limit + TIE_SLACK)
         } else {
-            0
+            TopDocs::with_limit(req.limit).and_offset(req.offset)
         };
-        let top_docs = TopDocs::with_limit(req.limit + slack).and_offset(req.offset);
         let facet = |f: facets::FacetFruit| f.into_facets(FACET_LIMIT);
         macro_rules! run {
             ($collector:expr, $map:expr) => {{
@@ -1012,43 +1049,53 @@ impl Engine {
         })
     }
 
-    /// The first `limit` of `top` (in score order, a few past the page),
-    /// where passages tying across the page's edge are ordered as
-    /// [`break_ties`] orders them, not by the segment each landed in.
+    /// The page `offset..offset + limit` of `top` (score order, from the
+    /// first hit, a few past the page), where passages tying across either
+    /// edge of the page are ordered as [`break_ties`] orders them, not by
+    /// the segment each landed in, so that a rebuild or a merge leaves
+    /// every page as it was. A tie that runs to the end of what was
+    /// collected is collected further (up to [`TIE_MAX`] hits).
     fn cut_ties(
         &self,
         searcher: &Searcher,
+        query: &dyn Query,
         mut top: Vec<(f32, DocAddress)>,
+        offset: usize,
         limit: usize,
     ) -> Result<Vec<(f32, DocAddress)>> {
-        if top.len() <= limit {
-            return Ok(top);
+        let page_end = (offset + limit).min(top.len());
+        if offset >= page_end {
+            return Ok(Vec::new());
         }
-        let edge = top[limit - 1].0;
-        if top[limit].0 != edge {
-            top.truncate(limit);
-            return Ok(top);
+        let mut wanted = offset + limit + TIE_SLACK;
+        loop {
+            let last = top[page_end - 1].0;
+            let full = top.len() == wanted;
+            if !(full && top.last().is_some_and(|(s, _)| *s == last)) || wanted >= TIE_MAX {
+                break;
+            }
+            wanted = (wanted * 2).min(TIE_MAX);
+            top = searcher.search(query, &TopDocs::with_limit(wanted).order_by_score())?;
         }
-        let start = top.iter().position(|(s, _)| *s == edge).unwrap_or(0);
-        let end = top
-            .iter()
-            .rposition(|(s, _)| *s == edge)
-            .map_or(top.len(), |i| i + 1);
-        let f = self.fields();
-        let mut keyed = Vec::with_capacity(end - start);
-        for &(score, addr) in &top[start..end] {
-            let doc: TantivyDocument = searcher.doc(addr)?;
-            let year = doc.get_first(f.year).and_then(|v| v.as_i64());
-            let file = stored_str(&doc, f.file).unwrap_or_default();
-            let ordinal = stored_str(&doc, f.section_id)
-                .and_then(|id| id.rsplit_once('-').and_then(|(_, n)| n.parse::<u64>().ok()))
-                .unwrap_or(0);
-            keyed.push(((std::cmp::Reverse(year), file, ordinal), (score, addr)));
+        for edge in [offset, page_end - 1] {
+            let score = top[edge].0;
+            let start = top.iter().position(|(s, _)| *s == score).unwrap_or(edge);
+            let end = top
+                .iter()
+                .rposition(|(s, _)| *s == score)
+                .map_or(edge + 1, |i| i + 1);
+            if end - start < 2 || (start >= offset && end <= page_end) {
+                continue;
+            }
+            let keys = tie_keys(searcher, &top[start..end])?;
+            let mut run: Vec<_> = keys
+                .into_iter()
+                .zip(top[start..end].iter().copied())
+                .collect();
+            run.sort_by(|a, b| a.0.cmp(&b.0));
+            top.splice(start..end, run.into_iter().map(|(_, hit)| hit));
         }
-        keyed.sort_by(|a, b| a.0.cmp(&b.0));
-        top.splice(start..end, keyed.into_iter().map(|(_, hit)| hit));
-        top.truncate(limit);
-        Ok(top)
+        Ok(top[offset..page_end].to_vec())
     }
 
     pub(crate) fn hit(
