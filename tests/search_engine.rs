@@ -362,10 +362,28 @@ fn katakana_final_long_vowel_matches_both_spellings() {
             "総務部",
             &[("基盤", "サーバの仮想化とユーザー認証の強化。")],
         ),
+        doc(
+            "x/3.txt",
+            "見本市",
+            2023,
+            "防災課",
+            &[("設備", "人感センサライトを公園に設置しました。")],
+        ),
+        doc(
+            "x/4.txt",
+            "見本市",
+            2023,
+            "防災課",
+            &[("設備", "水位センサーを河川に増設しました。")],
+        ),
     ]);
     assert_eq!(search(&e, "サーバ").strict_total, 2);
     assert_eq!(search(&e, "サーバー").strict_total, 2);
     assert_eq!(search(&e, "ユーザー管理").strict_total, 1);
+    // Inside a katakana compound the word channel does not cut, both
+    // spellings find the characters.
+    assert_eq!(search(&e, "センサ").strict_total, 2);
+    assert_eq!(search(&e, "センサー").strict_total, 2);
 }
 
 #[test]

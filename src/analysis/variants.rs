@@ -159,6 +159,23 @@ fn fold_chars(term: &str) -> Option<String> {
     Some(out)
 }
 
+/// `text` without the final long-vowel mark of the katakana word it ends
+/// with, when that word folds it away (人感センサー → 人感センサ): the
+/// spelling a query also searches by characters, since the index folds the
+/// word but the characters of a katakana compound (センサライト) keep theirs.
+pub fn without_final_long_vowel(text: &str) -> Option<String> {
+    let run: String = {
+        let mut tail: Vec<char> = text
+            .chars()
+            .rev()
+            .take_while(|&c| matches!(c, '\u{30a1}'..='\u{30fa}' | 'ー' | '・'))
+            .collect();
+        tail.reverse();
+        tail.into_iter().collect()
+    };
+    trailing_long_vowel(&run).then(|| text[..text.len() - 'ー'.len_utf8()].to_string())
+}
+
 /// Katakana loanwords are written with and without a final long-vowel mark
 /// (サーバー / サーバ, ユーザー / ユーザ, コンピューター / コンピュータ: JIS Z 8301
 /// allows both). A katakana word of at least four characters drops it, in
@@ -193,6 +210,25 @@ mod tests {
         assert_eq!(fold_term("ルー"), None);
         assert_eq!(fold_term("カレールー").as_deref(), Some("カレール"));
         assert_eq!(fold_term("ごみゼロー"), None);
+    }
+
+    #[test]
+    fn a_final_long_vowel_is_left_off_the_katakana_word_a_text_ends_with() {
+        assert_eq!(
+            without_final_long_vowel("センサー").as_deref(),
+            Some("センサ")
+        );
+        assert_eq!(
+            without_final_long_vowel("人感センサー").as_deref(),
+            Some("人感センサ")
+        );
+        assert_eq!(without_final_long_vowel("センサ"), None);
+        assert_eq!(without_final_long_vowel("ルー"), None);
+        assert_eq!(
+            without_final_long_vowel("カレールー").as_deref(),
+            Some("カレール")
+        );
+        assert_eq!(without_final_long_vowel("ごみゼロー"), None);
     }
 
     #[test]

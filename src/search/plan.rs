@@ -243,6 +243,15 @@ impl Planner<'_> {
                 forms.push(&spelling, FormKind::Variant);
             }
         }
+        if self.options.readings
+            && !quoted
+            && let Some(short) = crate::analysis::variants::without_final_long_vowel(typed)
+        {
+            // センサー = センサ: the index folds the word, but a form's
+            // characters are matched as typed, and センサ stands inside
+            // katakana compounds (センサライト) the word channel does not cut.
+            forms.push_spelling(&short, FormKind::Variant);
+        }
         if self.options.readings && !quoted {
             for form in self.mixed_forms(typed) {
                 forms.push(&form, FormKind::Variant);
@@ -438,6 +447,21 @@ impl Forms {
             return;
         }
         self.keys.push(k);
+        self.list.push(Form {
+            text: text.to_string(),
+            kind,
+        });
+    }
+
+    /// Adds a spelling the folded key does not tell apart from a form
+    /// already there (センサ of センサー), since its characters differ.
+    fn push_spelling(&mut self, text: &str, kind: FormKind) {
+        if text.is_empty()
+            || self.list.len() >= MAX_FORMS
+            || self.list.iter().any(|f| f.text == text)
+        {
+            return;
+        }
         self.list.push(Form {
             text: text.to_string(),
             kind,
