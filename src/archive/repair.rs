@@ -543,24 +543,48 @@ fn tidy_lines(lines: Vec<String>) -> Vec<String> {
 /// Fewest bare numbers in a row read as a chart's value labels.
 const MIN_CHART_VALUES: usize = 5;
 
-/// A line that is only numbers (「64.5%」, 「0% 20% 40%」, 「12」): a chart's
-/// value label or axis tick when it stands in a run of such lines.
+/// A line of numbers without thousands separators (「64.5%」, 「52.2」,
+/// 「12」, 「11.8% 15.9%」): a chart's value labels when it stands in a run
+/// of such lines. Amounts (「2,340,452」, 「8,655,306 8,655,306 12.4」) are a
+/// budget table's columns and rows read down the page, and stay.
 fn is_bare_value(line: &str) -> bool {
     static VALUE: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"^(?:[-+▲△]?[0-9０-９][0-9０-９,，.．]*\s*[%％]?\s*)+$").unwrap()
+        Regex::new(r"^(?:[-+▲△]?[0-9０-９]+(?:[.．][0-9０-９]+)?\s*[%％]?\s*)+$").unwrap()
     });
     VALUE.is_match(line)
 }
 
-/// Drops runs of [`MIN_CHART_VALUES`] or more bare numbers: a chart's
-/// value labels and axis ticks come out of the PDF one per line, detached
-/// from the bars they label, and only lengthen the passage they fall in
-/// (a search ranks it as if it said more). Numbers with words (「7 地域福祉
-/// の推進」, 「77,600 千円」) are not bare and stay.
+/// A chart's axis: three or more numbers from 0 up in equal steps, alone
+/// on a line (「0% 20% 40% 60% 80% 100%」, 「0 50 100 150」).
+fn is_axis(line: &str) -> bool {
+    let ticks: Option<Vec<f64>> = line
+        .split_whitespace()
+        .map(|t| t.trim_end_matches(['%', '％']).parse::<f64>().ok())
+        .collect();
+    let Some(ticks) = ticks.filter(|t| t.len() >= 3 && t[0] == 0.0) else {
+        return false;
+    };
+    let step = ticks[1] - ticks[0];
+    step > 0.0
+        && ticks
+            .windows(2)
+            .all(|w| ((w[1] - w[0]) - step).abs() < 1e-9)
+}
+
+/// Drops chart axes (see [`is_axis`]) and runs of [`MIN_CHART_VALUES`] or
+/// more bare numbers: a chart's
+/// value labels come out of the PDF one per line, detached from the bars
+/// they label, and only lengthen the passage they fall in (a search ranks
+/// it as if it said more). Numbers with words (「7 地域福祉の推進」,
+/// 「77,600 千円」), amounts and rows of numbers are not bare and stay.
 fn drop_chart_values(lines: Vec<String>) -> Vec<String> {
     let mut out: Vec<String> = Vec::with_capacity(lines.len());
     let mut i = 0;
     while i < lines.len() {
+        if is_axis(&lines[i]) {
+            i += 1;
+            continue;
+        }
         let run = lines[i..].iter().take_while(|l| is_bare_value(l)).count();
         if run >= MIN_CHART_VALUES {
             i += run;
@@ -1069,6 +1093,16 @@ mod tests {
         // Four numbers are a short table column, and numbers with words stay.
         let column = lines("53.3\n5\n2\n4\n77,600 千円\n7 公園の整備\n8 道路の補修");
         assert_eq!(drop_chart_values(column.clone()), column);
+        // A budget table's amounts read down a column, or its rows of
+        // numbers, are no chart.
+        let amounts = lines("支出予定額\n2,340,452\n93,632\n282,336\n164,985\n54,946\n一般財源");
+        assert_eq!(drop_chart_values(amounts.clone()), amounts);
+        assert!(!is_axis("0 1 3"));
+        assert!(!is_axis("10% 20% 30%"));
+        let rows = lines(
+            "8,655,306 8,655,306 12.4\n444,945 444,945 0.7\n857,096 857,096 1.2\n1,024 1,024 0.0\n678,094 678,094 1.0",
+        );
+        assert_eq!(drop_chart_values(rows.clone()), rows);
     }
 
     #[test]
