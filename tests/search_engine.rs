@@ -491,3 +491,32 @@ fn equal_scores_list_the_newer_document_first_whatever_the_index_order() {
         .collect();
     assert_eq!(paged, [Some(2024), Some(2022), Some(2020)]);
 }
+
+#[test]
+fn a_long_tie_pages_in_one_order_with_each_passage_once() {
+    // Forty equal scores: more than a page and the slack collected past it.
+    let text = "架空町の公民館では、夜間の学習講座を開いています。";
+    let docs: Vec<_> = (0..40)
+        .map(|i| {
+            let y = 1990 + (i * 7) % 40;
+            common::doc(
+                &format!("k{i}.txt"),
+                "架空町",
+                y,
+                "教育課",
+                &[("講座", text)],
+            )
+        })
+        .collect();
+    let e = common::engine(&docs);
+    let mut years = Vec::new();
+    for offset in (0..40).step_by(10) {
+        let mut req = plansearch::search::SearchRequest::new("学習講座");
+        req.offset = offset;
+        let r = e.search(&req).unwrap();
+        assert_eq!(r.total, 40);
+        years.extend(r.hits.iter().map(|h| h.year.unwrap()));
+    }
+    let newest_first: Vec<i64> = (1990..2030).rev().collect();
+    assert_eq!(years, newest_first);
+}

@@ -185,17 +185,33 @@ const TIE_MAX: usize = 1024;
 type TieKey = (std::cmp::Reverse<Option<i64>>, String, u64);
 
 fn tie_keys(searcher: &Searcher, hits: &[(f32, DocAddress)]) -> Result<Vec<TieKey>> {
+    type Columns = (
+        Option<tantivy::columnar::Column<i64>>,
+        Option<tantivy::columnar::Column<u64>>,
+        Option<tantivy::columnar::StrColumn>,
+    );
+    // The columns of each segment are opened once for the whole run.
+    let mut columns: std::collections::HashMap<u32, Columns> = std::collections::HashMap::new();
     let mut out = Vec::with_capacity(hits.len());
     for &(_, addr) in hits {
-        let fast = searcher.segment_reader(addr.segment_ord).fast_fields();
-        let year = fast.i64("year").ok().and_then(|c| c.first(addr.doc_id));
-        let no = fast
-            .u64("section_no")
-            .ok()
+        let (years, numbers, ids) = match columns.entry(addr.segment_ord) {
+            std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
+            std::collections::hash_map::Entry::Vacant(e) => {
+                let fast = searcher.segment_reader(addr.segment_ord).fast_fields();
+                e.insert((
+                    fast.i64("year").ok(),
+                    fast.u64("section_no").ok(),
+                    fast.str("doc_id")?,
+                ))
+            }
+        };
+        let year = years.as_ref().and_then(|c| c.first(addr.doc_id));
+        let no = numbers
+            .as_ref()
             .and_then(|c| c.first(addr.doc_id))
             .unwrap_or(0);
         let mut doc_id = String::new();
-        if let Some(col) = fast.str("doc_id")?
+        if let Some(col) = ids
             && let Some(ord) = col.term_ords(addr.doc_id).next()
         {
             col.ord_to_str(ord, &mut doc_id)?;
