@@ -501,26 +501,61 @@ fn crumbs_join_the_next_section_or_the_last() {
 
 #[test]
 fn a_run_of_numbered_lines_is_a_list_not_initiatives() {
-    let s = split(&[
-        h("施策の一覧"),
-        p("架空町の総合計画に掲げる施策を、分野ごとに次のとおり整理しています。"),
-        p("1 子どもの成長への支援"),
-        p("2 子育て家庭への支援"),
-        p("3 地域福祉の推進"),
-        p("4 公園の再整備"),
-        h("分析の方法"),
-        p("各施策の満足度と重要度を、五段階の回答の点数を平均して、指数として求めています。"),
-    ]);
-    assert_eq!(titles(&s), ["施策の一覧", "分析の方法"]);
-    assert!(s[0].text.contains("2 子育て家庭への支援\n3 地域福祉の推進"));
-    // One numbered heading with a short text of its own still stands.
-    let s = split(&[
-        p("1 子どもの成長への支援"),
-        p("放課後の居場所を町内の全ての小学校区に設けます。"),
-        p("2 子育て家庭への支援"),
-        p("保育料の第二子以降の無償化を続け、一時預かりの枠を広げます。"),
-    ]);
-    assert_eq!(titles(&s), ["子どもの成長への支援", "子育て家庭への支援"]);
+    use super::classify::{Head, Style};
+    use super::window::Unit;
+    use super::{Draft, merge_crumbs};
+    // A chart's legend read across two columns under a long section: each
+    // numbered line a heading over the next one, as the real survey gave.
+    let head = |line: &str, at: usize| Head {
+        line: line.to_string(),
+        title: line[2..].to_string(),
+        style: Style::SpaceNumber,
+        level: 1,
+        at,
+    };
+    let lines = [
+        ("2 子育て家庭への支援", "1 子どもの成長への支援"),
+        ("4 地域包括ケアの構築", "3 地域福祉の推進"),
+        ("6 健康づくりの推進", "5 障がい者の自立支援"),
+    ];
+    let intro = "各施策の満足度と重要度を、五段階の回答の点数を平均して、指数として求めています。";
+    let mut drafts = vec![Draft::headed(
+        &Head {
+            line: "(1) 分析の方法".into(),
+            title: "分析の方法".into(),
+            style: Style::ParenNumber,
+            level: 0,
+            at: 0,
+        },
+        vec![Unit::line(intro, 1)],
+    )];
+    for (k, (h, body)) in lines.iter().enumerate() {
+        drafts.push(Draft::headed(
+            &head(h, 2 + 2 * k),
+            vec![Unit::line(body, 3 + 2 * k)],
+        ));
+    }
+    drafts.push(Draft::headed(
+        &Head {
+            line: "(2) 満足度と重要度の関係".into(),
+            title: "満足度と重要度の関係".into(),
+            style: Style::ParenNumber,
+            level: 0,
+            at: 9,
+        },
+        vec![Unit::line(intro, 10)],
+    ));
+    merge_crumbs(&mut drafts);
+    let titles: Vec<&str> = drafts.iter().map(|d| d.title.as_str()).collect();
+    assert_eq!(titles, ["分析の方法", "満足度と重要度の関係"]);
+    // Two short numbered drafts in a row are still initiatives.
+    let mut drafts: Vec<Draft> = lines[..2]
+        .iter()
+        .enumerate()
+        .map(|(k, (h, body))| Draft::headed(&head(h, 2 * k), vec![Unit::line(body, 1 + 2 * k)]))
+        .collect();
+    merge_crumbs(&mut drafts);
+    assert_eq!(drafts.len(), 2);
 }
 
 #[test]
