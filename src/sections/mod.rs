@@ -295,6 +295,9 @@ struct Draft {
     /// A record row (`第3号 …` in a vote table): short by nature, never
     /// read as a list item.
     row: bool,
+    /// The lines of a list (see [`merge_crumbs`]), named after the section
+    /// it stands in.
+    list: bool,
     /// Crumbs merged in from before the heading.
     before: Vec<Unit>,
     units: Vec<Unit>,
@@ -310,6 +313,7 @@ impl Draft {
             head_line: Some(head.line.clone()),
             strong: head.style.is_strong(),
             row: head.style == Style::Row,
+            list: false,
             before: Vec::new(),
             units,
             at: head.at,
@@ -327,6 +331,7 @@ impl Draft {
                 head_line: Some(line),
                 strong: false,
                 row: false,
+                list: false,
                 before: Vec::new(),
                 units,
                 at,
@@ -337,6 +342,7 @@ impl Draft {
             head_line: None,
             strong: false,
             row: false,
+            list: false,
             before: Vec::new(),
             units,
             at,
@@ -355,6 +361,11 @@ impl Draft {
             .chain(head)
             .chain(self.units)
             .collect()
+    }
+
+    /// What the heading adds when the draft is merged (see `into_units`).
+    fn head_size(&self) -> usize {
+        self.head_line.as_deref().map_or(0, chars)
     }
 
     fn text_size(&self) -> usize {
@@ -579,7 +590,8 @@ fn listed(drafts: &[Draft]) -> Vec<bool> {
 /// run of [`MIN_LIST_RUN`] or more short drafts: numbered lines one after
 /// another with a few words each (a chart's legend, a list of policies)
 /// are a list, not initiatives, and a passage per line would outrank the
-/// pages that say something about them.
+/// pages that say something about them. A list is a passage of its own,
+/// named after the section before it.
 fn merge_crumbs(drafts: &mut Vec<Draft>) {
     let total = drafts.len();
     let listed = listed(drafts);
@@ -607,6 +619,22 @@ fn merge_crumbs(drafts: &mut Vec<Draft>) {
                 carry_size = 0;
             }
             kept.push(d);
+        } else if listed[k] && carry.is_empty() && !kept.is_empty() {
+            // A list is a passage of its own, named after the section it
+            // stands in (a chart's legend under 分析方法), not after the
+            // heading that follows it.
+            let units = d.into_units();
+            let prev = kept.last_mut().expect("a kept draft");
+            if prev.list && prev.text_size() + window::size(&units) + 2 <= CAP {
+                prev.units.extend(units);
+            } else {
+                let title = prev.title.trim_end_matches("（続き）").to_string();
+                let mut list = Draft::untitled(units);
+                list.title = format!("{title}（続き）");
+                list.head_line = None;
+                list.list = true;
+                kept.push(list);
+            }
         } else if k + 1 < total {
             let units = d.into_units();
             carry_size += window::size(&units);

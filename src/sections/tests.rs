@@ -547,7 +547,17 @@ fn a_run_of_numbered_lines_is_a_list_not_initiatives() {
     ));
     merge_crumbs(&mut drafts);
     let titles: Vec<&str> = drafts.iter().map(|d| d.title.as_str()).collect();
-    assert_eq!(titles, ["分析の方法", "満足度と重要度の関係"]);
+    // One passage for the list, named after the section it stands in.
+    assert_eq!(
+        titles,
+        ["分析の方法", "分析の方法（続き）", "満足度と重要度の関係"]
+    );
+    let (text, _) = super::window::render(&drafts[1].units);
+    assert!(
+        text.starts_with("2 子育て家庭への支援\n1 子どもの成長への支援"),
+        "{text}"
+    );
+    assert!(text.ends_with("5 障がい者の自立支援"), "{text}");
     // Two short numbered drafts in a row are still initiatives.
     let mut drafts: Vec<Draft> = lines[..2]
         .iter()
