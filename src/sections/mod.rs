@@ -363,11 +363,6 @@ impl Draft {
             .collect()
     }
 
-    /// What the heading adds when the draft is merged (see `into_units`).
-    fn head_size(&self) -> usize {
-        self.head_line.as_deref().map_or(0, chars)
-    }
-
     fn text_size(&self) -> usize {
         window::size(&self.before) + window::size(&self.units)
     }
