@@ -238,11 +238,12 @@ static GLUED_VALUE: LazyLock<Regex> = LazyLock::new(|| re(r"[^\s0-9.,][0-9]+(?:\
 
 /// A line ending in two numbers or more: a table's row of values.
 static TRAILING_VALUES: LazyLock<Regex> =
-    LazyLock::new(|| re(r"[0-9][0-9,.]*%?(?:\s+[0-9][0-9,.]*%?)+$"));
+    LazyLock::new(|| re(r"[0-9][0-9,.]*%?(?:\s+[-+▲△]?[0-9][0-9,.]*%?)+$"));
 
 fn is_chart_label(text: &str) -> bool {
     // Two labels with their values on one line (「高等教育3 その他15」), or
-    // a label and its row of values (「意識している523 667 316」).
+    // a label and its row of values (「意識している523 667 316」, signed
+    // differences too: 「…の促進3.026 3.996 C -0.025 -0.178」).
     if GLUED_VALUE.find_iter(text).count() >= 2 || TRAILING_VALUES.is_match(text) {
         return true;
     }
@@ -588,6 +589,11 @@ mod tests {
         assert_eq!(style("わからない2"), None);
         assert_eq!(style("高等教育3 16.その他15"), None);
         assert_eq!(style("普段から考えている523 667 316 44"), None);
+        // A score table's row: indices, a class and signed differences.
+        assert_eq!(
+            style("架空の港の活性化3.026 3.996 3.051 4.174 C -0.025 -0.178"),
+            None
+        );
         // A vote table's row and its marks.
         assert_eq!(style("〇"), None);
         assert_eq!(style("× 委員長 × × 〇 × 〇"), None);
