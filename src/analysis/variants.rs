@@ -164,16 +164,18 @@ fn fold_chars(term: &str) -> Option<String> {
 /// spelling a query also searches by characters, since the index folds the
 /// word but the characters of a katakana compound (センサライト) keep theirs.
 pub fn without_final_long_vowel(text: &str) -> Option<String> {
-    let run: String = {
-        let mut tail: Vec<char> = text
-            .chars()
-            .rev()
-            .take_while(|&c| matches!(c, '\u{30a1}'..='\u{30fa}' | 'ー' | '・'))
-            .collect();
-        tail.reverse();
-        tail.into_iter().collect()
-    };
-    trailing_long_vowel(&run).then(|| text[..text.len() - 'ー'.len_utf8()].to_string())
+    let start = text
+        .char_indices()
+        .rev()
+        .take_while(|&(_, c)| is_katakana_word_char(c))
+        .last()
+        .map_or(text.len(), |(i, _)| i);
+    trailing_long_vowel(&text[start..]).then(|| text[..text.len() - 'ー'.len_utf8()].to_string())
+}
+
+/// A character of a katakana word: a katakana letter, ー or ・.
+fn is_katakana_word_char(c: char) -> bool {
+    matches!(c, '\u{30a1}'..='\u{30fa}' | 'ー' | '・')
 }
 
 /// Katakana loanwords are written with and without a final long-vowel mark
@@ -182,11 +184,7 @@ pub fn without_final_long_vowel(text: &str) -> Option<String> {
 /// the index and in queries alike; shorter words keep it, because there the
 /// mark tells words apart (ルー / ル).
 fn trailing_long_vowel(term: &str) -> bool {
-    term.ends_with('ー')
-        && term.chars().count() >= 4
-        && term
-            .chars()
-            .all(|c| matches!(c, '\u{30a1}'..='\u{30fa}' | 'ー' | '・'))
+    term.ends_with('ー') && term.chars().count() >= 4 && term.chars().all(is_katakana_word_char)
 }
 
 #[cfg(test)]

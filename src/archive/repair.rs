@@ -572,10 +572,9 @@ fn is_axis(line: &str) -> bool {
 }
 
 /// Drops chart axes (see [`is_axis`]) and runs of [`MIN_CHART_VALUES`] or
-/// more bare numbers: a chart's
-/// value labels come out of the PDF one per line, detached from the bars
-/// they label, and only lengthen the passage they fall in (a search ranks
-/// it as if it said more). Numbers with words (「7 地域福祉の推進」,
+/// more bare numbers: a chart's value labels come out of the PDF one per
+/// line, detached from the bars they label, and only lengthen the passage
+/// they fall in (a search ranks it as if it said more). Numbers with words (「7 地域福祉の推進」,
 /// 「77,600 千円」), amounts and rows of numbers are not bare and stay.
 fn drop_chart_values(lines: Vec<String>) -> Vec<String> {
     let mut out: Vec<String> = Vec::with_capacity(lines.len());

@@ -181,10 +181,21 @@ const TIE_SLACK: usize = 16;
 const TIE_MAX: usize = 1024;
 
 /// What orders passages of equal score (see [`break_ties`]): the newer
-/// document first, then by document and passage order; read from columns.
-type TieKey = (std::cmp::Reverse<Option<i64>>, String, u64);
+/// document first, then by document id and passage number.
+type TieKey<S> = (std::cmp::Reverse<Option<i64>>, S, u64);
 
-fn tie_keys(searcher: &Searcher, hits: &[(f32, DocAddress)]) -> Result<Vec<TieKey>> {
+/// A hit's [`TieKey`] (its passage number is the end of its section id).
+fn tie_key(h: &Hit) -> TieKey<&str> {
+    let no = h
+        .section_id
+        .rsplit_once('-')
+        .and_then(|(_, n)| n.parse::<u64>().ok())
+        .unwrap_or(0);
+    (std::cmp::Reverse(h.year), &h.doc_id, no)
+}
+
+/// The [`TieKey`]s of collected passages, read from columns.
+fn tie_keys(searcher: &Searcher, hits: &[(f32, DocAddress)]) -> Result<Vec<TieKey<String>>> {
     type Columns = (
         Option<tantivy::columnar::Column<i64>>,
         Option<tantivy::columnar::Column<u64>>,
@@ -227,24 +238,21 @@ fn tie_keys(searcher: &Searcher, hits: &[(f32, DocAddress)]) -> Result<Vec<TieKe
 /// by document (its id) and by the passage's place in it. Ties across the
 /// page's edges are cut in the same order by `Engine::cut_ties`.
 fn break_ties(hits: &mut [Hit], sort: Sort) {
-    let ordinal = |h: &Hit| {
-        h.section_id
-            .rsplit_once('-')
-            .and_then(|(_, n)| n.parse::<u64>().ok())
-            .unwrap_or(0)
-    };
-    let dated = |h: &Hit, sign: i64| h.year.map_or(i64::MIN, |y| y * sign);
     hits.sort_by(|a, b| {
         let rank = match sort {
             Sort::Relevance => std::cmp::Ordering::Equal,
-            Sort::YearDesc => dated(b, 1).cmp(&dated(a, 1)),
-            Sort::YearAsc => dated(b, -1).cmp(&dated(a, -1)),
+            Sort::YearDesc => dated(b.year, 1).cmp(&dated(a.year, 1)),
+            Sort::YearAsc => dated(b.year, -1).cmp(&dated(a.year, -1)),
         };
         rank.then(b.score.total_cmp(&a.score))
-            .then(b.year.cmp(&a.year))
-            .then_with(|| a.doc_id.cmp(&b.doc_id))
-            .then_with(|| ordinal(a).cmp(&ordinal(b)))
+            .then_with(|| tie_key(a).cmp(&tie_key(b)))
     });
+}
+
+/// A year as sorted by year (`sign` 1: newest first, -1: oldest first);
+/// undated passages go last either way.
+fn dated(year: Option<i64>, sign: i64) -> i64 {
+    year.map_or(i64::MIN, |y| y * sign)
 }
 
 /// A page of results. `total` and `facets` count strict matches: passages
@@ -1051,13 +1059,10 @@ impl Engine {
                 let by_year = top_docs.tweak_score(move |segment: &tantivy::SegmentReader| {
                     let years = segment.fast_fields().i64("year").ok();
                     move |doc: tantivy::DocId, score: tantivy::Score| {
-                        // Undated passages go last either way.
-                        let y = years
-                            .as_ref()
-                            .and_then(|c| c.first(doc))
-                            .map(|y| y * sign)
-                            .unwrap_or(i64::MIN);
-                        (y, score)
+                        (
+                            dated(years.as_ref().and_then(|c| c.first(doc)), sign),
+                            score,
+                        )
                     }
                 });
                 run!(by_year, |((_, score), addr)| (score, addr))

@@ -447,10 +447,7 @@ impl Forms {
             return;
         }
         self.keys.push(k);
-        self.list.push(Form {
-            text: text.to_string(),
-            kind,
-        });
+        self.add(text, kind);
     }
 
     /// Adds a spelling the folded key does not tell apart from a form
@@ -462,6 +459,10 @@ impl Forms {
         {
             return;
         }
+        self.add(text, kind);
+    }
+
+    fn add(&mut self, text: &str, kind: FormKind) {
         self.list.push(Form {
             text: text.to_string(),
             kind,
